@@ -1,0 +1,54 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Meerkat",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "MeerkatCore", targets: ["MeerkatCore"]),
+        .library(name: "MeerkatRuntime", targets: ["MeerkatRuntime"]),
+        .library(name: "MeerkatProviders", targets: ["MeerkatProviders"]),
+        .library(name: "MeerkatSQLite", targets: ["MeerkatSQLite"]),
+        .library(name: "MeerkatTools", targets: ["MeerkatTools"]),
+        .library(name: "MeerkatService", targets: ["MeerkatService"]),
+        .library(name: "MeerkatServer", targets: ["MeerkatServer"]),
+        .library(name: "MeerkatTesting", targets: ["MeerkatTesting"]),
+        .executable(name: "skat", targets: ["skat"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    ],
+    targets: [
+        .target(name: "MeerkatCore", swiftSettings: strict),
+        .target(name: "MeerkatRuntime", dependencies: ["MeerkatCore"], swiftSettings: strict),
+        .target(name: "MeerkatProviders", dependencies: ["MeerkatCore"], swiftSettings: strict),
+        .target(name: "MeerkatSQLite", dependencies: ["MeerkatCore", "MeerkatRuntime"], swiftSettings: strict),
+        .target(name: "MeerkatTools", dependencies: ["MeerkatCore"], swiftSettings: strict),
+        .target(
+            name: "MeerkatService",
+            dependencies: ["MeerkatCore", "MeerkatRuntime", "MeerkatProviders", "MeerkatSQLite", "MeerkatTools"],
+            swiftSettings: strict
+        ),
+        .target(name: "MeerkatServer", dependencies: ["MeerkatService"], swiftSettings: strict),
+        .target(name: "MeerkatTesting", dependencies: ["MeerkatCore"], swiftSettings: strict),
+        .executableTarget(
+            name: "skat",
+            dependencies: [
+                "MeerkatService",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "MeerkatCoreTests", dependencies: ["MeerkatCore", "MeerkatTesting"], swiftSettings: strict),
+        .testTarget(
+            name: "MeerkatRuntimeTests",
+            dependencies: ["MeerkatRuntime", "MeerkatCore", "MeerkatTesting"],
+            swiftSettings: strict
+        ),
+    ]
+)
