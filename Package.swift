@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "MeerkatServer", targets: ["MeerkatServer"]),
         .library(name: "MeerkatTesting", targets: ["MeerkatTesting"]),
         .executable(name: "skat", targets: ["skat"]),
+        .executable(name: "meerkat-bench", targets: ["MeerkatBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -42,6 +43,11 @@ let package = Package(
                 "MeerkatService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "MeerkatBench",
+            dependencies: ["MeerkatCore", "MeerkatRuntime", "MeerkatTesting"],
             swiftSettings: strict
         ),
         .testTarget(name: "MeerkatCoreTests", dependencies: ["MeerkatCore", "MeerkatTesting"], swiftSettings: strict),

@@ -1,0 +1,4 @@
+/// Every benchmark suite by name. Each area adds its entry here.
+func benchmarkSuites() -> [String: @Sendable () async throws -> Void] {
+    [:]
+}
