@@ -1,0 +1,151 @@
+import Foundation
+
+/// One assembled model response.
+struct ModelResponse: Sendable {
+    var blocks: [AssistantBlock]
+    var stopReason: StopReason
+    var usage: Usage?
+}
+
+extension Agent {
+    /// Calls the model with retries (AGENT.md §1.5): exponential backoff with jitter, retry-after hints, a floor
+    /// after rate limits, delays capped by the remaining time budget.
+    func callModel(_ request: LLMRequest, run state: RunState, emitDeltas: Bool) async throws -> ModelResponse {
+        var retries = 0
+        while true {
+            let error: LLMError
+            do {
+                return try await streamOnce(request, emitDeltas: emitDeltas)
+            } catch let failure as LLMError {
+                error = failure
+            }
+            try Task.checkCancellation()
+            guard error.isRetryable else {
+                throw AgentError(cause: .llmFailure, message: "model call failed: \(error)", reason: error.kind.rawValue, llmError: error)
+            }
+            guard retries < config.retry.maxRetries else {
+                throw AgentError(
+                    cause: .retryExhausted,
+                    message: "model call failed after \(retries + 1) attempts: \(error)", reason: error.kind.rawValue,
+                    llmError: error)
+            }
+            retries += 1
+            let computed = config.retry.backoff(attempt: retries, jitterSample: jitterSample())
+            var selected = computed
+            if let hint = error.retryAfter, hint > computed {
+                selected = hint
+            } else if error.kind == .rateLimited {
+                selected = max(computed, config.retry.rateLimitFloor)
+            }
+            if let remaining = remainingTime(state) { selected = max(.zero, min(selected, remaining)) }
+            events.publish(
+                .retrying(
+                    RetrySchedule(
+                        failureKind: Self.retryFailureKind(error.kind), provider: client.provider, message: error.message,
+                        hintMS: error.retryAfter?.milliseconds, computedDelayMS: computed.milliseconds,
+                        selectedDelayMS: selected.milliseconds, attempt: retries, maxRetries: config.retry.maxRetries)))
+            try await clock.sleep(for: selected)
+            try checkTimeBudgets(state)
+        }
+    }
+
+    static func retryFailureKind(_ kind: LLMError.Kind) -> String {
+        switch kind {
+        case .rateLimited: "rate_limited"
+        case .networkTimeout, .streamStalled: "network_timeout"
+        case .callTimeout: "call_timeout"
+        default: "retryable_provider_error"
+        }
+    }
+
+    private enum RelayItem: Sendable {
+        case event(LLMEvent)
+        case abort(LLMError)
+    }
+
+    /// Streams one call. The provider stream is pumped into a relay that a watchdog can cut (inactivity or call
+    /// timeout) and that cancellation closes, so a silent provider never hangs the run.
+    func streamOnce(_ request: LLMRequest, emitDeltas: Bool) async throws -> ModelResponse {
+        let (relay, relayContinuation) = AsyncStream<RelayItem>.makeStream()
+        let clock = self.clock
+        let start = clock.now()
+        let activity = ActivityMark(start)
+        let client = self.client
+        let pump = Task {
+            for await event in client.stream(request) {
+                activity.touch(clock.now())
+                relayContinuation.yield(.event(event))
+                if case .done = event { break }
+            }
+            relayContinuation.finish()
+        }
+        let inactivity = config.retry.streamInactivityTimeout
+        let callTimeout = config.retry.callTimeout
+        let watchdog = Task {
+            guard let failure = await Self.watch(clock: clock, activity: activity, start: start, inactivity: inactivity, callTimeout: callTimeout) else {
+                return
+            }
+            relayContinuation.yield(.abort(failure))
+            relayContinuation.finish()
+            pump.cancel()
+        }
+        defer {
+            pump.cancel()
+            watchdog.cancel()
+        }
+
+        var assembler = BlockAssembler()
+        var outcome: LLMStreamOutcome?
+        await withTaskCancellationHandler {
+            for await item in relay {
+                switch item {
+                case .abort(let failure):
+                    outcome = .failure(failure)
+                case .event(let event):
+                    assembler.accept(event)
+                    switch event {
+                    case .textDelta(let delta, _) where emitDeltas: events.publish(.textDelta(delta))
+                    case .reasoningDelta(let delta) where emitDeltas: events.publish(.reasoningDelta(delta))
+                    case .reasoningComplete(let text, _) where emitDeltas: events.publish(.reasoningComplete(text))
+                    case .done(let end): outcome = end
+                    default: break
+                    }
+                }
+                if outcome != nil { break }
+            }
+        } onCancel: {
+            relayContinuation.finish()
+            pump.cancel()
+        }
+        try Task.checkCancellation()
+        switch outcome {
+        case .success(let stopReason):
+            return ModelResponse(blocks: assembler.blocks(), stopReason: stopReason, usage: assembler.usage)
+        case .failure(let error):
+            throw error
+        case nil:
+            throw LLMError(.incompleteResponse, "the provider stream ended without a completion marker")
+        }
+    }
+
+    /// Sleeps until the stream has been silent for `inactivity` or the call exceeded `callTimeout`.
+    private static func watch(
+        clock: any MeerkatClock, activity: ActivityMark, start: Duration, inactivity: Duration?, callTimeout: Duration?
+    ) async -> LLMError? {
+        while !Task.isCancelled {
+            var deadline: Duration?
+            if let inactivity { deadline = activity.value + inactivity }
+            if let callTimeout { deadline = min(deadline ?? start + callTimeout, start + callTimeout) }
+            guard let deadline else { return nil }
+            do { try await clock.sleep(until: deadline) } catch { return nil }
+            let now = clock.now()
+            if let callTimeout, now >= start + callTimeout {
+                return LLMError(.callTimeout, "the model call exceeded its timeout of \(callTimeout)")
+            }
+            if let inactivity, now >= activity.value + inactivity {
+                return LLMError(.streamStalled, "the provider stream showed no activity for \(inactivity)")
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,364 @@
+import Foundation
+
+/// Runs one session's model ↔ tools loop (AGENT.md §1). One run at a time; events go to `events`.
+///
+/// A run appends the user content, then repeats: stream one LLM call, commit the assistant message, run its
+/// tool calls in parallel and commit their results, until a message has no tool calls. Every `tool_use` committed
+/// to the session is answered by a `tool_result`, whatever happens (errors, timeouts, cancellation).
+public actor Agent {
+    public nonisolated let sessionID: SessionID
+    /// The session's events, in order, with a per-session `seq`.
+    public nonisolated let events: EventBus
+    /// The transcript and cumulative usage.
+    public internal(set) var session: Session
+    public private(set) var config: AgentConfig
+
+    let client: any LLMClient
+    var tools: ToolDispatcher
+    private var stagedTools: ToolDispatcher?
+    let clock: any MeerkatClock
+    let jitterSample: @Sendable () -> Double
+    let builtAt: Duration
+    let yieldSignal = YieldSignal()
+
+    var lifetimeTokens = 0
+    var lifetimeToolCalls = 0
+    var warnedBudgets: Set<BudgetType> = []
+    private var current: (runID: RunID, task: Task<RunResult, any Error>)?
+    private var stopped = false
+
+    /// Builds an agent over a session.
+    /// - Parameters:
+    ///   - clock: time source for budgets, retries and watchdogs (tests inject a manual clock).
+    ///   - jitter: a sample in -1...1 for retry jitter (tests inject a constant).
+    public init(
+        session: Session, client: any LLMClient, tools: ToolDispatcher = ToolDispatcher(), config: AgentConfig,
+        clock: any MeerkatClock = SystemClock(), jitter: @escaping @Sendable () -> Double = { Double.random(in: -1...1) },
+        events: EventBus? = nil
+    ) {
+        self.sessionID = session.id
+        self.session = session
+        self.client = client
+        self.tools = tools
+        self.config = config
+        self.clock = clock
+        self.jitterSample = jitter
+        self.builtAt = clock.now()
+        self.events = events ?? EventBus(source: "session:\(session.id)")
+    }
+
+    /// True while a run is in progress.
+    public var isRunning: Bool { current != nil }
+
+    /// The id of the run in progress, if any.
+    public var currentRunID: RunID? { current?.runID }
+
+    /// Replaces the tool set from the next LLM call on (never mid-stream).
+    public func stageTools(_ dispatcher: ToolDispatcher) {
+        stagedTools = dispatcher
+    }
+
+    /// Replaces the configuration for later runs.
+    public func updateConfig(_ config: AgentConfig) {
+        self.config = config
+    }
+
+    /// Runs a turn for new user content.
+    public func run(_ input: ContentInput, options: RunOptions = RunOptions()) async throws(AgentError) -> RunResult {
+        let prepared = PreparedRun(
+            descriptor: .content(input),
+            rows: options.injectedContext.map { Message.user(content: $0.blocks, transcriptRole: .injectedContext, createdAt: Date()) }
+                + [.user(content: input.blocks, transcriptRole: .conversational, createdAt: Date())])
+        return try await execute(prepared, options: options)
+    }
+
+    /// Continues from tool results (or other rows) already at the transcript tail, without new user content.
+    public func runPending(options: RunOptions = RunOptions()) async throws(AgentError) -> RunResult {
+        try await execute(PreparedRun(descriptor: .pendingToolResults, rows: []), options: options)
+    }
+
+    /// Appends rows without running a turn.
+    public func append(_ messages: [Message]) throws(AgentError) {
+        guard current == nil else {
+            throw AgentError(cause: .fatalFailure, message: "cannot append to the transcript while a run is in progress", reason: "session_busy")
+        }
+        session.messages.append(contentsOf: messages)
+        session.updatedAt = Date()
+    }
+
+    /// Cancels the run in progress (no-op when idle).
+    public func cancel() {
+        current?.task.cancel()
+    }
+
+    /// Cancels the run in progress only if it is `run`.
+    public func cancel(run: RunID) {
+        if current?.runID == run { current?.task.cancel() }
+    }
+
+    /// Wakes cooperative waits (the `wait` tool) without cancelling anything.
+    public nonisolated func wakeYieldingWaits() {
+        yieldSignal.fire()
+    }
+
+    /// Stops the agent: cancels the current run and refuses later ones.
+    public func shutdown() {
+        stopped = true
+        current?.task.cancel()
+    }
+
+    struct PreparedRun: Sendable {
+        var descriptor: RunInputDescriptor
+        var rows: [Message]
+    }
+
+    /// Runs the loop in a child task so that `cancel` can reach it, and turns failures into events.
+    func execute(_ prepared: PreparedRun, options: RunOptions) async throws(AgentError) -> RunResult {
+        if stopped { throw AgentError(cause: .fatalFailure, message: "the agent was stopped", reason: "executor_stopped") }
+        guard current == nil else {
+            throw AgentError(cause: .fatalFailure, message: "a run is already in progress for this session", reason: "session_busy")
+        }
+        let runID = options.runID ?? RunID()
+        let task = Task { try await self.loop(prepared, runID: runID, options: options) }
+        current = (runID, task)
+        let outcome = await withTaskCancellationHandler {
+            await task.result
+        } onCancel: {
+            task.cancel()
+        }
+        current = nil
+        switch outcome {
+        case .success(let result):
+            return result
+        case .failure(let error):
+            let agentError = (error as? AgentError) ?? (error is CancellationError ? .cancelled : AgentError(cause: .unknown, message: "\(error)"))
+            events.publish(.runFailed(sessionID: sessionID, errorReport: agentError.report, terminalCauseKind: agentError.cause))
+            throw agentError
+        }
+    }
+
+    /// Per-run mutable facts.
+    struct RunState {
+        let runID: RunID
+        let startedAt: Duration
+        var calls = 0
+        var toolCalls = 0
+        /// Request-only context rows and the transcript index before which they are shown.
+        var transient: [(position: Int, message: Message)] = []
+    }
+
+    private func loop(_ prepared: PreparedRun, runID: RunID, options: RunOptions) async throws -> RunResult {
+        var state = RunState(runID: runID, startedAt: clock.now())
+        let metadata = options.turnMetadata
+        events.publish(.runStarted(sessionID: sessionID, input: prepared.descriptor))
+        if let instructions = metadata?.additionalInstructions, !instructions.isEmpty {
+            state.transient.append((session.messages.count, .system(content: instructions.joined(separator: "\n\n"), createdAt: Date())))
+        }
+        commit(prepared.rows)
+
+        while true {
+            try Task.checkCancellation()
+            try checkTimeBudgets(state)
+            if let stop = orderlyStopBeforeCall(state) {
+                return finish(state, terminal: stop, options: options)
+            }
+            if state.calls > 0 {
+                let steers = await options.checkpoint.atBoundary(
+                    CheckpointInfo(runID: runID, completedCalls: state.calls, messageCount: session.messages.count))
+                for steer in steers where !steer.content.isEmpty {
+                    state.transient.append(
+                        (session.messages.count, .user(content: steer.content, transcriptRole: .injectedContext, createdAt: Date())))
+                }
+            }
+            if let staged = stagedTools {
+                tools = staged
+                stagedTools = nil
+            }
+            try Task.checkCancellation()
+            events.publish(.turnStarted(turnNumber: state.calls + 1))
+            let visible = visibleTools(metadata?.flowToolOverlay)
+            let request = LLMRequest(
+                model: metadata?.model ?? config.model, messages: requestMessages(state), tools: visible,
+                maxTokens: config.maxTokensPerTurn, temperature: config.temperature,
+                providerParams: metadata?.providerParams ?? config.providerParams)
+            let response = try await callModel(request, run: state, emitDeltas: true)
+            state.calls += 1
+            commitAssistant(response)
+            let calls = response.blocks.compactMap { block -> ToolCall? in
+                if case .toolUse(let call) = block { return call }
+                return nil
+            }
+            if calls.isEmpty {
+                events.publish(.turnCompleted(stopReason: response.stopReason, usage: response.usage))
+                return try await finishWithExtraction(state, options: options)
+            }
+            let executed = await runToolBatch(calls, state: &state, visible: Set(visible.map(\.name)))
+            if executed.cancelled { throw CancellationError() }
+            if executed.budgetExhausted {
+                return finish(state, terminal: .budgetExhausted, options: options)
+            }
+        }
+    }
+
+    /// The tools the model may see this call: the dispatcher's, narrowed by the turn overlay.
+    func visibleTools(_ overlay: TurnToolOverlay?) -> [ToolDefinition] {
+        var definitions = tools.definitions
+        if let allowed = overlay?.allowedTools { definitions = definitions.filter { allowed.contains($0.name) } }
+        if let blocked = overlay?.blockedTools { definitions = definitions.filter { !blocked.contains($0.name) } }
+        return definitions
+    }
+
+    /// The transcript with request-only rows placed where they were injected.
+    func requestMessages(_ state: RunState) -> [Message] {
+        guard !state.transient.isEmpty else { return session.messages }
+        var messages: [Message] = []
+        messages.reserveCapacity(session.messages.count + state.transient.count)
+        var pending = state.transient[...]
+        for (index, message) in session.messages.enumerated() {
+            while let next = pending.first, next.position == index {
+                messages.append(next.message)
+                pending = pending.dropFirst()
+            }
+            messages.append(message)
+        }
+        messages.append(contentsOf: pending.map(\.message))
+        return messages
+    }
+
+    func commit(_ rows: [Message]) {
+        guard !rows.isEmpty else { return }
+        session.messages.append(contentsOf: rows)
+        session.updatedAt = Date()
+    }
+
+    private func commitAssistant(_ response: ModelResponse) {
+        commit([.assistant(blocks: response.blocks, stopReason: response.stopReason, createdAt: Date())])
+        if let usage = response.usage {
+            session.usage += usage
+            lifetimeTokens += usage.totalTokens
+        }
+        let text = response.blocks.compactMap { if case .text(let t, _) = $0 { t } else { nil } }.joined()
+        if !text.isEmpty { events.publish(.textComplete(text)) }
+        noteBudgetUse()
+    }
+
+    /// The last assistant text of the main loop (for results).
+    func lastAssistantText() -> String {
+        for message in session.messages.reversed() {
+            if let text = message.assistantText { return text }
+        }
+        return ""
+    }
+
+    func finish(_ state: RunState, terminal: TerminalCauseKind?, options: RunOptions, structured: JSONValue? = nil,
+                extractionError: ExtractionError? = nil, text: String? = nil) -> RunResult {
+        let schemaRequired = (options.outputSchema ?? config.outputSchema) != nil && terminal == nil
+        let result = RunResult(
+            text: text ?? lastAssistantText(), sessionID: sessionID, usage: session.usage, turns: state.calls,
+            toolCalls: state.toolCalls, terminalCauseKind: terminal, structuredOutput: structured,
+            extractionError: extractionError)
+        events.publish(
+            .runCompleted(
+                sessionID: sessionID, result: result.text, structuredOutput: structured,
+                extractionRequired: schemaRequired, usage: session.usage, terminalCauseKind: terminal))
+        return result
+    }
+}
+
+// MARK: - CoreExecutor
+
+extension Agent: CoreExecutor {
+    public func apply(_ primitive: RunPrimitive, run: RunID, checkpoint: any RunCheckpoint) async throws(CoreExecutorError)
+        -> CoreApplyOutput
+    {
+        if stopped { throw .stopped }
+        if current != nil { throw .applyFailed(kind: .runtimeTurn, message: "a run is already in progress") }
+        switch primitive {
+        case .immediateAppend(let append):
+            commit([Self.message(for: append)])
+            return output(for: primitive, terminal: .noResult)
+        case .immediateContextAppend(let append):
+            commit([Self.contextMessage(for: append)])
+            return output(for: primitive, terminal: .noResult)
+        case .stagedInput(let staged):
+            if primitive.isContextOnlyImmediate {
+                commit(staged.contextAppends.map(Self.contextMessage(for:)))
+                return output(for: primitive, terminal: .noResult)
+            }
+            let kind = staged.turnMetadata?.executionKind ?? (staged.appends.isEmpty ? .resumePending : .contentTurn)
+            let rows = staged.contextAppends.map(Self.contextMessage(for:)) + staged.appends.map(Self.message(for:))
+            let options = RunOptions(runID: run, checkpoint: checkpoint, turnMetadata: staged.turnMetadata)
+            let before = session.messages.count
+            let prepared: PreparedRun
+            switch kind {
+            case .resumePending:
+                guard hasPendingWork || !rows.isEmpty else { return output(for: primitive, terminal: .noPendingBoundary) }
+                prepared = PreparedRun(descriptor: .pendingToolResults, rows: rows)
+            case .contentTurn:
+                prepared = PreparedRun(descriptor: .content(primitive.extractContentInput()), rows: rows)
+            }
+            do {
+                let result = try await execute(prepared, options: options)
+                return output(for: primitive, terminal: .runResult(result))
+            } catch {
+                if error.cause == .cancelled { throw .cancelled }
+                if stopped { throw .stopped }
+                // Nothing observable happened yet (no model output committed): undo the appended rows so a
+                // replay does not duplicate them. Otherwise the failure is terminal for this attempt.
+                if !session.messages[before...].contains(where: { if case .assistant = $0 { true } else { false } }) {
+                    session.messages.removeSubrange(before...)
+                    throw .applyFailed(kind: .runtimeTurn, message: error.report.message)
+                }
+                return output(for: primitive, terminal: .machineTerminalFailure(error.report))
+            }
+        }
+    }
+
+    public func interrupt(run: RunID) async {
+        cancel(run: run)
+    }
+
+    public func interruptYielding() async {
+        yieldSignal.fire()
+    }
+
+    public func stop(reason: String) async {
+        shutdown()
+    }
+
+    /// True when the transcript tail awaits a model response (tool results or user rows after the last answer).
+    var hasPendingWork: Bool {
+        guard let last = session.messages.last else { return false }
+        switch last {
+        case .toolResults, .user, .systemNotice: return true
+        case .assistant, .system: return false
+        }
+    }
+
+    private func output(for primitive: RunPrimitive, terminal: CoreRunTerminal) -> CoreApplyOutput {
+        CoreApplyOutput(
+            receipt: RunBoundaryReceiptDraft(
+                boundary: primitive.applyBoundary, contributingInputIDs: primitive.contributingInputIDs,
+                messageCount: session.messages.count),
+            terminal: terminal, session: session)
+    }
+
+    static func message(for append: ConversationAppend) -> Message {
+        let now = Date()
+        switch append.role {
+        case .user: return .user(content: append.content.blocks, transcriptRole: .conversational, createdAt: now)
+        case .injectedContext: return .user(content: append.content.blocks, transcriptRole: .injectedContext, createdAt: now)
+        case .assistant:
+            let text = append.content.blocks.map(\.textProjection).joined(separator: "\n")
+            return .assistant(blocks: [.text(text: text, meta: nil)], stopReason: .endTurn, createdAt: now)
+        case .system:
+            return .system(content: append.content.blocks.map(\.textProjection).joined(separator: "\n"), createdAt: now)
+        case .systemNotice, .tool:
+            return .systemNotice(kind: .generic, blocks: append.content.blocks, createdAt: now)
+        }
+    }
+
+    static func contextMessage(for append: ConversationContextAppend) -> Message {
+        .systemNotice(kind: .generic, blocks: [.text("[\(append.key)]")] + append.content.blocks, createdAt: Date())
+    }
+}
