@@ -135,7 +135,10 @@ public struct ToolResult: Sendable, Hashable, Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         toolUseID = try container.decode(String.self, forKey: .toolUseID)
-        content = try container.decode(ContentInput.self, forKey: .content).blocks
+        switch try container.decode(ContentInput.self, forKey: .content) {
+        case .text(let text): content = [.text(text)]
+        case .blocks(let blocks): content = blocks
+        }
         isError = try container.decodeIfPresent(Bool.self, forKey: .isError) ?? false
     }
 
