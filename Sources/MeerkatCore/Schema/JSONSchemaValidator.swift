@@ -1,9 +1,14 @@
 import Foundation
 
-/// A schema that cannot be used (not an object, unknown `$ref`, bad keyword value).
+/// A schema that cannot be used (not an object, unknown `$ref`, bad keyword value); the message names where.
 public struct JSONSchemaError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What is wrong and at which schema location (`invalid schema at '#/properties/age': ...`).
     public var message: String
+
+    /// An error with the given message.
     public init(_ message: String) { self.message = message }
+
+    /// The message.
     public var description: String { message }
 }
 
@@ -11,55 +16,64 @@ public struct JSONSchemaError: Error, Sendable, Hashable, CustomStringConvertibl
 public struct JSONSchemaViolation: Sendable, Hashable, CustomStringConvertible {
     /// JSON Pointer to the failing value (`""` for the root, `/items/0/name`).
     public var instancePath: String
-    /// The keyword that failed (`type`, `required`, ...).
+    /// The keyword that failed (`type`, `required`, ...; `false` for a `false` schema).
     public var keyword: String
+    /// What is wrong, for people and models (`missing required property 'name'`).
     public var message: String
 
+    /// A violation at `instancePath`.
     public init(instancePath: String, keyword: String, message: String) {
         self.instancePath = instancePath
         self.keyword = keyword
         self.message = message
     }
 
+    /// `(root): message` or `/a/0: message`.
     public var description: String {
         "\(instancePath.isEmpty ? "(root)" : instancePath): \(message)"
     }
 }
 
-/// Validates JSON values against a JSON Schema (draft 2020-12 core and validation keywords subset).
+/// Validates JSON values against a JSON Schema (draft 2020-12 validation semantics).
+///
+/// Supported keywords: `type`, `enum`, `const`; `multipleOf`, `minimum`, `maximum`, `exclusiveMinimum`,
+/// `exclusiveMaximum`; `minLength`, `maxLength` (in code points), `pattern` (ECMA-262 style, unanchored);
+/// `prefixItems`, `items`, `contains`, `minContains`, `maxContains`, `minItems`, `maxItems`, `uniqueItems`;
+/// `properties`, `patternProperties`, `additionalProperties`, `propertyNames`, `required`, `dependentRequired`,
+/// `dependentSchemas`, `minProperties`, `maxProperties`; `allOf`, `anyOf`, `oneOf`, `not`, `if`/`then`/`else`;
+/// `$ref` within the document (`#`, `#/json/pointer` into `$defs`, `definitions` or anywhere else, `#anchor`);
+/// boolean schemas. Other keywords are ignored: annotations (`title`, `description`, `default`, `format`, ...) as
+/// the spec intends, and also `unevaluatedProperties`, `unevaluatedItems` and `$dynamicRef`, which are not
+/// implemented. A nested `$id` does not change how `$ref` resolves: references are resolved in this document.
+///
+/// The schema is compiled once at init (refs resolved, regexes compiled), so one validator can be reused on hot
+/// paths and shared across tasks.
 public struct JSONSchemaValidator: Sendable {
+    /// The schema document as given.
     public let schema: JSONValue
+    private let evaluator: SchemaEvaluator
 
-    /// Checks that the schema is usable.
+    /// Compiles the schema; throws naming the location of anything unusable: a root that is neither an object nor
+    /// a boolean, a `$ref` that does not resolve, a keyword whose value has the wrong type, an invalid regex.
     public init(schema: JSONValue) throws(JSONSchemaError) {
-        guard case .object = schema else { throw JSONSchemaError("schema must be a JSON object, got \(schema.typeName)") }
         self.schema = schema
+        self.evaluator = SchemaEvaluator(schema: try SchemaCompiler.compile(schema))
     }
 
-    /// Every violation of the schema by `instance` (empty when valid).
+    /// Every violation of the schema by `instance` (empty when valid), in a stable order.
+    ///
+    /// A `$ref` cycle that consumes no input (`{"$ref": "#"}`) is reported as a `$ref` violation, not followed
+    /// forever.
     public func validate(_ instance: JSONValue) -> [JSONSchemaViolation] {
-        var out: [JSONSchemaViolation] = []
-        check(instance, against: schema, path: "", into: &out)
-        return out
+        var state = EvaluationState(firstOnly: false)
+        evaluator.check(instance, CompiledSchema.root, &state)
+        return state.violations
     }
 
-    private func check(_ value: JSONValue, against schema: JSONValue, path: String, into out: inout [JSONSchemaViolation]) {
-        guard case .object(let keywords) = schema else { return }
-        if let type = keywords["type"]?.stringValue {
-            let actual = value.typeName
-            let ok = type == actual || (type == "number" && actual == "integer")
-            if !ok {
-                out.append(.init(instancePath: path, keyword: "type", message: "expected \(type), got \(actual)"))
-                return
-            }
-        }
-        if case .object(let members) = value {
-            for name in keywords["required"]?.arrayValue?.compactMap(\.stringValue) ?? [] where members[name] == nil {
-                out.append(.init(instancePath: path, keyword: "required", message: "missing required property '\(name)'"))
-            }
-            for (name, sub) in keywords["properties"]?.objectValue ?? [:] {
-                if let member = members[name] { check(member, against: sub, path: path + "/" + name, into: &out) }
-            }
-        }
+    /// True when `instance` satisfies the schema; stops at the first violation.
+    public func isValid(_ instance: JSONValue) -> Bool {
+        var state = EvaluationState(firstOnly: true)
+        evaluator.check(instance, CompiledSchema.root, &state)
+        return state.violations.isEmpty
     }
 }
