@@ -61,7 +61,8 @@ public indirect enum ScriptedReply: Sendable {
         case .reasoning(let text, let signature, let next):
             return [
                 .reasoningDelta(text),
-                .reasoningComplete(text: text, meta: ProviderMeta(provider: "scripted", data: ["signature": .string(signature)])),
+                .reasoningComplete(
+                    text: text, meta: ProviderMeta(provider: "scripted", data: ["signature": .string(signature)])),
             ] + next.events
         case .events(let events):
             return events

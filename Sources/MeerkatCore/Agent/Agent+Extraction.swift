@@ -30,7 +30,9 @@ extension Agent {
             // Tool calls are not allowed here; drop them so the transcript never holds an unanswered tool_use.
             let blocks = response.blocks.filter { if case .toolUse = $0 { false } else { true } }
             let hadToolCalls = blocks.count != response.blocks.count
-            commit([.assistant(blocks: blocks, stopReason: hadToolCalls ? .endTurn : response.stopReason, createdAt: Date())])
+            commit([
+                .assistant(blocks: blocks, stopReason: hadToolCalls ? .endTurn : response.stopReason, createdAt: Date())
+            ])
             if let usage = response.usage {
                 session.usage += usage
                 lifetimeTokens += usage.totalTokens
@@ -91,7 +93,9 @@ extension Agent {
         }
         if violations.count > 5 { violations = Array(violations.prefix(5)) }
         guard violations.isEmpty else {
-            return .failure(ExtractionFailure(message: "schema violations: " + violations.map(\.description).joined(separator: "; ")))
+            return .failure(
+                ExtractionFailure(
+                    message: "schema violations: " + violations.map(\.description).joined(separator: "; ")))
         }
         return .success(value)
     }

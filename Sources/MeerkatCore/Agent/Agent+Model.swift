@@ -21,7 +21,9 @@ extension Agent {
             }
             try Task.checkCancellation()
             guard error.isRetryable else {
-                throw AgentError(cause: .llmFailure, message: "model call failed: \(error)", reason: error.kind.rawValue, llmError: error)
+                throw AgentError(
+                    cause: .llmFailure, message: "model call failed: \(error)", reason: error.kind.rawValue,
+                    llmError: error)
             }
             guard retries < config.retry.maxRetries else {
                 throw AgentError(
@@ -41,7 +43,8 @@ extension Agent {
             events.publish(
                 .retrying(
                     RetrySchedule(
-                        failureKind: Self.retryFailureKind(error.kind), provider: client.provider, message: error.message,
+                        failureKind: Self.retryFailureKind(error.kind), provider: client.provider,
+                        message: error.message,
                         hintMS: error.retryAfter?.milliseconds, computedDelayMS: computed.milliseconds,
                         selectedDelayMS: selected.milliseconds, attempt: retries, maxRetries: config.retry.maxRetries)))
             try await clock.sleep(for: selected)
@@ -82,7 +85,10 @@ extension Agent {
         let inactivity = config.retry.streamInactivityTimeout
         let callTimeout = config.retry.callTimeout
         let watchdog = Task {
-            guard let failure = await Self.watch(clock: clock, activity: activity, start: start, inactivity: inactivity, callTimeout: callTimeout) else {
+            guard
+                let failure = await Self.watch(
+                    clock: clock, activity: activity, start: start, inactivity: inactivity, callTimeout: callTimeout)
+            else {
                 return
             }
             relayContinuation.yield(.abort(failure))

@@ -27,13 +27,15 @@ extension Agent {
                     tools.contains(call.name)
                     ? "Tool '\(call.name)' is not available in this turn." : "Unknown tool '\(call.name)'."
                 results[index] = ToolResult(toolUseID: call.id, text: reason, isError: true)
-                events.publish(.toolResultReceived(id: call.id, name: call.name, content: [.text(reason)], isError: true))
+                events.publish(
+                    .toolResultReceived(id: call.id, name: call.name, content: [.text(reason)], isError: true))
                 continue
             }
             if let limit = config.budget.maxToolCalls, lifetimeToolCalls + runnable.count >= limit {
                 let reason = "Not executed: the tool-call budget of \(limit) is exhausted."
                 results[index] = ToolResult(toolUseID: call.id, text: reason, isError: true)
-                events.publish(.toolResultReceived(id: call.id, name: call.name, content: [.text(reason)], isError: true))
+                events.publish(
+                    .toolResultReceived(id: call.id, name: call.name, content: [.text(reason)], isError: true))
                 outcome.budgetExhausted = true
                 continue
             }
@@ -52,10 +54,15 @@ extension Agent {
             func launch(_ index: Int) {
                 let call = calls[index]
                 events.publish(.toolExecutionStarted(id: call.id, name: call.name))
-                let context = ToolCallContext(sessionID: sessionID, runID: runID, toolUseID: call.id, yieldSignal: signal)
+                let context = ToolCallContext(
+                    sessionID: sessionID, runID: runID, toolUseID: call.id, yieldSignal: signal)
                 let timeout = policy.timeout(for: call.name)
                 group.addTask {
-                    (index, await Self.runTool(call, dispatcher: dispatcher, context: context, timeout: timeout, clock: clock))
+                    (
+                        index,
+                        await Self.runTool(
+                            call, dispatcher: dispatcher, context: context, timeout: timeout, clock: clock)
+                    )
                 }
             }
             while next < runnable.count, next < limit {
@@ -67,7 +74,9 @@ extension Agent {
                 switch result {
                 case .completed(let output, let duration):
                     results[index] = ToolResult(toolUseID: call.id, content: output.content, isError: output.isError)
-                    events.publish(.toolResultReceived(id: call.id, name: call.name, content: output.content, isError: output.isError))
+                    events.publish(
+                        .toolResultReceived(
+                            id: call.id, name: call.name, content: output.content, isError: output.isError))
                     events.publish(
                         .toolExecutionCompleted(
                             id: call.id, name: call.name, content: output.content, isError: output.isError,
@@ -76,11 +85,14 @@ extension Agent {
                     let timeout = policy.timeout(for: call.name)
                     let text = "Tool '\(call.name)' timed out after \(timeout) and was abandoned."
                     results[index] = ToolResult(toolUseID: call.id, text: text, isError: true)
-                    events.publish(.toolExecutionTimedOut(id: call.id, name: call.name, timeoutMS: timeout.milliseconds))
-                    events.publish(.toolResultReceived(id: call.id, name: call.name, content: [.text(text)], isError: true))
+                    events.publish(
+                        .toolExecutionTimedOut(id: call.id, name: call.name, timeoutMS: timeout.milliseconds))
+                    events.publish(
+                        .toolResultReceived(id: call.id, name: call.name, content: [.text(text)], isError: true))
                     events.publish(
                         .toolExecutionCompleted(
-                            id: call.id, name: call.name, content: [.text(text)], isError: true, durationMS: duration.milliseconds))
+                            id: call.id, name: call.name, content: [.text(text)], isError: true,
+                            durationMS: duration.milliseconds))
                 case .cancelled:
                     outcome.cancelled = true
                 }
@@ -100,7 +112,10 @@ extension Agent {
                 committed.append(result)
                 if runnable.contains(index) { state.toolCalls += 1 }
             } else {
-                committed.append(ToolResult(toolUseID: call.id, text: "The run was cancelled before this tool call finished.", isError: true))
+                committed.append(
+                    ToolResult(
+                        toolUseID: call.id, text: "The run was cancelled before this tool call finished.", isError: true
+                    ))
             }
         }
         lifetimeToolCalls += runnable.count
@@ -111,7 +126,8 @@ extension Agent {
 
     /// Runs one call raced against its timeout and the run's cancellation; the loser is cancelled, not awaited.
     private static func runTool(
-        _ call: ToolCall, dispatcher: ToolDispatcher, context: ToolCallContext, timeout: Duration, clock: any MeerkatClock
+        _ call: ToolCall, dispatcher: ToolDispatcher, context: ToolCallContext, timeout: Duration,
+        clock: any MeerkatClock
     ) async -> ToolRunOutcome {
         let start = clock.now()
         let race = Race<ToolRunOutcome>()

@@ -33,7 +33,8 @@ public actor Agent {
     ///   - jitter: a sample in -1...1 for retry jitter (tests inject a constant).
     public init(
         session: Session, client: any LLMClient, tools: ToolDispatcher = ToolDispatcher(), config: AgentConfig,
-        clock: any MeerkatClock = SystemClock(), jitter: @escaping @Sendable () -> Double = { Double.random(in: -1...1) },
+        clock: any MeerkatClock = SystemClock(),
+        jitter: @escaping @Sendable () -> Double = { Double.random(in: -1...1) },
         events: EventBus? = nil
     ) {
         self.sessionID = session.id
@@ -67,7 +68,9 @@ public actor Agent {
     public func run(_ input: ContentInput, options: RunOptions = RunOptions()) async throws(AgentError) -> RunResult {
         let prepared = PreparedRun(
             descriptor: .content(input),
-            rows: options.injectedContext.map { Message.user(content: $0.blocks, transcriptRole: .injectedContext, createdAt: Date()) }
+            rows: options.injectedContext.map {
+                Message.user(content: $0.blocks, transcriptRole: .injectedContext, createdAt: Date())
+            }
                 + [.user(content: input.blocks, transcriptRole: .conversational, createdAt: Date())])
         return try await execute(prepared, options: options)
     }
@@ -80,7 +83,9 @@ public actor Agent {
     /// Appends rows without running a turn.
     public func append(_ messages: [Message]) throws(AgentError) {
         guard current == nil else {
-            throw AgentError(cause: .fatalFailure, message: "cannot append to the transcript while a run is in progress", reason: "session_busy")
+            throw AgentError(
+                cause: .fatalFailure, message: "cannot append to the transcript while a run is in progress",
+                reason: "session_busy")
         }
         session.messages.append(contentsOf: messages)
         session.updatedAt = Date()
@@ -114,9 +119,12 @@ public actor Agent {
 
     /// Runs the loop in a child task so that `cancel` can reach it, and turns failures into events.
     func execute(_ prepared: PreparedRun, options: RunOptions) async throws(AgentError) -> RunResult {
-        if stopped { throw AgentError(cause: .fatalFailure, message: "the agent was stopped", reason: "executor_stopped") }
+        if stopped {
+            throw AgentError(cause: .fatalFailure, message: "the agent was stopped", reason: "executor_stopped")
+        }
         guard current == nil else {
-            throw AgentError(cause: .fatalFailure, message: "a run is already in progress for this session", reason: "session_busy")
+            throw AgentError(
+                cause: .fatalFailure, message: "a run is already in progress for this session", reason: "session_busy")
         }
         let runID = options.runID ?? RunID()
         let task = Task { try await self.loop(prepared, runID: runID, options: options) }
@@ -131,8 +139,11 @@ public actor Agent {
         case .success(let result):
             return result
         case .failure(let error):
-            let agentError = (error as? AgentError) ?? (error is CancellationError ? .cancelled : AgentError(cause: .unknown, message: "\(error)"))
-            events.publish(.runFailed(sessionID: sessionID, errorReport: agentError.report, terminalCauseKind: agentError.cause))
+            let agentError =
+                (error as? AgentError)
+                ?? (error is CancellationError ? .cancelled : AgentError(cause: .unknown, message: "\(error)"))
+            events.publish(
+                .runFailed(sessionID: sessionID, errorReport: agentError.report, terminalCauseKind: agentError.cause))
             throw agentError
         }
     }
@@ -152,7 +163,8 @@ public actor Agent {
         let metadata = options.turnMetadata
         events.publish(.runStarted(sessionID: sessionID, input: prepared.descriptor))
         if let instructions = metadata?.additionalInstructions, !instructions.isEmpty {
-            state.transient.append((session.messages.count, .system(content: instructions.joined(separator: "\n\n"), createdAt: Date())))
+            state.transient.append(
+                (session.messages.count, .system(content: instructions.joined(separator: "\n\n"), createdAt: Date())))
         }
         commit(prepared.rows)
 
@@ -167,7 +179,10 @@ public actor Agent {
                     CheckpointInfo(runID: runID, completedCalls: state.calls, messageCount: session.messages.count))
                 for steer in steers where !steer.content.isEmpty {
                     state.transient.append(
-                        (session.messages.count, .user(content: steer.content, transcriptRole: .injectedContext, createdAt: Date())))
+                        (
+                            session.messages.count,
+                            .user(content: steer.content, transcriptRole: .injectedContext, createdAt: Date())
+                        ))
                 }
             }
             if let staged = stagedTools {
@@ -250,8 +265,10 @@ public actor Agent {
         return ""
     }
 
-    func finish(_ state: RunState, terminal: TerminalCauseKind?, options: RunOptions, structured: JSONValue? = nil,
-                extractionError: ExtractionError? = nil, text: String? = nil) -> RunResult {
+    func finish(
+        _ state: RunState, terminal: TerminalCauseKind?, options: RunOptions, structured: JSONValue? = nil,
+        extractionError: ExtractionError? = nil, text: String? = nil
+    ) -> RunResult {
         let schemaRequired = (options.outputSchema ?? config.outputSchema) != nil && terminal == nil
         let result = RunResult(
             text: text ?? lastAssistantText(), sessionID: sessionID, usage: session.usage, turns: state.calls,
@@ -268,7 +285,8 @@ public actor Agent {
 // MARK: - CoreExecutor
 
 extension Agent: CoreExecutor {
-    public func apply(_ primitive: RunPrimitive, run: RunID, checkpoint: any RunCheckpoint) async throws(CoreExecutorError)
+    public func apply(_ primitive: RunPrimitive, run: RunID, checkpoint: any RunCheckpoint)
+        async throws(CoreExecutorError)
         -> CoreApplyOutput
     {
         if stopped { throw .stopped }
@@ -292,7 +310,9 @@ extension Agent: CoreExecutor {
             let prepared: PreparedRun
             switch kind {
             case .resumePending:
-                guard hasPendingWork || !rows.isEmpty else { return output(for: primitive, terminal: .noPendingBoundary) }
+                guard hasPendingWork || !rows.isEmpty else {
+                    return output(for: primitive, terminal: .noPendingBoundary)
+                }
                 prepared = PreparedRun(descriptor: .pendingToolResults, rows: rows)
             case .contentTurn:
                 prepared = PreparedRun(descriptor: .content(primitive.extractContentInput()), rows: rows)
@@ -347,7 +367,8 @@ extension Agent: CoreExecutor {
         let now = Date()
         switch append.role {
         case .user: return .user(content: append.content.blocks, transcriptRole: .conversational, createdAt: now)
-        case .injectedContext: return .user(content: append.content.blocks, transcriptRole: .injectedContext, createdAt: now)
+        case .injectedContext:
+            return .user(content: append.content.blocks, transcriptRole: .injectedContext, createdAt: now)
         case .assistant:
             let text = append.content.blocks.map(\.textProjection).joined(separator: "\n")
             return .assistant(blocks: [.text(text: text, meta: nil)], stopReason: .endTurn, createdAt: now)

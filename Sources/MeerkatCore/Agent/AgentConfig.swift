@@ -92,7 +92,8 @@ public struct OutputSchema: Sendable, Hashable {
             throw OutputSchemaError("output_schema must be a JSON object, got \(schema.typeName)")
         }
         if let type = members["type"], type != .string("object") {
-            throw OutputSchemaError("output_schema root must describe an object (\"type\": \"object\"), got type \(type.compactText())")
+            throw OutputSchemaError(
+                "output_schema root must describe an object (\"type\": \"object\"), got type \(type.compactText())")
         }
         do {
             self.validator = try JSONSchemaValidator(schema: schema)

@@ -130,14 +130,16 @@ extension AgentEvent: Codable {
             fields = ["id": .string(id), "name": .string(name)]
         case .toolExecutionCompleted(let id, let name, let content, let isError, let duration):
             fields = [
-                "id": .string(id), "name": .string(name), "content": try Self.value(content), "is_error": .bool(isError),
+                "id": .string(id), "name": .string(name), "content": try Self.value(content),
+                "is_error": .bool(isError),
                 "duration_ms": .number(Double(duration)),
             ]
         case .toolExecutionTimedOut(let id, let name, let timeout):
             fields = ["id": .string(id), "name": .string(name), "timeout_ms": .number(Double(timeout))]
         case .toolResultReceived(let id, let name, let content, let isError):
             fields = [
-                "id": .string(id), "name": .string(name), "content": try Self.value(content), "is_error": .bool(isError),
+                "id": .string(id), "name": .string(name), "content": try Self.value(content),
+                "is_error": .bool(isError),
             ]
         case .turnCompleted(let stopReason, let usage):
             fields["stop_reason"] = .string(stopReason.rawValue)
@@ -179,12 +181,14 @@ extension AgentEvent: Codable {
     public init(from decoder: any Decoder) throws {
         let object = try JSONValue(from: decoder)
         guard let fields = object.objectValue, let type = fields["type"]?.stringValue else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "event without type"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "event without type"))
         }
         func field<T: Decodable>(_ name: String, _: T.Type = T.self) throws -> T {
             guard let value = fields[name] else {
                 throw DecodingError.keyNotFound(
-                    AnyCodingKey(name), .init(codingPath: decoder.codingPath, debugDescription: "\(type) needs '\(name)'"))
+                    AnyCodingKey(name),
+                    .init(codingPath: decoder.codingPath, debugDescription: "\(type) needs '\(name)'"))
             }
             return try WireJSON.fromJSONValue(value)
         }
@@ -212,7 +216,8 @@ extension AgentEvent: Codable {
                 id: try field("id"), name: try field("name"), content: try field("content"),
                 isError: try field("is_error"), durationMS: try field("duration_ms"))
         case "tool_execution_timed_out":
-            self = .toolExecutionTimedOut(id: try field("id"), name: try field("name"), timeoutMS: try field("timeout_ms"))
+            self = .toolExecutionTimedOut(
+                id: try field("id"), name: try field("name"), timeoutMS: try field("timeout_ms"))
         case "tool_result_received":
             self = .toolResultReceived(
                 id: try field("id"), name: try field("name"), content: try field("content"),
@@ -221,7 +226,8 @@ extension AgentEvent: Codable {
         case "run_completed":
             self = .runCompleted(
                 sessionID: try field("session_id"), result: try field("result"),
-                structuredOutput: try optional("structured_output"), extractionRequired: try field("extraction_required"),
+                structuredOutput: try optional("structured_output"),
+                extractionRequired: try field("extraction_required"),
                 usage: try field("usage"), terminalCauseKind: try optional("terminal_cause_kind"))
         case "run_failed":
             self = .runFailed(

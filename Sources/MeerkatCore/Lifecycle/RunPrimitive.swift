@@ -39,7 +39,8 @@ public enum CoreRenderable: Sendable, Hashable, Codable {
                 uri: try container.decode(String.self, forKey: .uri),
                 label: try container.decodeIfPresent(String.self, forKey: .label))
         case let other:
-            throw TaggedCoding.unknownTag(other, key: "type", expected: ["text", "blocks", "json", "reference"], in: decoder)
+            throw TaggedCoding.unknownTag(
+                other, key: "type", expected: ["text", "blocks", "json", "reference"], in: decoder)
         }
     }
 
@@ -219,7 +220,8 @@ public struct StagedRunInput: Sendable, Hashable, Codable {
     }
 
     public init(
-        boundary: RunApplyBoundary, appends: [ConversationAppend] = [], contextAppends: [ConversationContextAppend] = [],
+        boundary: RunApplyBoundary, appends: [ConversationAppend] = [],
+        contextAppends: [ConversationContextAppend] = [],
         contributingInputIDs: [InputID] = [], turnMetadata: RuntimeTurnMetadata? = nil
     ) {
         self.boundary = boundary
@@ -276,7 +278,8 @@ public enum RunPrimitive: Sendable, Hashable, Codable {
         case .immediateAppend(let append):
             try TaggedCoding.encode(tag: "immediate_append", key: "primitive_type", payload: append, to: encoder)
         case .immediateContextAppend(let append):
-            try TaggedCoding.encode(tag: "immediate_context_append", key: "primitive_type", payload: append, to: encoder)
+            try TaggedCoding.encode(
+                tag: "immediate_context_append", key: "primitive_type", payload: append, to: encoder)
         }
     }
 

@@ -217,7 +217,8 @@ public enum Message: Sendable, Hashable, Codable {
                 blocks: try container.decode([AssistantBlock].self, forKey: .blocks),
                 stopReason: try container.decode(StopReason.self, forKey: .stopReason), createdAt: createdAt)
         case "tool_results":
-            self = .toolResults(results: try container.decode([ToolResult].self, forKey: .results), createdAt: createdAt)
+            self = .toolResults(
+                results: try container.decode([ToolResult].self, forKey: .results), createdAt: createdAt)
         case let other:
             throw TaggedCoding.unknownTag(
                 other, key: "role",
@@ -295,7 +296,9 @@ public struct Usage: Sendable, Hashable, Codable {
         case cacheCreationTokens = "cache_creation_tokens", cacheReadTokens = "cache_read_tokens"
     }
 
-    public init(inputTokens: Int = 0, outputTokens: Int = 0, cacheCreationTokens: Int? = nil, cacheReadTokens: Int? = nil) {
+    public init(
+        inputTokens: Int = 0, outputTokens: Int = 0, cacheCreationTokens: Int? = nil, cacheReadTokens: Int? = nil
+    ) {
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens
         self.cacheCreationTokens = cacheCreationTokens

@@ -17,7 +17,8 @@ final class Race<Value: Sendable>: Sendable {
 
     /// Offers an outcome; only the first one counts.
     func finish(_ value: Value) {
-        let (continuation, cleanups) = state.withLock { state -> (CheckedContinuation<Value, Never>?, [@Sendable () -> Void]) in
+        let (continuation, cleanups) = state.withLock {
+            state -> (CheckedContinuation<Value, Never>?, [@Sendable () -> Void]) in
             guard state.result == nil else { return (nil, []) }
             state.result = value
             let continuation = state.continuation

@@ -5,18 +5,20 @@ import Foundation
 public struct ToolDispatcher: Sendable {
     private let tools: [String: any Tool]
     private let order: [String]
-    private let validators: [String: JSONSchemaValidator]
+    private let validators: [String: Result<JSONSchemaValidator, JSONSchemaError>]
 
     /// Registers tools; a later tool with the same name replaces an earlier one.
     public init(_ tools: [any Tool] = []) {
         var byName: [String: any Tool] = [:]
         var order: [String] = []
-        var validators: [String: JSONSchemaValidator] = [:]
+        var validators: [String: Result<JSONSchemaValidator, JSONSchemaError>] = [:]
         for tool in tools {
             let name = tool.definition.name
             if byName[name] == nil { order.append(name) }
             byName[name] = tool
-            validators[name] = try? JSONSchemaValidator(schema: tool.definition.inputSchema)
+            validators[name] = Result { () throws(JSONSchemaError) in
+                try JSONSchemaValidator(schema: tool.definition.inputSchema)
+            }
         }
         self.tools = byName
         self.order = order
@@ -28,6 +30,14 @@ public struct ToolDispatcher: Sendable {
 
     /// Names of every registered tool.
     public var names: [String] { order }
+
+    /// Tools whose input schema is unusable, with the reason (they refuse every call).
+    public var schemaProblems: [String: String] {
+        validators.compactMapValues { result in
+            if case .failure(let error) = result { return error.message }
+            return nil
+        }
+    }
 
     /// True when a tool of that name is registered.
     public func contains(_ name: String) -> Bool { tools[name] != nil }
@@ -47,14 +57,21 @@ public struct ToolDispatcher: Sendable {
             return .error("Invalid arguments for tool '\(call.name)': \(problem)")
         }
         guard case .object = call.args else {
-            return .error("Invalid arguments for tool '\(call.name)': arguments must be a JSON object, got \(call.args.typeName)")
+            return .error(
+                "Invalid arguments for tool '\(call.name)': arguments must be a JSON object, got \(call.args.typeName)")
         }
-        if let validator = validators[call.name] {
+        switch validators[call.name] {
+        case .success(let validator):
             let violations = validator.validate(call.args)
             if !violations.isEmpty {
                 let details = violations.map(\.description).joined(separator: "; ")
                 return .error("Invalid arguments for tool '\(call.name)': \(details)")
             }
+        case .failure(let error):
+            // A tool whose own schema is unusable is never called with unchecked arguments.
+            return .error("Tool '\(call.name)' cannot be called: its input schema is invalid (\(error.message))")
+        case nil:
+            break
         }
         do {
             return try await tool.call(call.args, context: context)

@@ -24,7 +24,10 @@ struct AgentBudgetRetryTests {
 
     @Test func toolCallBudgetAnswersExtraCallsAndStops() async throws {
         let client = ScriptedLLMClient([
-            .toolCalls([ScriptedToolCall(id: "a", name: "echo", args: ["text": "1"]), ScriptedToolCall(id: "b", name: "echo", args: ["text": "2"])]),
+            .toolCalls([
+                ScriptedToolCall(id: "a", name: "echo", args: ["text": "1"]),
+                ScriptedToolCall(id: "b", name: "echo", args: ["text": "2"]),
+            ]),
             .text("unreachable"),
         ])
         let agent = makeAgent(client, tools: [echoTool]) { $0.budget.maxToolCalls = 1 }
@@ -43,7 +46,9 @@ struct AgentBudgetRetryTests {
             clock.advance(by: .seconds(11))
             return .text("tock")
         }
-        let client = ScriptedLLMClient([.toolCalls([ScriptedToolCall(id: "c1", name: "tick", args: [:])]), .text("never")])
+        let client = ScriptedLLMClient([
+            .toolCalls([ScriptedToolCall(id: "c1", name: "tick", args: [:])]), .text("never"),
+        ])
         let agent = makeAgent(client, tools: [tick], clock: clock) {
             $0.budget.maxDuration = .seconds(10)
             $0.retry.streamInactivityTimeout = nil
@@ -126,14 +131,17 @@ struct AgentBudgetRetryTests {
     }
 
     @Test func nonRetryableErrorFailsFast() async throws {
-        let client = ScriptedLLMClient([.error(LLMError(.authenticationFailed, "bad key", status: 401)), .text("never")])
+        let client = ScriptedLLMClient([
+            .error(LLMError(.authenticationFailed, "bad key", status: 401)), .text("never"),
+        ])
         let agent = makeAgent(client)
         let recorder = EventRecorder(agent)
         await #expect {
             _ = try await agent.run(.text("go"))
         } throws: { error in
             guard let error = error as? AgentError else { return false }
-            return error.cause == .llmFailure && error.llmError?.kind == .authenticationFailed && error.report.errorClass == .llm
+            return error.cause == .llmFailure && error.llmError?.kind == .authenticationFailed
+                && error.report.errorClass == .llm
         }
         #expect(client.requests.count == 1)
         let events = await recorder.collect()

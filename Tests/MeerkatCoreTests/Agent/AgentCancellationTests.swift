@@ -19,7 +19,11 @@ struct AgentCancellationTests {
         #expect(session.messages.count == 1)
         #expect(session.unansweredToolUseIDs.isEmpty)
         let events = await recorder.collect()
-        #expect(events.last == .runFailed(sessionID: agent.sessionID, errorReport: AgentError.cancelled.report, terminalCauseKind: .cancelled))
+        #expect(
+            events.last
+                == .runFailed(
+                    sessionID: agent.sessionID, errorReport: AgentError.cancelled.report, terminalCauseKind: .cancelled)
+        )
         #expect(await agent.isRunning == false)
     }
 
@@ -30,7 +34,8 @@ struct AgentCancellationTests {
             started.open()
             try await withTaskCancellationHandler {
                 await never.wait()
-            } onCancel: {}
+            } onCancel: {
+            }
             try Task.checkCancellation()
             return .text("late")
         }

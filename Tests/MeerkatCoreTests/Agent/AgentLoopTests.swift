@@ -16,7 +16,8 @@ struct AgentLoopTests {
         let events = await recorder.collect()
         #expect(
             events.types == [
-                "run_started", "turn_started", "text_delta", "text_delta", "text_complete", "turn_completed", "run_completed",
+                "run_started", "turn_started", "text_delta", "text_delta", "text_complete", "turn_completed",
+                "run_completed",
             ])
         let session = await agent.session
         #expect(session.messages.count == 2)
@@ -35,7 +36,8 @@ struct AgentLoopTests {
         #expect(
             events.types == [
                 "run_started", "turn_started", "tool_call_requested", "tool_execution_started", "tool_result_received",
-                "tool_execution_completed", "turn_started", "text_delta", "text_complete", "turn_completed", "run_completed",
+                "tool_execution_completed", "turn_started", "text_delta", "text_complete", "turn_completed",
+                "run_completed",
             ])
         let second = client.requests[1]
         guard case .toolResults(let results, _) = second.messages.last else {
@@ -53,12 +55,16 @@ struct AgentLoopTests {
             return .text("met")
         }
         let client = ScriptedLLMClient([
-            .toolCalls([ScriptedToolCall(id: "a", name: "meet", args: [:]), ScriptedToolCall(id: "b", name: "meet", args: [:])]),
+            .toolCalls([
+                ScriptedToolCall(id: "a", name: "meet", args: [:]), ScriptedToolCall(id: "b", name: "meet", args: [:]),
+            ]),
             .text("ok"),
         ])
         // Sequential execution would leave the first call waiting for a partner that never comes; the real clock's
         // tool timeout bounds that failure instead of hanging the suite.
-        let agent = makeAgent(client, tools: [meet], clock: SystemClock()) { $0.toolExecution.defaultTimeout = .seconds(10) }
+        let agent = makeAgent(client, tools: [meet], clock: SystemClock()) {
+            $0.toolExecution.defaultTimeout = .seconds(10)
+        }
         _ = try await agent.run(.text("go"))
         #expect(await meeting.maxWaiting == 2)
         let results = toolResults(await agent.session)
@@ -87,7 +93,9 @@ struct AgentLoopTests {
 
     @Test func toolErrorBecomesIsErrorResultAndLoopContinues() async throws {
         let failing = ClosureTool(name: "disk") { _, _ in throw ToolError.executionFailed("disk full") }
-        let client = ScriptedLLMClient([.toolCalls([ScriptedToolCall(id: "c1", name: "disk", args: [:])]), .text("recovered")])
+        let client = ScriptedLLMClient([
+            .toolCalls([ScriptedToolCall(id: "c1", name: "disk", args: [:])]), .text("recovered"),
+        ])
         let agent = makeAgent(client, tools: [failing])
         let result = try await agent.run(.text("go"))
         #expect(result.text == "recovered")
@@ -104,7 +112,9 @@ struct AgentLoopTests {
             await never.wait()
             return .text("late")
         }
-        let client = ScriptedLLMClient([.toolCalls([ScriptedToolCall(id: "c1", name: "slow", args: [:])]), .text("after")])
+        let client = ScriptedLLMClient([
+            .toolCalls([ScriptedToolCall(id: "c1", name: "slow", args: [:])]), .text("after"),
+        ])
         let agent = makeAgent(client, tools: [slow], clock: clock) {
             $0.retry.streamInactivityTimeout = nil
             $0.toolExecution.timeouts["slow"] = .seconds(5)
@@ -141,7 +151,9 @@ struct AgentLoopTests {
     }
 
     @Test func schemaViolatingToolArgumentsAreRefusedBeforeTheToolRuns() async throws {
-        let client = ScriptedLLMClient([.toolCalls([ScriptedToolCall(id: "c1", name: "echo", args: ["txt": 1])]), .text("ok")])
+        let client = ScriptedLLMClient([
+            .toolCalls([ScriptedToolCall(id: "c1", name: "echo", args: ["txt": 1])]), .text("ok"),
+        ])
         let agent = makeAgent(client, tools: [echoTool])
         _ = try await agent.run(.text("go"))
         let result = toolResults(await agent.session)[0]
@@ -149,7 +161,9 @@ struct AgentLoopTests {
     }
 
     @Test func callToUnknownToolIsRefusedWithErrorResult() async throws {
-        let client = ScriptedLLMClient([.toolCalls([ScriptedToolCall(id: "c1", name: "rm_rf", args: [:])]), .text("ok")])
+        let client = ScriptedLLMClient([
+            .toolCalls([ScriptedToolCall(id: "c1", name: "rm_rf", args: [:])]), .text("ok"),
+        ])
         let agent = makeAgent(client, tools: [echoTool])
         _ = try await agent.run(.text("go"))
         let result = toolResults(await agent.session)[0]
@@ -157,9 +171,12 @@ struct AgentLoopTests {
     }
 
     @Test func toolHiddenByTurnOverlayIsNotAdvertisedAndIsRefused() async throws {
-        let client = ScriptedLLMClient([.toolCalls([ScriptedToolCall(id: "c1", name: "echo", args: ["text": "a"])]), .text("ok")])
+        let client = ScriptedLLMClient([
+            .toolCalls([ScriptedToolCall(id: "c1", name: "echo", args: ["text": "a"])]), .text("ok"),
+        ])
         let agent = makeAgent(client, tools: [echoTool])
-        let options = RunOptions(turnMetadata: RuntimeTurnMetadata(flowToolOverlay: TurnToolOverlay(blockedTools: ["echo"])))
+        let options = RunOptions(
+            turnMetadata: RuntimeTurnMetadata(flowToolOverlay: TurnToolOverlay(blockedTools: ["echo"])))
         _ = try await agent.run(.text("go"), options: options)
         #expect(client.requests[0].tools.isEmpty)
         let result = toolResults(await agent.session)[0]
@@ -170,8 +187,15 @@ struct AgentLoopTests {
         let agent = makeAgent(ScriptedLLMClient([.text("ok")]))
         _ = try await agent.run(.text("question"), options: RunOptions(injectedContext: [.text("host context")]))
         let messages = await agent.session.messages
-        #expect(messages[0] == .user(content: [.text("host context")], transcriptRole: .injectedContext, createdAt: messages[0].createdAt))
-        #expect(messages[1] == .user(content: [.text("question")], transcriptRole: .conversational, createdAt: messages[1].createdAt))
+        #expect(
+            messages[0]
+                == .user(
+                    content: [.text("host context")], transcriptRole: .injectedContext, createdAt: messages[0].createdAt
+                ))
+        #expect(
+            messages[1]
+                == .user(
+                    content: [.text("question")], transcriptRole: .conversational, createdAt: messages[1].createdAt))
     }
 
     @Test func runPendingContinuesFromToolResultsAtTheTail() async throws {
@@ -179,7 +203,8 @@ struct AgentLoopTests {
         let agent = makeAgent(client)
         try await agent.append([
             .user(content: [.text("q")], transcriptRole: .conversational, createdAt: Date()),
-            .assistant(blocks: [.toolUse(ToolCall(id: "x", name: "cb", args: [:]))], stopReason: .toolUse, createdAt: Date()),
+            .assistant(
+                blocks: [.toolUse(ToolCall(id: "x", name: "cb", args: [:]))], stopReason: .toolUse, createdAt: Date()),
             .toolResults(results: [ToolResult(toolUseID: "x", text: "external")], createdAt: Date()),
         ])
         let recorder = EventRecorder(agent)
@@ -197,7 +222,9 @@ struct AgentLoopTests {
             Issue.record("expected an assistant message")
             return
         }
-        #expect(blocks.first == .reasoning(text: "hmm", meta: ProviderMeta(provider: "scripted", data: ["signature": "sig-1"])))
+        #expect(
+            blocks.first
+                == .reasoning(text: "hmm", meta: ProviderMeta(provider: "scripted", data: ["signature": "sig-1"])))
         #expect(blocks.last == .text(text: "answer", meta: nil))
     }
 
@@ -227,9 +254,12 @@ struct AgentLoopTests {
         let agent = makeAgent(client, tools: [echoTool])
         _ = try await agent.run(.text("go"), options: RunOptions(checkpoint: checkpoint))
         #expect(checkpoint.seen.value.map(\.completedCalls) == [1, 2])
-        let steerRow = Message.user(content: [.text("also check the README")], transcriptRole: .injectedContext, createdAt: Date())
+        let steerRow = Message.user(
+            content: [.text("also check the README")], transcriptRole: .injectedContext, createdAt: Date())
         func hasSteer(_ messages: [Message]) -> Bool {
-            messages.contains { if case .user(let c, .injectedContext, _) = $0 { c == [.text("also check the README")] } else { false } }
+            messages.contains {
+                if case .user(let c, .injectedContext, _) = $0 { c == [.text("also check the README")] } else { false }
+            }
         }
         #expect(!hasSteer(client.requests[0].messages))
         #expect(hasSteer(client.requests[1].messages))
@@ -238,5 +268,32 @@ struct AgentLoopTests {
         #expect(client.requests[2].messages.count == (await agent.session.messages.count) - 1 + 1)
         #expect(!hasSteer(await agent.session.messages))
         _ = steerRow
+    }
+}
+
+@Suite("Tool dispatcher")
+struct ToolDispatcherTests {
+    @Test func toolWithUnusableSchemaRefusesCallsNamingTheProblem() async {
+        let broken = ClosureTool(name: "broken", inputSchema: ["type": "object", "required": "path"]) { _, _ in
+            .text("ran")
+        }
+        let dispatcher = ToolDispatcher([broken])
+        #expect(dispatcher.schemaProblems["broken"] != nil)
+        let output = await dispatcher.dispatch(
+            ToolCall(id: "1", name: "broken", args: [:]),
+            context: ToolCallContext(sessionID: SessionID(), runID: nil, toolUseID: "1"))
+        #expect(output.isError)
+        #expect(output.content.first?.textProjection.contains("input schema is invalid") == true)
+    }
+
+    @Test func laterToolReplacesEarlierWithSameName() async {
+        let first = ClosureTool(name: "t") { _, _ in .text("first") }
+        let second = ClosureTool(name: "t") { _, _ in .text("second") }
+        let dispatcher = ToolDispatcher([first]).adding([second])
+        #expect(dispatcher.names == ["t"])
+        let output = await dispatcher.dispatch(
+            ToolCall(id: "1", name: "t", args: [:]),
+            context: ToolCallContext(sessionID: SessionID(), runID: nil, toolUseID: "1"))
+        #expect(output == .text("second"))
     }
 }

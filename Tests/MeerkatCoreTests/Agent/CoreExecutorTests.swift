@@ -5,10 +5,13 @@ import Testing
 
 @Suite("Agent as CoreExecutor")
 struct CoreExecutorTests {
-    private func staged(_ text: String, ids: [InputID] = [fixedID], kind: RuntimeExecutionKind? = .contentTurn) -> RunPrimitive {
+    private func staged(_ text: String, ids: [InputID] = [fixedID], kind: RuntimeExecutionKind? = .contentTurn)
+        -> RunPrimitive
+    {
         .stagedInput(
             StagedRunInput(
-                boundary: .runStart, appends: [ConversationAppend(role: .user, content: .text(text))], contributingInputIDs: ids,
+                boundary: .runStart, appends: [ConversationAppend(role: .user, content: .text(text))],
+                contributingInputIDs: ids,
                 turnMetadata: RuntimeTurnMetadata(executionKind: kind)))
     }
 
@@ -47,7 +50,8 @@ struct CoreExecutorTests {
         let client = ScriptedLLMClient([])
         let agent = makeAgent(client)
         let output = try await agent.apply(
-            .immediateAppend(ConversationAppend(role: .systemNotice, content: .text("note"))), run: RunID(), checkpoint: NoCheckpoint())
+            .immediateAppend(ConversationAppend(role: .systemNotice, content: .text("note"))), run: RunID(),
+            checkpoint: NoCheckpoint())
         #expect(output.terminal == .noResult)
         #expect(output.receipt.boundary == .immediate)
         #expect(client.requests.isEmpty)
@@ -59,7 +63,8 @@ struct CoreExecutorTests {
         let agent = makeAgent(client)
         _ = try await agent.run(.text("q"))
         let output = try await agent.apply(
-            .stagedInput(StagedRunInput(boundary: .runStart, turnMetadata: RuntimeTurnMetadata(executionKind: .resumePending))),
+            .stagedInput(
+                StagedRunInput(boundary: .runStart, turnMetadata: RuntimeTurnMetadata(executionKind: .resumePending))),
             run: RunID(), checkpoint: NoCheckpoint())
         #expect(output.terminal == .noPendingBoundary)
         #expect(client.requests.count == 1)
@@ -70,7 +75,9 @@ struct CoreExecutorTests {
         await #expect {
             _ = try await agent.apply(staged("q"), run: RunID(), checkpoint: NoCheckpoint())
         } throws: { error in
-            if case .applyFailed(.runtimeTurn, let message) = error as? CoreExecutorError { return message.contains("bad") }
+            if case .applyFailed(.runtimeTurn, let message) = error as? CoreExecutorError {
+                return message.contains("bad")
+            }
             return false
         }
         #expect(await agent.session.messages.isEmpty)
@@ -78,7 +85,8 @@ struct CoreExecutorTests {
 
     @Test func failureAfterModelOutputIsATerminalFailureCommittedWithTheSession() async throws {
         let client = ScriptedLLMClient([
-            .toolCalls([ScriptedToolCall(id: "c", name: "echo", args: ["text": "x"])]), .error(LLMError(.invalidRequest, "bad")),
+            .toolCalls([ScriptedToolCall(id: "c", name: "echo", args: ["text": "x"])]),
+            .error(LLMError(.invalidRequest, "bad")),
         ])
         let agent = makeAgent(client, tools: [echoTool])
         let output = try await agent.apply(staged("q"), run: RunID(), checkpoint: NoCheckpoint())
@@ -120,7 +128,9 @@ struct CoreExecutorTests {
             waited.update { $0 = true }
             return .text("woken")
         }
-        let client = ScriptedLLMClient([.toolCalls([ScriptedToolCall(id: "w", name: "wait", args: [:])]), .text("after")])
+        let client = ScriptedLLMClient([
+            .toolCalls([ScriptedToolCall(id: "w", name: "wait", args: [:])]), .text("after"),
+        ])
         let agent = makeAgent(client, tools: [wait])
         let task = Task { try await agent.apply(staged("q"), run: RunID(), checkpoint: NoCheckpoint()) }
         // Fire until the tool has registered its wait (the signal only wakes current waiters).

@@ -35,22 +35,38 @@ struct EventBusTests {
     }
 
     @Test func eventsEncodeWithSnakeCaseTypeAndInlineFields() throws {
-        let event = AgentEvent.toolExecutionCompleted(id: "c", name: "echo", content: [.text("ok")], isError: false, durationMS: 12)
+        let event = AgentEvent.toolExecutionCompleted(
+            id: "c", name: "echo", content: [.text("ok")], isError: false, durationMS: 12)
         #expect(
-            try json(event) == #"{"content":[{"text":"ok","type":"text"}],"duration_ms":12,"id":"c","is_error":false,"name":"echo","type":"tool_execution_completed"}"#
+            try json(event)
+                == #"{"content":[{"text":"ok","type":"text"}],"duration_ms":12,"id":"c","is_error":false,"name":"echo","type":"tool_execution_completed"}"#
         )
-        #expect(try json(AgentEvent.streamTruncated(dropped: 3)) == #"{"reason":{"dropped":3,"kind":"stream_lagged"},"type":"stream_truncated"}"#)
+        #expect(
+            try json(AgentEvent.streamTruncated(dropped: 3))
+                == #"{"reason":{"dropped":3,"kind":"stream_lagged"},"type":"stream_truncated"}"#)
         let all: [AgentEvent] = [
-            .runStarted(sessionID: SessionID(), input: .content(.text("x"))), .runStarted(sessionID: SessionID(), input: .pendingToolResults),
-            .turnStarted(turnNumber: 1), .reasoningDelta("r"), .reasoningComplete("r"), .textDelta("t"), .textComplete("t"),
+            .runStarted(sessionID: SessionID(), input: .content(.text("x"))),
+            .runStarted(sessionID: SessionID(), input: .pendingToolResults),
+            .turnStarted(turnNumber: 1), .reasoningDelta("r"), .reasoningComplete("r"), .textDelta("t"),
+            .textComplete("t"),
             .toolCallRequested(id: "i", name: "n", args: ["a": 1]), .toolExecutionStarted(id: "i", name: "n"), event,
-            .toolExecutionTimedOut(id: "i", name: "n", timeoutMS: 5), .toolResultReceived(id: "i", name: "n", content: [], isError: true),
-            .turnCompleted(stopReason: .endTurn, usage: Usage(inputTokens: 1)), .turnCompleted(stopReason: .toolUse, usage: nil),
-            .runCompleted(sessionID: SessionID(), result: "r", structuredOutput: ["k": 1], extractionRequired: true, usage: Usage(), terminalCauseKind: .budgetExhausted),
-            .runFailed(sessionID: SessionID(), errorReport: ErrorReport(errorClass: .llm, reason: "x", message: "m"), terminalCauseKind: .llmFailure),
+            .toolExecutionTimedOut(id: "i", name: "n", timeoutMS: 5),
+            .toolResultReceived(id: "i", name: "n", content: [], isError: true),
+            .turnCompleted(stopReason: .endTurn, usage: Usage(inputTokens: 1)),
+            .turnCompleted(stopReason: .toolUse, usage: nil),
+            .runCompleted(
+                sessionID: SessionID(), result: "r", structuredOutput: ["k": 1], extractionRequired: true,
+                usage: Usage(), terminalCauseKind: .budgetExhausted),
+            .runFailed(
+                sessionID: SessionID(), errorReport: ErrorReport(errorClass: .llm, reason: "x", message: "m"),
+                terminalCauseKind: .llmFailure),
             .budgetWarning(budgetType: .toolCalls, used: 8, limit: 10, percent: 80),
-            .retrying(RetrySchedule(failureKind: "rate_limited", provider: "p", message: "m", hintMS: nil, computedDelayMS: 1, selectedDelayMS: 2, attempt: 1, maxRetries: 3)),
-            .extractionSucceeded(structuredOutput: ["a": 1], schemaWarnings: ["w"]), .extractionFailed(lastOutput: "o", attempts: 3, reason: "r"),
+            .retrying(
+                RetrySchedule(
+                    failureKind: "rate_limited", provider: "p", message: "m", hintMS: nil, computedDelayMS: 1,
+                    selectedDelayMS: 2, attempt: 1, maxRetries: 3)),
+            .extractionSucceeded(structuredOutput: ["a": 1], schemaWarnings: ["w"]),
+            .extractionFailed(lastOutput: "o", attempts: 3, reason: "r"),
             .streamTruncated(dropped: 1),
         ]
         for event in all { _ = try roundTrip(event) }

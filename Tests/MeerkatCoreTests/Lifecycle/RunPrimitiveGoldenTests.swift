@@ -88,7 +88,8 @@ struct RunPrimitiveGoldenTests {
         let meta = RuntimeTurnMetadata(
             handlingMode: .steer, keepAlive: true, skillReferences: [SkillKey(sourceUUID: "s", skillName: "k")],
             flowToolOverlay: TurnToolOverlay(allowedTools: ["a"], blockedTools: ["b"]), additionalInstructions: ["x"],
-            model: "m", provider: "p", providerParams: ["t": 1], renderMetadata: RenderMetadata(renderClass: "c", salience: "high"),
+            model: "m", provider: "p", providerParams: ["t": 1],
+            renderMetadata: RenderMetadata(renderClass: "c", salience: "high"),
             executionKind: .resumePending)
         #expect(
             try json(meta)
@@ -113,7 +114,8 @@ struct RunPrimitiveGoldenTests {
     }
 
     @Test func runPrimitiveStagedInputIsTaggedInline() throws {
-        let primitive = RunPrimitive.stagedInput(StagedRunInput(boundary: .runStart, contributingInputIDs: [fixedID, fixedID2]))
+        let primitive = RunPrimitive.stagedInput(
+            StagedRunInput(boundary: .runStart, contributingInputIDs: [fixedID, fixedID2]))
         #expect(
             try json(primitive)
                 == #"{"boundary":"run_start","contributing_input_ids":["0190f3a2-7b1c-7d4e-8f00-123456789abc","0190f3a2-7b1c-7d4e-8f00-123456789abd"],"primitive_type":"staged_input"}"#
@@ -124,15 +126,20 @@ struct RunPrimitiveGoldenTests {
     @Test func runPrimitiveImmediateVariants() throws {
         let append = RunPrimitive.immediateAppend(ConversationAppend(role: .systemNotice, content: .text("notice")))
         #expect(
-            try json(append) == #"{"content":{"text":"notice","type":"text"},"primitive_type":"immediate_append","role":"system_notice"}"#)
+            try json(append)
+                == #"{"content":{"text":"notice","type":"text"},"primitive_type":"immediate_append","role":"system_notice"}"#
+        )
         _ = try roundTrip(append)
         let context = RunPrimitive.immediateContextAppend(ConversationContextAppend(key: "k", content: .text("ctx")))
-        #expect(try json(context) == #"{"content":{"text":"ctx","type":"text"},"key":"k","primitive_type":"immediate_context_append"}"#)
+        #expect(
+            try json(context)
+                == #"{"content":{"text":"ctx","type":"text"},"key":"k","primitive_type":"immediate_context_append"}"#)
         _ = try roundTrip(context)
     }
 
     @Test func contributingInputIDsOnlyForStaged() {
-        let staged = RunPrimitive.stagedInput(StagedRunInput(boundary: .runStart, contributingInputIDs: [fixedID, fixedID2]))
+        let staged = RunPrimitive.stagedInput(
+            StagedRunInput(boundary: .runStart, contributingInputIDs: [fixedID, fixedID2]))
         #expect(staged.contributingInputIDs == [fixedID, fixedID2])
         let immediate = RunPrimitive.immediateAppend(ConversationAppend(role: .user, content: .text("hi")))
         #expect(immediate.contributingInputIDs.isEmpty)
@@ -141,8 +148,12 @@ struct RunPrimitiveGoldenTests {
 
     @Test func applyBoundaryIsImmediateForImmediatePrimitives() {
         #expect(RunPrimitive.stagedInput(StagedRunInput(boundary: .runCheckpoint)).applyBoundary == .runCheckpoint)
-        #expect(RunPrimitive.immediateAppend(ConversationAppend(role: .user, content: .text("x"))).applyBoundary == .immediate)
-        #expect(RunPrimitive.immediateContextAppend(ConversationContextAppend(key: "k", content: .text("x"))).applyBoundary == .immediate)
+        #expect(
+            RunPrimitive.immediateAppend(ConversationAppend(role: .user, content: .text("x"))).applyBoundary
+                == .immediate)
+        #expect(
+            RunPrimitive.immediateContextAppend(ConversationContextAppend(key: "k", content: .text("x"))).applyBoundary
+                == .immediate)
     }
 
     // MARK: extractContentInput (the seed's collapsing rules)
@@ -152,11 +163,13 @@ struct RunPrimitiveGoldenTests {
     }
 
     @Test func extractsTextFromStagedText() {
-        #expect(staged([ConversationAppend(role: .user, content: .text("hello"))]).extractContentInput() == .text("hello"))
+        #expect(
+            staged([ConversationAppend(role: .user, content: .text("hello"))]).extractContentInput() == .text("hello"))
     }
 
     @Test func extractsBlocksFromStagedBlocks() {
-        let result = staged([ConversationAppend(role: .user, content: .blocks([.text("a"), .text("b")]))]).extractContentInput()
+        let result = staged([ConversationAppend(role: .user, content: .blocks([.text("a"), .text("b")]))])
+            .extractContentInput()
         #expect(result == .blocks([.text("a"), .text("b")]))
     }
 
@@ -165,7 +178,9 @@ struct RunPrimitiveGoldenTests {
     }
 
     @Test func singleTextBlockCollapsesToText() {
-        #expect(staged([ConversationAppend(role: .user, content: .blocks([.text("single")]))]).extractContentInput() == .text("single"))
+        #expect(
+            staged([ConversationAppend(role: .user, content: .blocks([.text("single")]))]).extractContentInput()
+                == .text("single"))
     }
 
     @Test func multipleAppendsConcatenateAndSkipJSONAndReferences() {
@@ -180,22 +195,29 @@ struct RunPrimitiveGoldenTests {
 
     @Test func singleImageBlockStaysBlocks() {
         let image = ContentBlock.image(mediaType: "image/png", source: .blob(blobID: "sha256:00"))
-        #expect(staged([ConversationAppend(role: .user, content: .blocks([image]))]).extractContentInput() == .blocks([image]))
+        #expect(
+            staged([ConversationAppend(role: .user, content: .blocks([image]))]).extractContentInput()
+                == .blocks([image]))
     }
 
     @Test func immediateAppendsExtractTheirOwnContent() {
-        #expect(RunPrimitive.immediateAppend(ConversationAppend(role: .user, content: .text("t"))).extractContentInput() == .text("t"))
+        #expect(
+            RunPrimitive.immediateAppend(ConversationAppend(role: .user, content: .text("t"))).extractContentInput()
+                == .text("t"))
         #expect(
             RunPrimitive.immediateContextAppend(ConversationContextAppend(key: "k", content: .blocks([.text("b")])))
                 .extractContentInput() == .blocks([.text("b")]))
-        #expect(RunPrimitive.immediateAppend(ConversationAppend(role: .user, content: .json(1))).extractContentInput() == .text(""))
+        #expect(
+            RunPrimitive.immediateAppend(ConversationAppend(role: .user, content: .json(1))).extractContentInput()
+                == .text(""))
     }
 
     // MARK: isContextOnlyImmediate
 
     @Test func contextOnlyImmediateTrue() {
         let primitive = RunPrimitive.stagedInput(
-            StagedRunInput(boundary: .immediate, contextAppends: [ConversationContextAppend(key: "k", content: .text("ctx"))]))
+            StagedRunInput(
+                boundary: .immediate, contextAppends: [ConversationContextAppend(key: "k", content: .text("ctx"))]))
         #expect(primitive.isContextOnlyImmediate)
     }
 
@@ -209,18 +231,23 @@ struct RunPrimitiveGoldenTests {
 
     @Test func contextOnlyImmediateFalseWrongBoundary() {
         let primitive = RunPrimitive.stagedInput(
-            StagedRunInput(boundary: .runCheckpoint, contextAppends: [ConversationContextAppend(key: "k", content: .text("ctx"))]))
+            StagedRunInput(
+                boundary: .runCheckpoint, contextAppends: [ConversationContextAppend(key: "k", content: .text("ctx"))]))
         #expect(!primitive.isContextOnlyImmediate)
     }
 
     @Test func nonStagedIsNotContextOnly() {
-        #expect(!RunPrimitive.immediateAppend(ConversationAppend(role: .user, content: .text("hi"))).isContextOnlyImmediate)
-        #expect(!RunPrimitive.immediateContextAppend(ConversationContextAppend(key: "k", content: .text("x"))).isContextOnlyImmediate)
+        #expect(
+            !RunPrimitive.immediateAppend(ConversationAppend(role: .user, content: .text("hi"))).isContextOnlyImmediate)
+        #expect(
+            !RunPrimitive.immediateContextAppend(ConversationContextAppend(key: "k", content: .text("x")))
+                .isContextOnlyImmediate)
     }
 
     @Test func receiptShape() throws {
         let run = RunID("0190f3a2-7b1c-7d4e-8f00-000000000001")!
-        let receipt = RunBoundaryReceipt(runID: run, boundary: .runStart, contributingInputIDs: [fixedID], messageCount: 4, sequence: 1)
+        let receipt = RunBoundaryReceipt(
+            runID: run, boundary: .runStart, contributingInputIDs: [fixedID], messageCount: 4, sequence: 1)
         #expect(
             try json(receipt)
                 == #"{"boundary":"run_start","contributing_input_ids":["0190f3a2-7b1c-7d4e-8f00-123456789abc"],"message_count":4,"run_id":"0190f3a2-7b1c-7d4e-8f00-000000000001","sequence":1}"#

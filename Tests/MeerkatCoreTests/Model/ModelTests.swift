@@ -47,7 +47,9 @@ struct ModelTests {
 
     @Test func assistantMessageMatchesSpecExampleShape() throws {
         let decoded = try decode(
-            Message.self, #"{"role":"block_assistant","blocks":[{"block_type":"text","data":{"text":"Hi"}}],"stop_reason":"end_turn"}"#)
+            Message.self,
+            #"{"role":"block_assistant","blocks":[{"block_type":"text","data":{"text":"Hi"}}],"stop_reason":"end_turn"}"#
+        )
         guard case .assistant(let blocks, let stop, _) = decoded else {
             Issue.record("not an assistant message")
             return
@@ -64,17 +66,24 @@ struct ModelTests {
                 .toolUse(ToolCall(id: "t1", name: "read_file", args: ["path": "a"])),
             ], stopReason: .toolUse, createdAt: Date(timeIntervalSince1970: 0))
         let encoded = try json(message)
-        #expect(encoded.contains(#"{"block_type":"reasoning","data":{"meta":{"data":{"signature":"sig"},"provider":"anthropic"},"text":"think"}}"#))
-        #expect(encoded.contains(#"{"block_type":"tool_use","data":{"args":{"path":"a"},"id":"t1","name":"read_file"}}"#))
+        #expect(
+            encoded.contains(
+                #"{"block_type":"reasoning","data":{"meta":{"data":{"signature":"sig"},"provider":"anthropic"},"text":"think"}}"#
+            ))
+        #expect(
+            encoded.contains(#"{"block_type":"tool_use","data":{"args":{"path":"a"},"id":"t1","name":"read_file"}}"#))
         _ = try roundTrip(message)
         #expect(message.toolCalls.map(\.id) == ["t1"])
     }
 
     @Test func textOnlyToolResultSerialisesAsString() throws {
-        #expect(try json(ToolResult(toolUseID: "t", text: "ok")) == #"{"content":"ok","is_error":false,"tool_use_id":"t"}"#)
+        #expect(
+            try json(ToolResult(toolUseID: "t", text: "ok")) == #"{"content":"ok","is_error":false,"tool_use_id":"t"}"#)
         let blocks = ToolResult(toolUseID: "t", content: [.text("a"), .structured(["k": 1])], isError: true)
         #expect(
-            try json(blocks) == #"{"content":[{"text":"a","type":"text"},{"data":{"k":1},"type":"structured"}],"is_error":true,"tool_use_id":"t"}"#)
+            try json(blocks)
+                == #"{"content":[{"text":"a","type":"text"},{"data":{"k":1},"type":"structured"}],"is_error":true,"tool_use_id":"t"}"#
+        )
         _ = try roundTrip(blocks)
     }
 
@@ -83,7 +92,9 @@ struct ModelTests {
         let messages: [Message] = [
             .system(content: "be brief", createdAt: date),
             .systemNotice(kind: .externalEvent, blocks: [.text("evt")], createdAt: date),
-            .user(content: [.image(mediaType: "image/jpeg", source: .blob(blobID: "sha256:ab"))], transcriptRole: .injectedContext, createdAt: date),
+            .user(
+                content: [.image(mediaType: "image/jpeg", source: .blob(blobID: "sha256:ab"))],
+                transcriptRole: .injectedContext, createdAt: date),
             .user(content: [.text("summary")], transcriptRole: .compactionSummary, createdAt: date),
             .toolResults(results: [ToolResult(toolUseID: "a", text: "x")], createdAt: date),
         ]
@@ -93,11 +104,16 @@ struct ModelTests {
     }
 
     @Test func stopReasonsUseWireNames() throws {
-        #expect(StopReason.allCases.map(\.rawValue) == ["end_turn", "tool_use", "max_tokens", "stop_sequence", "content_filter", "cancelled"])
+        #expect(
+            StopReason.allCases.map(\.rawValue) == [
+                "end_turn", "tool_use", "max_tokens", "stop_sequence", "content_filter", "cancelled",
+            ])
     }
 
     @Test func usageSumsAndPresentsCacheTokens() throws {
-        let usage = Usage(inputTokens: 10, outputTokens: 5, cacheCreationTokens: 3, cacheReadTokens: 2) + Usage(inputTokens: 1, outputTokens: 1)
+        let usage =
+            Usage(inputTokens: 10, outputTokens: 5, cacheCreationTokens: 3, cacheReadTokens: 2)
+            + Usage(inputTokens: 1, outputTokens: 1)
         #expect(usage == Usage(inputTokens: 11, outputTokens: 6, cacheCreationTokens: 3, cacheReadTokens: 2))
         #expect(usage.presentedInputTokens == 16)
         #expect(usage.totalTokens == 22)
@@ -108,7 +124,10 @@ struct ModelTests {
         let date = Date(timeIntervalSince1970: 1_700_000_000)
         var session = Session(messages: [
             .assistant(
-                blocks: [.toolUse(ToolCall(id: "a", name: "x", args: [:])), .toolUse(ToolCall(id: "b", name: "x", args: [:]))],
+                blocks: [
+                    .toolUse(ToolCall(id: "a", name: "x", args: [:])),
+                    .toolUse(ToolCall(id: "b", name: "x", args: [:])),
+                ],
                 stopReason: .toolUse, createdAt: date),
             .toolResults(results: [ToolResult(toolUseID: "a", text: "")], createdAt: date),
         ])
