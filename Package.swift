@@ -51,10 +51,5 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "MeerkatCoreTests", dependencies: ["MeerkatCore", "MeerkatTesting"], swiftSettings: strict),
-        .testTarget(
-            name: "MeerkatRuntimeTests",
-            dependencies: ["MeerkatRuntime", "MeerkatCore", "MeerkatTesting"],
-            swiftSettings: strict
-        ),
     ]
 )
