@@ -27,4 +27,13 @@ public struct AdmissionPlan: Sendable, Hashable, Codable {
 
     /// True when the input goes straight to `consumed`.
     public var isConsumedOnAccept: Bool { disposition == .consumedOnAccept }
+
+    /// The machine seed of an input admitted under this plan (RUNTIME.md §3.1 step 8): `consumed` for a
+    /// consumed-on-accept plan, otherwise `queued` in the plan's lane.
+    public func initialSeed(admissionSequence: UInt64?) -> InputStateSeed {
+        switch disposition {
+        case .consumedOnAccept: .consumedOnAccept(admissionSequence: admissionSequence)
+        case .queued: .queued(lane: lane, admissionSequence: admissionSequence)
+        }
+    }
 }

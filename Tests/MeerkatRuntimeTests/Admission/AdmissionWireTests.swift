@@ -159,4 +159,22 @@ import Testing
         let plan = try PolicyTable.resolve(kind: .peerResponseProgress, lane: nil, context: .idle)
         #expect(try Wire.decode(AdmissionPlan.self, Wire.json(plan)) == plan)
     }
+
+    @Test func initialSeedFollowsTheDisposition() throws {
+        let steer = try PolicyTable.resolve(kind: .prompt, lane: .steer, context: .idle)
+        #expect(steer.initialSeed(admissionSequence: 4) == .queued(lane: .steer, admissionSequence: 4))
+        let operation = try PolicyTable.resolve(kind: .operation, lane: nil, context: .idle)
+        let seed = operation.initialSeed(admissionSequence: nil)
+        #expect(seed.phase == .consumed && seed.terminalOutcome == .consumed)
+    }
+
+    @Test func contextAndFlagsGoldens() throws {
+        try Wire.expectGolden(
+            AdmissionContext(running: true, silentIntent: true),
+            #"{"boundary_available":false,"running":true,"silent_intent":true,"without_wake":false}"#)
+        try Wire.expectGolden(
+            AdmissionFlags(wakeIfIdle: true),
+            #"{"interrupt_yielding":false,"request_immediate_processing":false,"wake_if_idle":true}"#)
+        try Wire.expectGolden(AdmissionDisposition.consumedOnAccept, #""consumed_on_accept""#)
+    }
 }

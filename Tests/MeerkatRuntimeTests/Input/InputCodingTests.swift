@@ -72,17 +72,21 @@ import Testing
                 convention: .request(requestID: "r1", intent: "review"), content: .text("please"),
                 payload: ["n": 1], handlingMode: .queue, senderTaint: .clean, objectiveID: "obj",
                 systemPrompts: ["be brief"], injectedContext: [.text("ctx")], directedInteractionID: "d1"))
-        let json = try Wire.json(input)
-        #expect(json.contains(#""convention":{"convention_type":"request","intent":"review","request_id":"r1"}"#))
-        #expect(
-            json.contains(#""source":{"display_identity":"Alice","peer_id":"p1","runtime_id":"rt:x","type":"peer"}"#))
-        #expect(json.contains(#""sender_taint":"clean""#))
-        #expect(json.contains(#""system_prompts":["be brief"]"#))
-        #expect(json.contains(#""directed_interaction_id":"d1""#))
-        #expect(json.contains(#""objective_id":"obj""#))
-        #expect(json.contains(#""handling_mode":"queue""#))
-        #expect(json.contains(#""input_type":"peer""#))
-        #expect(try Wire.decode(Input.self, json) == input)
+        let expected =
+            #"{"content":"please","convention":{"convention_type":"request","intent":"review","request_id":"r1"},"#
+            + #""directed_interaction_id":"d1","handling_mode":"queue","header":{"durability":"durable","#
+            + #""id":"01900000-0000-7000-8000-000000000001","#
+            + #""source":{"display_identity":"Alice","peer_id":"p1","runtime_id":"rt:x","type":"peer"},"#
+            + #""timestamp":"2026-09-21T14:13:20.000Z","visibility":{"operator_eligible":true,"transcript_eligible":true}},"#
+            + #""injected_context":["ctx"],"input_type":"peer","objective_id":"obj","payload":{"n":1},"#
+            + #""sender_taint":"clean","system_prompts":["be brief"]}"#
+        try Wire.expectGolden(input, expected)
+    }
+
+    @Test func minimalPeerJSONIsAPeerMessage() throws {
+        let input = try Wire.decode(Input.self, #"{"input_type":"peer","content":"hi"}"#)
+        #expect(input.kind == .peerMessage)
+        #expect(input.requestedLane == nil)
     }
 
     @Test func peerConventionGoldens() throws {
