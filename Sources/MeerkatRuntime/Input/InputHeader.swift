@@ -59,5 +59,4 @@ public struct InputHeader: Sendable, Hashable, Codable {
         supersessionKey = try container.decodeIfPresent(SupersessionKey.self, forKey: .supersessionKey)
         correlationID = try container.decodeIfPresent(CorrelationID.self, forKey: .correlationID)
     }
-
 }
