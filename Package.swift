@@ -50,6 +50,11 @@ let package = Package(
             dependencies: ["MeerkatCore", "MeerkatRuntime", "MeerkatTesting"],
             swiftSettings: strict
         ),
+        .testTarget(
+            name: "MeerkatRuntimeTests",
+            dependencies: ["MeerkatRuntime", "MeerkatCore", "MeerkatTesting"],
+            swiftSettings: strict
+        ),
         .testTarget(name: "MeerkatCoreTests", dependencies: ["MeerkatCore", "MeerkatTesting"], swiftSettings: strict),
     ]
 )
