@@ -1,0 +1,114 @@
+import Foundation
+import MeerkatCore
+
+/// What happened, in the runtime's observability vocabulary (RUNTIME.md §15).
+public enum RuntimeEventKind: Sendable, Hashable {
+    case inputAccepted(InputID)
+    case inputDeduplicated(InputID, existingID: InputID)
+    case inputCoalesced(InputID, aggregateID: InputID)
+    case inputQueued(InputID)
+    case inputStaged(InputID, runID: RunID)
+    case inputApplied(InputID, runID: RunID)
+    case inputConsumed(InputID, runID: RunID?)
+    case inputAbandoned(InputID, reason: InputAbandonReason)
+    case inputStateTransitioned(InputID, from: InputLifecycleState, to: InputLifecycleState)
+    case runStarted(RunID)
+    case runCompleted(RunID)
+    case runFailed(RunID, error: ErrorReport)
+    case runCancelled(RunID)
+    case runtimeStateChanged(from: RuntimeState, to: RuntimeState)
+
+    /// `input_lifecycle`, `run_lifecycle` or `runtime_state_change`.
+    public var category: String {
+        switch self {
+        case .inputAccepted, .inputDeduplicated, .inputCoalesced, .inputQueued, .inputStaged, .inputApplied,
+            .inputConsumed, .inputAbandoned, .inputStateTransitioned:
+            "input_lifecycle"
+        case .runStarted, .runCompleted, .runFailed, .runCancelled: "run_lifecycle"
+        case .runtimeStateChanged: "runtime_state_change"
+        }
+    }
+
+    /// The dotted event code (`input.accepted`, `run.started`, ...).
+    public var code: String {
+        switch self {
+        case .inputAccepted: "input.accepted"
+        case .inputDeduplicated: "input.deduplicated"
+        case .inputCoalesced: "input.coalesced"
+        case .inputQueued: "input.queued"
+        case .inputStaged: "input.staged"
+        case .inputApplied: "input.applied"
+        case .inputConsumed: "input.consumed"
+        case .inputAbandoned: "input.abandoned"
+        case .inputStateTransitioned: "input.state_transitioned"
+        case .runStarted: "run.started"
+        case .runCompleted: "run.completed"
+        case .runFailed: "run.failed"
+        case .runCancelled: "run.cancelled"
+        case .runtimeStateChanged: "runtime.state_changed"
+        }
+    }
+
+    /// The event's data fields.
+    public var data: [String: JSONValue] {
+        var data: [String: JSONValue] = ["code": .string(code)]
+        switch self {
+        case .inputAccepted(let id), .inputQueued(let id):
+            data["input_id"] = .string(id.description)
+        case .inputDeduplicated(let id, let existing):
+            data["input_id"] = .string(id.description)
+            data["existing_id"] = .string(existing.description)
+        case .inputCoalesced(let id, let aggregate):
+            data["input_id"] = .string(id.description)
+            data["aggregate_id"] = .string(aggregate.description)
+        case .inputStaged(let id, let run), .inputApplied(let id, let run):
+            data["input_id"] = .string(id.description)
+            data["run_id"] = .string(run.description)
+        case .inputConsumed(let id, let run):
+            data["input_id"] = .string(id.description)
+            if let run { data["run_id"] = .string(run.description) }
+        case .inputAbandoned(let id, let reason):
+            data["input_id"] = .string(id.description)
+            data["reason"] = .string(reason.description)
+        case .inputStateTransitioned(let id, let from, let to):
+            data["input_id"] = .string(id.description)
+            data["from"] = .string(from.rawValue)
+            data["to"] = .string(to.rawValue)
+        case .runStarted(let run), .runCompleted(let run), .runCancelled(let run):
+            data["run_id"] = .string(run.description)
+        case .runFailed(let run, let error):
+            data["run_id"] = .string(run.description)
+            data["error"] = ["class": .string(error.errorClass.rawValue), "message": .string(error.message)]
+        case .runtimeStateChanged(let from, let to):
+            data["from"] = .string(from.rawValue)
+            data["to"] = .string(to.rawValue)
+        }
+        return data
+    }
+}
+
+/// An observability event in its envelope: `{id, timestamp, runtime_id, event: {category, data}}`.
+public struct RuntimeEvent: Sendable, Hashable, Encodable {
+    public var id: UUID
+    public var timestamp: Date
+    public var runtimeID: LogicalRuntimeID
+    public var kind: RuntimeEventKind
+
+    public init(id: UUID = UUIDv7.make(), timestamp: Date = Date(), runtimeID: LogicalRuntimeID, kind: RuntimeEventKind) {
+        self.id = id
+        self.timestamp = timestamp
+        self.runtimeID = runtimeID
+        self.kind = kind
+    }
+
+    private enum CodingKeys: String, CodingKey { case id, timestamp, runtimeID = "runtime_id", event }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id.uuidString.lowercased(), forKey: .id)
+        try container.encode(timestamp, forKey: .timestamp)
+        try container.encode(runtimeID, forKey: .runtimeID)
+        let event: JSONValue = ["category": .string(kind.category), "data": .object(kind.data)]
+        try container.encode(event, forKey: .event)
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import MeerkatCore
+
+/// What cold recovery decided for the stored rows (RUNTIME.md §11.2).
+public struct RecoveryPlan: Sendable {
+    /// The rebuilt machine (state idle).
+    public var machine: RuntimeMachine
+    /// Rows to write back, each with the exact prior row for compare-and-swap.
+    public var rewrites: [(previous: StoredInputState, next: StoredInputState)]
+    /// Ephemeral non-terminal rows to delete.
+    public var discards: [StoredInputState]
+    public var report: RecoveryReport
+}
+
+/// Whether a boundary receipt exists for a run and sequence: true/false, or nil when it cannot be observed.
+public typealias ReceiptObservation = @Sendable (RunID, UInt64) -> Bool?
+
+extension RuntimeMachine {
+    /// Rebuilds a machine from durable rows after a process death. Terminal rows only restore idempotency bindings
+    /// (through the store's index); each active row is normalised by its observed phase:
+    /// accepted → queued; queued stays queued (its lane and order kept); staged → queued; applied or
+    /// applied_pending_consumption → consumed when its receipt is committed, queued when it is missing, unchanged
+    /// when receipts cannot be observed; ephemeral rows are discarded. The runtime comes back `idle`.
+    public static func recover(
+        runtimeID: LogicalRuntimeID, rows: [StoredInputState], receiptExists: ReceiptObservation, now: Date
+    ) throws(RuntimeDriverError) -> RecoveryPlan {
+        var machine = RuntimeMachine(runtimeID: runtimeID)
+        machine.state = .idle
+        var rewrites: [(StoredInputState, StoredInputState)] = []
+        var discards: [StoredInputState] = []
+        var report = RecoveryReport()
+        let ordered = rows.sorted { ($0.seed.admissionSequence ?? .max, $0.inputID) < ($1.seed.admissionSequence ?? .max, $1.inputID) }
+        machine.nextAdmissionSequence = (rows.compactMap(\.seed.admissionSequence).max() ?? 0) + 1
+
+        for row in ordered where !row.isTerminal {
+            if row.state.durability == .ephemeral {
+                discards.append(row)
+                report.details.append("\(row.inputID): discarded (ephemeral)")
+                continue
+            }
+            guard let input = row.state.persistedInput, let semantics = row.state.runtimeSemantics else {
+                throw .recoveryCorruption(reason: "active input \(row.inputID) has no persisted input or semantics")
+            }
+            var seed = row.seed
+            var next = row
+            var reason: String?
+            let lane = seed.recoveryLane ?? (semantics.liveInterruptRequired ? .steer : .queue)
+            switch seed.phase {
+            case .accepted:
+                reason = "QueueAccepted"
+            case .queued:
+                break
+            case .staged:
+                reason = "RollbackStaged"
+            case .applied, .appliedPendingConsumption:
+                if let run = seed.lastRunID, let sequence = seed.lastBoundarySequence {
+                    switch receiptExists(run, sequence) {
+                    case true?:
+                        seed.phase = .consumed
+                        seed.terminalOutcome = .consumed
+                        next.seed = seed
+                        next.state.recordTransition(from: row.phase, to: .consumed, reason: "BoundaryReceiptCommitted", at: now)
+                        next.state.recoveryCount += 1
+                        rewrites.append((row, next))
+                        report.inputsRecovered += 1
+                        report.details.append("\(row.inputID): consumed (receipt committed)")
+                        continue
+                    case false?:
+                        reason = "MissingBoundaryReceipt"
+                    case nil:
+                        break
+                    }
+                } else {
+                    reason = "MissingBoundaryReceipt"
+                }
+            case .consumed, .superseded, .coalesced, .abandoned:
+                continue
+            }
+            let sequence = seed.admissionSequence ?? machine.mintSequence()
+            let phase: InputLifecycleState = reason == nil ? seed.phase : .queued
+            var facts = InputFacts(
+                kind: input.kind, phase: phase, lane: phase == .queued ? lane : nil, recoveryLane: lane,
+                attempts: seed.attemptCount, admissionSequence: sequence, lastRunID: seed.lastRunID,
+                boundarySequence: seed.lastBoundarySequence, terminal: nil, semantics: semantics,
+                idempotencyKey: row.state.idempotencyKey, supersession: input.supersessionScope(in: runtimeID))
+            if phase == .queued, lane == .steer {
+                // A live steer of a dead run can only run as an ordinary turn now.
+                facts.semantics = semantics.normalizedToQueue()
+            }
+            machine.inputs[row.inputID] = facts
+            if let key = row.state.idempotencyKey { machine.idempotency[key] = row.inputID }
+            report.inputsRecovered += 1
+            if let reason {
+                next.seed = facts.seed
+                next.state.runtimeSemantics = facts.semantics
+                next.state.recordTransition(from: row.phase, to: .queued, reason: reason, at: now)
+                next.state.recoveryCount += 1
+                rewrites.append((row, next))
+                report.inputsRequeued += 1
+                report.details.append("\(row.inputID): requeued (\(reason))")
+            } else if row.seed.admissionSequence == nil {
+                next.seed = facts.seed
+                rewrites.append((row, next))
+            }
+        }
+        return RecoveryPlan(machine: machine, rewrites: rewrites, discards: discards, report: report)
+    }
+}
