@@ -1,0 +1,101 @@
+import Foundation
+import MeerkatCore
+
+extension SessionRuntime {
+    /// Retires the runtime (RUNTIME.md §10): no new input; with an executor the queued work drains normally, without
+    /// one it is abandoned `retired` and its waiters get `runtime_terminated`.
+    public func retire() async throws(RuntimeDriverError) -> RetireReport {
+        let report = try await gated { () throws(RuntimeDriverError) -> RetireReport in
+            try guarded { machine throws(MachineGuardError) in try machine.retire() }
+            let pending = machine.activeInputIDs.count
+            guard executor == nil else {
+                try await write([], lifecycle: lifecycleRow())
+                return RetireReport(inputsAbandoned: 0, inputsPendingDrain: pending)
+            }
+            let abandoned = machine.abandonAllActive(.retired)
+            try await settleAbandoned(abandoned, lifecycle: lifecycleRow())
+            return RetireReport(inputsAbandoned: abandoned.count, inputsPendingDrain: 0)
+        }
+        if report.inputsPendingDrain > 0 { wake() }
+        return report
+    }
+
+    /// Resets the runtime: every active input abandoned `reset`, never applied; state idle. Refused while running.
+    public func reset() async throws(RuntimeDriverError) -> ResetReport {
+        try await gated { () throws(RuntimeDriverError) -> ResetReport in
+            let abandoned = try guarded { machine throws(MachineGuardError) in try machine.reset() }
+            try await settleAbandoned(abandoned, lifecycle: lifecycleRow())
+            return ResetReport(inputsAbandoned: abandoned.count)
+        }
+    }
+
+    /// Stops the executor, preempting queued work: active inputs abandoned `stopped`, waiters `runtime_terminated`,
+    /// `stopped` is the durable state.
+    public func stopRuntimeExecutor(reason: String = "runtime stopped") async throws(RuntimeDriverError) {
+        try await gated { () throws(RuntimeDriverError) in
+            try await stopLocked(reason: reason)
+        }
+    }
+
+    func stopLocked(reason: String) async throws(RuntimeDriverError) {
+        let stopping = executor
+        executor = nil
+        if let stopping { await stopping.stop(reason: reason) }
+        let abandoned = try guarded { machine throws(MachineGuardError) in try machine.stop() }
+        try await settleAbandoned(abandoned, lifecycle: lifecycleRow())
+    }
+
+    /// Destroys the runtime: active inputs abandoned `destroyed`; later accepts fail with `destroyed`.
+    public func destroy() async throws(RuntimeDriverError) -> DestroyReport {
+        try await gated { () throws(RuntimeDriverError) -> DestroyReport in
+            let stopping = executor
+            executor = nil
+            if let stopping { await stopping.stop(reason: "runtime destroyed") }
+            let abandoned = try guarded { machine throws(MachineGuardError) in try machine.destroy() }
+            try await settleAbandoned(abandoned, lifecycle: lifecycleRow())
+            return DestroyReport(inputsAbandoned: abandoned.count)
+        }
+    }
+
+    /// Recycles the runtime: clears the run binding, keeps active work (in-flight inputs return to their lanes) and
+    /// wakes the loop.
+    public func recycle() async throws(RuntimeDriverError) -> RecycleReport {
+        let report = try await gated { () throws(RuntimeDriverError) -> RecycleReport in
+            let transferred = try guarded { machine throws(MachineGuardError) in try machine.recycle() }
+            try await write(rows(for: transferred, reason: "Recycle"), lifecycle: lifecycleRow())
+            return RecycleReport(inputsTransferred: transferred.count)
+        }
+        wake()
+        return report
+    }
+
+    /// Unregisters the session: pending waiters get `runtime_terminated("runtime session unregistered")`, the executor
+    /// stops, and later calls fail with `not_found`. Durable rows stay for a later registration.
+    public func unregister() async {
+        await lockGate()
+        defer { unlockGate() }
+        guard !unregistered else { return }
+        unregistered = true
+        let stopping = executor
+        executor = nil
+        if let stopping { await stopping.stop(reason: CompletionOutcome.sessionUnregisteredReason) }
+        let outcome = CompletionOutcome.runtimeTerminated(reason: CompletionOutcome.sessionUnregisteredReason)
+        for id in Array(waiters.keys) { resolve(id, .success(outcome)) }
+        events.finish()
+    }
+
+    /// Hard-cancels the current run, or only `run` when given (run-fenced). Interrupting an idle runtime is a
+    /// successful no-op.
+    public func interrupt(run: RunID? = nil) async -> InterruptResult {
+        guard let current = machine.currentRun else { return run == nil ? .interrupted : .notFound }
+        if let run, run != current { return .notFound }
+        await executor?.interrupt(run: current)
+        return .interrupted
+    }
+
+    /// Asks the current run to stop at its next boundary between LLM calls.
+    public func cancelAfterBoundary(reason: String) {
+        guard machine.state == .running else { return }
+        cancelAfterBoundaryReason = reason
+    }
+}

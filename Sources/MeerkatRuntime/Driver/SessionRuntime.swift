@@ -1,0 +1,270 @@
+import Foundation
+import MeerkatCore
+
+/// The result of a hard interrupt request (RUNTIME.md §10).
+public enum InterruptResult: String, Sendable, Hashable, Codable {
+    /// The current run was cancelled, or nothing was running (a successful no-op).
+    case interrupted
+    /// The named run is not the current one; nothing was cancelled (a stale id never cancels a successor).
+    case notFound = "not_found"
+}
+
+/// One session's runtime: owns the `RuntimeMachine`, the input ledger, the store, the completion waiters and the
+/// run loop. Control operations are linearised through the actor; at most one run is in flight.
+public actor SessionRuntime {
+    public nonisolated let sessionID: SessionID
+    public nonisolated let runtimeID: LogicalRuntimeID
+    /// Observability events (RUNTIME.md §15).
+    public nonisolated let events = RuntimeEventStream()
+
+    var machine: RuntimeMachine
+    /// Stored rows of inputs the machine still tracks.
+    var ledger: [InputID: StoredInputState] = [:]
+    let store: any RuntimeStore
+    var executor: (any CoreExecutor)?
+    var loop: Task<Void, Never>?
+    var wakeRequested = false
+    var waiters: [InputID: [CheckedContinuation<Result<CompletionOutcome, CompletionWaitError>, Never>]] = [:]
+    var cancelAfterBoundaryReason: String?
+    var unregistered = false
+    let now: @Sendable () -> Date
+    /// The mutation gate: every command that changes the machine holds it, so an `await` inside one command can
+    /// never interleave with another command's changes (RUNTIME.md §0).
+    private var gateHeld = false
+    private var gateQueue: [CheckedContinuation<Void, Never>] = []
+
+    init(
+        sessionID: SessionID, machine: RuntimeMachine, ledger: [InputID: StoredInputState], store: any RuntimeStore,
+        now: @escaping @Sendable () -> Date
+    ) {
+        self.sessionID = sessionID
+        self.runtimeID = machine.runtimeID
+        self.machine = machine
+        self.ledger = ledger
+        self.store = store
+        self.now = now
+    }
+
+    /// Registers a session's runtime: recovers durable rows (RUNTIME.md §11.2–11.3) and comes back `idle`, whatever
+    /// lifecycle state a dead process left behind.
+    public static func open(
+        session: SessionID, store: any RuntimeStore, now: @escaping @Sendable () -> Date = { Date() }
+    ) async throws(RuntimeDriverError) -> (SessionRuntime, RecoveryReport) {
+        let runtimeID = LogicalRuntimeID.session(session)
+        let rows: [StoredInputState]
+        let receipts: [RunBoundaryReceipt]
+        do {
+            rows = try await store.loadInputs(runtimeID)
+            receipts = try await store.loadReceipts(runtimeID)
+        } catch {
+            throw Self.driverError(error)
+        }
+        let committed = Set(receipts.map { "\($0.runID)#\($0.sequence)" })
+        let plan = try RuntimeMachine.recover(
+            runtimeID: runtimeID, rows: rows, receiptExists: { run, sequence in committed.contains("\(run)#\(sequence)") },
+            now: now())
+        do {
+            for (previous, next) in plan.rewrites {
+                guard try await store.compareAndSwapInput(runtimeID, expected: previous, next: next) else {
+                    throw RuntimeDriverError.recoveryBackoff(reason: "input \(previous.inputID) changed during recovery")
+                }
+            }
+            for row in plan.discards {
+                guard try await store.compareAndSwapInput(runtimeID, expected: row, next: nil) else {
+                    throw RuntimeDriverError.recoveryBackoff(reason: "input \(row.inputID) changed during recovery")
+                }
+            }
+            try await store.saveLifecycle(runtimeID, RuntimeLifecycleRow(state: .idle, updatedAt: now()))
+        } catch let error as RuntimeDriverError {
+            throw error
+        } catch let error as RuntimeStoreError {
+            throw Self.driverError(error)
+        } catch {
+            throw .internal("\(error)")
+        }
+        var ledger: [InputID: StoredInputState] = [:]
+        let rewritten = Dictionary(plan.rewrites.map { ($0.next.inputID, $0.next) }, uniquingKeysWith: { $1 })
+        for row in rows where plan.machine.inputs[row.inputID] != nil {
+            ledger[row.inputID] = rewritten[row.inputID] ?? row
+        }
+        let runtime = SessionRuntime(sessionID: session, machine: plan.machine, ledger: ledger, store: store, now: now)
+        return (runtime, plan.report)
+    }
+
+    static func driverError(_ error: RuntimeStoreError) -> RuntimeDriverError {
+        switch error {
+        case .unavailable(let message), .conflict(let message): .recoveryBackoff(reason: message)
+        case .corrupt(let message): .recoveryCorruption(reason: message)
+        case .ownedElsewhere(let message): .staleAuthority(reason: message)
+        case .io(let message): .internal(message)
+        }
+    }
+
+    // MARK: Mutation gate
+
+    func lockGate() async {
+        if !gateHeld {
+            gateHeld = true
+            return
+        }
+        await withCheckedContinuation { gateQueue.append($0) }
+    }
+
+    func unlockGate() {
+        if gateQueue.isEmpty {
+            gateHeld = false
+        } else {
+            gateQueue.removeFirst().resume()  // hand the gate over directly, FIFO
+        }
+    }
+
+    /// Runs a mutating command while holding the gate.
+    func gated<T>(_ body: () async throws(RuntimeDriverError) -> T) async throws(RuntimeDriverError) -> T {
+        await lockGate()
+        defer { unlockGate() }
+        return try await body()
+    }
+
+    // MARK: Queries
+
+    /// The current runtime state.
+    public var state: RuntimeState { machine.state }
+
+    /// The run in progress, if any.
+    public var currentRunID: RunID? { machine.currentRun }
+
+    /// Ids of active inputs in admission order.
+    public func listActiveInputs() -> [InputID] { machine.activeInputIDs }
+
+    /// The input's row: live if the machine tracks it, otherwise the durable one.
+    public func inputState(_ id: InputID) async throws(RuntimeDriverError) -> StoredInputState? {
+        if let row = ledger[id] { return row }
+        do {
+            return try await store.loadInput(runtimeID, id)
+        } catch {
+            throw Self.driverError(error)
+        }
+    }
+
+    /// The input bound to an idempotency key: live first, then the durable index.
+    public func inputState(idempotencyKey: IdempotencyKey) async throws(RuntimeDriverError) -> StoredInputState? {
+        if let id = machine.idempotency[idempotencyKey], let row = ledger[id] { return row }
+        do {
+            return try await store.loadInput(runtimeID, idempotencyKey: idempotencyKey)
+        } catch {
+            throw Self.driverError(error)
+        }
+    }
+
+    /// The recorded completion outcome of a finished input (nil while it is not finalised).
+    public func inputTerminalCompletion(_ id: InputID) async throws(RuntimeDriverError) -> CompletionOutcome? {
+        guard let row = try await inputState(id), row.isTerminal else { return nil }
+        return row.state.terminalCompletion ?? CompletionClassifier.outcome(forTerminal: row.seed.terminalOutcome ?? .consumed)
+    }
+
+    // MARK: Executor
+
+    /// Attaches the executor (idle/stopped → attached) and wakes the loop when work is waiting.
+    public func attach(_ executor: any CoreExecutor) async throws(RuntimeDriverError) {
+        try await gated { () throws(RuntimeDriverError) in
+            try guarded { machine throws(MachineGuardError) in try machine.attach() }
+            self.executor = executor
+            publishEvents()
+        }
+        if !machine.activeInputIDs.isEmpty { wake() }
+    }
+
+    /// Sets the silent comms intents (RUNTIME.md §2.5).
+    public func setSilentIntents(_ intents: Set<String>) {
+        machine.silentIntents = intents
+    }
+
+    func guarded<T>(_ body: (inout RuntimeMachine) throws(MachineGuardError) -> T) throws(RuntimeDriverError) -> T {
+        if unregistered { throw .notFound(runtimeID: runtimeID) }
+        do {
+            return try body(&machine)
+        } catch {
+            throw error.driverError
+        }
+    }
+
+    // MARK: Rows, events, waiters
+
+    /// Rows for inputs after machine changes, with history entries for phase changes and recorded outcomes.
+    func rows(for ids: [InputID], reason: String?, outcomes: [InputID: CompletionOutcome] = [:]) -> [StoredInputState] {
+        ids.compactMap { id -> StoredInputState? in
+            guard var row = ledger[id], let facts = machine.inputs[id] else { return nil }
+            let from = row.seed.phase
+            row.seed = facts.seed
+            row.state.runtimeSemantics = facts.semantics
+            if from != facts.phase { row.state.recordTransition(from: from, to: facts.phase, reason: reason, at: now()) }
+            if let outcome = outcomes[id] { row.state.terminalCompletion = outcome }
+            return row
+        }
+    }
+
+    /// Adopts durably written rows; terminal inputs leave the live machine (the store keeps them).
+    func adopt(_ rows: [StoredInputState]) {
+        for row in rows {
+            if row.isTerminal {
+                ledger.removeValue(forKey: row.inputID)
+                try? machine.archive(row.inputID)
+            } else {
+                ledger[row.inputID] = row
+            }
+        }
+    }
+
+    func publishEvents() {
+        let kinds = machine.takeEvents()
+        guard !kinds.isEmpty else { return }
+        let stamp = now()
+        events.publish(kinds.map { RuntimeEvent(timestamp: stamp, runtimeID: runtimeID, kind: $0) })
+    }
+
+    func resolve(_ id: InputID, _ result: Result<CompletionOutcome, CompletionWaitError>) {
+        guard let pending = waiters.removeValue(forKey: id) else { return }
+        for waiter in pending { waiter.resume(returning: result) }
+    }
+
+    /// Waits for an input's outcome (or returns the recorded one).
+    func waitForCompletion(_ id: InputID) async -> Result<CompletionOutcome, CompletionWaitError> {
+        if unregistered { return .success(.runtimeTerminated(reason: CompletionOutcome.sessionUnregisteredReason)) }
+        if ledger[id] == nil {
+            do {
+                if let outcome = try await inputTerminalCompletion(id) { return .success(outcome) }
+                return .failure(.authorityUnavailable("input \(id) is not known to this runtime"))
+            } catch {
+                return .failure(.authorityUnavailable("\(error)"))
+            }
+        }
+        return await withCheckedContinuation { continuation in
+            waiters[id, default: []].append(continuation)
+        }
+    }
+
+    /// Commits rows of inputs terminalised outside a run (control operations) and resolves their waiters.
+    func settleAbandoned(_ ids: [InputID], lifecycle: RuntimeLifecycleRow?) async throws(RuntimeDriverError) {
+        var outcomes: [InputID: CompletionOutcome] = [:]
+        for id in ids {
+            if let terminal = machine.inputs[id]?.terminal {
+                outcomes[id] = CompletionClassifier.outcome(forTerminal: terminal)
+            }
+        }
+        let rows = rows(for: ids, reason: "control", outcomes: outcomes)
+        do {
+            try await store.atomicApply(runtimeID, BoundaryCommit(inputs: rows, lifecycle: lifecycle))
+        } catch {
+            publishEvents()
+            for id in ids { resolve(id, .failure(.authorityUnavailable("\(error)"))) }
+            throw Self.driverError(error)
+        }
+        adopt(rows)
+        publishEvents()
+        for (id, outcome) in outcomes { resolve(id, .success(outcome)) }
+    }
+
+    func lifecycleRow() -> RuntimeLifecycleRow {
+        RuntimeLifecycleRow(state: machine.state.durableProjection(preRunPhase: machine.preRunPhase), updatedAt: now())
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import MeerkatCore
+
+/// Runtime mode of a session service instance: this project is runtime-backed only.
+public enum RuntimeMode: Sendable, Hashable {
+    /// Full v9 runtime-backed mode.
+    case v9Compliant
+}
+
+/// How an interaction is selected for a terminal-status query.
+public enum InteractionSelector: Sendable, Hashable {
+    case inputID(InputID)
+    case idempotencyKey(IdempotencyKey)
+}
+
+/// Where a status answer came from.
+public enum StatusSource: String, Sendable, Hashable, Codable {
+    case liveRuntime = "live_runtime"
+    case durableStore = "durable_store"
+}
+
+/// "Did it finish, and how" for one input (RUNTIME.md §11.6).
+public struct InteractionTerminalStatus: Sendable, Hashable {
+    public var source: StatusSource
+    public var inputID: InputID
+    public var phase: InputLifecycleState
+    public var terminal: InputTerminalOutcome?
+    public var resolvingRunID: RunID?
+    public var attemptCount: Int
+    public var idempotencyKey: IdempotencyKey?
+    public var updatedAt: Date
+}
+
+/// What is known about a run from its witnesses (RUNTIME.md §11.6).
+public enum RunTerminalStatus: Sendable, Hashable {
+    /// No input is attributed to the run (not a failure: re-staging rebinds attribution).
+    case noDurableWitness
+    /// Some contributor is still active.
+    case inFlight
+    /// Every contributor is terminal.
+    case resolvedConsumed
+    case resolvedAbandoned(InputAbandonReason)
+    case resolvedDisplaced
+}
+
+/// The runtime extension of the session service: every way surfaces reach a session's runtime (the seed's
+/// `SessionServiceRuntimeExt`). LLM reconfiguration, model routing and image routing answer
+/// `RuntimeDriverError.internal("... not supported by this runtime adapter")` until their own issue lands.
+public protocol SessionServiceRuntimeExt: Sendable {
+    var runtimeMode: RuntimeMode { get }
+    func acceptInput(_ input: Input, session: SessionID) async throws(RuntimeDriverError) -> AcceptOutcome
+    func acceptInputWithCompletion(_ input: Input, session: SessionID) async throws(RuntimeDriverError)
+        -> (AcceptOutcome, CompletionHandle?)
+    func runtimeState(session: SessionID) async throws(RuntimeDriverError) -> RuntimeState
+    func resolvedSessionLLMCapabilities(session: SessionID) async throws(RuntimeDriverError) -> SessionLLMCapabilitySurface?
+    func retireRuntime(session: SessionID) async throws(RuntimeDriverError) -> RetireReport
+    func resetRuntime(session: SessionID) async throws(RuntimeDriverError) -> ResetReport
+    func inputState(_ input: InputID, session: SessionID) async throws(RuntimeDriverError) -> StoredInputState?
+    func listActiveInputs(session: SessionID) async throws(RuntimeDriverError) -> [InputID]
+    func reconfigureSessionLLMIdentity(session: SessionID, _ request: SessionLLMReconfigureRequest)
+        async throws(RuntimeDriverError) -> SessionLLMReconfigureReport
+    func configureModelRoutingBaseline(session: SessionID, baselineModel: ModelID, realtimeCapable: Bool)
+        async throws(RuntimeDriverError)
+    func sessionModelRoutingStatus(session: SessionID) async throws(RuntimeDriverError) -> SessionModelRoutingStatus
+    func requestSwitchTurn(session: SessionID, _ request: SwitchTurnRequest) async throws(RuntimeDriverError)
+        -> SwitchTurnControlResult
+    func admitModelRoutingAssistantTurn(session: SessionID) async throws(RuntimeDriverError)
+    func beginImageOperation(session: SessionID, _ request: ImageOperationRoutingRequest) async throws(RuntimeDriverError)
+        -> ImageOperationRoutingResult
+    func activateImageOperationOverride(session: SessionID, operation: ImageOperationID) async throws(RuntimeDriverError)
+        -> ImageOperationPhase
+    func completeImageOperation(session: SessionID, operation: ImageOperationID, terminal: ImageOperationTerminalClass)
+        async throws(RuntimeDriverError) -> ImageOperationPhase
+    func restoreImageOperationOverride(session: SessionID, operation: ImageOperationID) async throws(RuntimeDriverError)
+        -> ImageOperationPhase
+    func inputStateByIdempotencyKey(_ key: IdempotencyKey, session: SessionID) async throws(RuntimeDriverError)
+        -> StoredInputState?
+    func inputTerminalCompletion(_ input: InputID, session: SessionID) async throws(RuntimeDriverError) -> CompletionOutcome?
+    func interactionTerminalStatus(session: SessionID, _ selector: InteractionSelector) async throws(RuntimeDriverError)
+        -> InteractionTerminalStatus?
+    func runTerminalStatus(session: SessionID, run: RunID) async throws(RuntimeDriverError) -> RunTerminalStatus
+}
+
+extension SessionServiceRuntimeExt {
+    public var runtimeMode: RuntimeMode { .v9Compliant }
+
+    public func resolvedSessionLLMCapabilities(session: SessionID) async throws(RuntimeDriverError)
+        -> SessionLLMCapabilitySurface?
+    {
+        throw .internal("resolved session llm capabilities are not implemented by this runtime adapter")
+    }
+
+    public func reconfigureSessionLLMIdentity(session: SessionID, _ request: SessionLLMReconfigureRequest)
+        async throws(RuntimeDriverError) -> SessionLLMReconfigureReport
+    {
+        throw .internal("llm identity reconfiguration is not supported by this runtime adapter")
+    }
+
+    public func configureModelRoutingBaseline(session: SessionID, baselineModel: ModelID, realtimeCapable: Bool)
+        async throws(RuntimeDriverError)
+    {
+        throw .internal("model routing baseline is not supported by this runtime adapter")
+    }
+
+    public func sessionModelRoutingStatus(session: SessionID) async throws(RuntimeDriverError) -> SessionModelRoutingStatus {
+        throw .internal("model routing status is not supported by this runtime adapter")
+    }
+
+    public func requestSwitchTurn(session: SessionID, _ request: SwitchTurnRequest) async throws(RuntimeDriverError)
+        -> SwitchTurnControlResult
+    {
+        throw .internal("switch_turn is not supported by this runtime adapter")
+    }
+
+    public func admitModelRoutingAssistantTurn(session: SessionID) async throws(RuntimeDriverError) {
+        throw .internal("model routing turn admission is not supported by this runtime adapter")
+    }
+
+    public func beginImageOperation(session: SessionID, _ request: ImageOperationRoutingRequest)
+        async throws(RuntimeDriverError) -> ImageOperationRoutingResult
+    {
+        throw .internal("image operation routing is not supported by this runtime adapter")
+    }
+
+    public func activateImageOperationOverride(session: SessionID, operation: ImageOperationID)
+        async throws(RuntimeDriverError) -> ImageOperationPhase
+    {
+        throw .internal("image operation activation is not supported by this runtime adapter")
+    }
+
+    public func completeImageOperation(session: SessionID, operation: ImageOperationID, terminal: ImageOperationTerminalClass)
+        async throws(RuntimeDriverError) -> ImageOperationPhase
+    {
+        throw .internal("image operation completion is not supported by this runtime adapter")
+    }
+
+    public func restoreImageOperationOverride(session: SessionID, operation: ImageOperationID)
+        async throws(RuntimeDriverError) -> ImageOperationPhase
+    {
+        throw .internal("image operation restore is not supported by this runtime adapter")
+    }
+}

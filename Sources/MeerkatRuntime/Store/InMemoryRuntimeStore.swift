@@ -1,0 +1,114 @@
+import Foundation
+import MeerkatCore
+
+/// The ephemeral `RuntimeStore`: process memory, atomic per call. Tests can make writes fail to check that nothing
+/// partial survives.
+public actor InMemoryRuntimeStore: RuntimeStore {
+    private struct Runtime {
+        var inputs: [InputID: StoredInputState] = [:]
+        var idempotency: [IdempotencyKey: InputID] = [:]
+        var receipts: [String: RunBoundaryReceipt] = [:]
+        var lifecycle: RuntimeLifecycleRow?
+    }
+
+    private var runtimes: [LogicalRuntimeID: Runtime] = [:]
+    private var sessions: [SessionID: Session] = [:]
+    private var failWrites: RuntimeStoreError?
+    /// Number of successful write calls (for tests that prove a dedup wrote nothing).
+    public private(set) var writeCount = 0
+
+    public init() {}
+
+    /// Makes every later write fail with `error` (nil restores normal behaviour).
+    public func failWrites(with error: RuntimeStoreError?) {
+        failWrites = error
+    }
+
+    public func loadInputs(_ runtime: LogicalRuntimeID) throws(RuntimeStoreError) -> [StoredInputState] {
+        Array(runtimes[runtime]?.inputs.values ?? [:].values)
+    }
+
+    public func loadInput(_ runtime: LogicalRuntimeID, _ id: InputID) throws(RuntimeStoreError) -> StoredInputState? {
+        runtimes[runtime]?.inputs[id]
+    }
+
+    public func loadInput(_ runtime: LogicalRuntimeID, idempotencyKey: IdempotencyKey) throws(RuntimeStoreError)
+        -> StoredInputState?
+    {
+        guard let id = runtimes[runtime]?.idempotency[idempotencyKey] else { return nil }
+        return runtimes[runtime]?.inputs[id]
+    }
+
+    public func writeInputs(_ runtime: LogicalRuntimeID, _ rows: [StoredInputState]) throws(RuntimeStoreError) {
+        if let failWrites { throw failWrites }
+        put(runtime, rows)
+        writeCount += 1
+    }
+
+    public func atomicApply(_ runtime: LogicalRuntimeID, _ commit: BoundaryCommit) throws(RuntimeStoreError) {
+        if let failWrites { throw failWrites }
+        if let receipt = commit.receipt {
+            runtimes[runtime, default: Runtime()].receipts[Self.key(receipt.runID, receipt.sequence)] = receipt
+        }
+        if let session = commit.session {
+            if let existing = sessions[session.id], existing.messages.count > session.messages.count {
+                throw .conflict("a session save may not shrink the transcript (\(existing.messages.count) → \(session.messages.count))")
+            }
+            sessions[session.id] = session
+        }
+        put(runtime, commit.inputs)
+        if let lifecycle = commit.lifecycle { runtimes[runtime, default: Runtime()].lifecycle = lifecycle }
+        writeCount += 1
+    }
+
+    public func loadReceipts(_ runtime: LogicalRuntimeID) throws(RuntimeStoreError) -> [RunBoundaryReceipt] {
+        Array(runtimes[runtime]?.receipts.values ?? [:].values)
+    }
+
+    public func compareAndSwapInput(_ runtime: LogicalRuntimeID, expected: StoredInputState, next: StoredInputState?)
+        throws(RuntimeStoreError) -> Bool
+    {
+        if let failWrites { throw failWrites }
+        guard runtimes[runtime]?.inputs[expected.inputID] == expected else { return false }
+        if let next {
+            put(runtime, [next])
+        } else {
+            runtimes[runtime]?.inputs.removeValue(forKey: expected.inputID)
+        }
+        writeCount += 1
+        return true
+    }
+
+    public func loadLifecycle(_ runtime: LogicalRuntimeID) throws(RuntimeStoreError) -> RuntimeLifecycleRow? {
+        runtimes[runtime]?.lifecycle
+    }
+
+    public func saveLifecycle(_ runtime: LogicalRuntimeID, _ row: RuntimeLifecycleRow) throws(RuntimeStoreError) {
+        if let failWrites { throw failWrites }
+        runtimes[runtime, default: Runtime()].lifecycle = row
+        writeCount += 1
+    }
+
+    public func loadSession(_ id: SessionID) throws(RuntimeStoreError) -> Session? {
+        sessions[id]
+    }
+
+    /// Overwrites a row without any check (tests that simulate what a dead process left behind).
+    public func seed(_ runtime: LogicalRuntimeID, rows: [StoredInputState], receipts: [RunBoundaryReceipt] = []) {
+        put(runtime, rows)
+        for receipt in receipts {
+            runtimes[runtime, default: Runtime()].receipts[Self.key(receipt.runID, receipt.sequence)] = receipt
+        }
+    }
+
+    private func put(_ runtime: LogicalRuntimeID, _ rows: [StoredInputState]) {
+        var state = runtimes[runtime] ?? Runtime()
+        for row in rows {
+            state.inputs[row.inputID] = row
+            if let key = row.state.idempotencyKey { state.idempotency[key] = row.inputID }
+        }
+        runtimes[runtime] = state
+    }
+
+    private static func key(_ run: RunID, _ sequence: UInt64) -> String { "\(run)#\(sequence)" }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import MeerkatCore
+
+/// A store failure. `unavailable` is transient (retry later); the others are not.
+public enum RuntimeStoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    case unavailable(String)
+    case corrupt(String)
+    case conflict(String)
+    case ownedElsewhere(String)
+    case io(String)
+
+    public var description: String {
+        switch self {
+        case .unavailable(let message): "runtime store unavailable: \(message)"
+        case .corrupt(let message): "runtime store corrupt: \(message)"
+        case .conflict(let message): "runtime store conflict: \(message)"
+        case .ownedElsewhere(let message): "session owned elsewhere: \(message)"
+        case .io(let message): "runtime store I/O error: \(message)"
+        }
+    }
+}
+
+/// The durable projection of a runtime's lifecycle (RUNTIME.md §8, §11.3).
+public struct RuntimeLifecycleRow: Sendable, Hashable, Codable {
+    public var state: RuntimeState
+    public var updatedAt: Date
+
+    private enum CodingKeys: String, CodingKey { case state, updatedAt = "updated_at" }
+
+    public init(state: RuntimeState, updatedAt: Date) {
+        self.state = state
+        self.updatedAt = updatedAt
+    }
+}
+
+/// Everything one run boundary commits atomically: the receipt, the session after the run, the input rows and
+/// optionally the lifecycle row.
+public struct BoundaryCommit: Sendable {
+    public var receipt: RunBoundaryReceipt?
+    public var session: Session?
+    public var inputs: [StoredInputState]
+    public var lifecycle: RuntimeLifecycleRow?
+
+    public init(
+        receipt: RunBoundaryReceipt? = nil, session: Session? = nil, inputs: [StoredInputState] = [],
+        lifecycle: RuntimeLifecycleRow? = nil
+    ) {
+        self.receipt = receipt
+        self.session = session
+        self.inputs = inputs
+        self.lifecycle = lifecycle
+    }
+}
+
+/// Durable runtime state per logical runtime (RUNTIME.md §11.1). Implementations make every write atomic and
+/// durable before returning; the in-memory store is the ephemeral option and SQLite the persistent one.
+public protocol RuntimeStore: Sendable {
+    /// Every input row of a runtime (terminal ones included).
+    func loadInputs(_ runtime: LogicalRuntimeID) async throws(RuntimeStoreError) -> [StoredInputState]
+    /// One input row.
+    func loadInput(_ runtime: LogicalRuntimeID, _ id: InputID) async throws(RuntimeStoreError) -> StoredInputState?
+    /// The input bound to an idempotency key, terminal or not (the index survives terminal inputs and restarts).
+    func loadInput(_ runtime: LogicalRuntimeID, idempotencyKey: IdempotencyKey) async throws(RuntimeStoreError)
+        -> StoredInputState?
+    /// Writes input rows atomically (an admission delta or a lifecycle transition).
+    func writeInputs(_ runtime: LogicalRuntimeID, _ rows: [StoredInputState]) async throws(RuntimeStoreError)
+    /// Commits a run boundary (receipt, session, input rows, lifecycle row) in one transaction.
+    func atomicApply(_ runtime: LogicalRuntimeID, _ commit: BoundaryCommit) async throws(RuntimeStoreError)
+    /// Every committed boundary receipt of a runtime.
+    func loadReceipts(_ runtime: LogicalRuntimeID) async throws(RuntimeStoreError) -> [RunBoundaryReceipt]
+    /// Replaces (or deletes, when `next` is nil) a row only if it still equals `expected`. Returns false on a lost race.
+    func compareAndSwapInput(_ runtime: LogicalRuntimeID, expected: StoredInputState, next: StoredInputState?)
+        async throws(RuntimeStoreError) -> Bool
+    /// The lifecycle row.
+    func loadLifecycle(_ runtime: LogicalRuntimeID) async throws(RuntimeStoreError) -> RuntimeLifecycleRow?
+    /// Writes the lifecycle row.
+    func saveLifecycle(_ runtime: LogicalRuntimeID, _ row: RuntimeLifecycleRow) async throws(RuntimeStoreError)
+    /// The last committed session snapshot.
+    func loadSession(_ id: SessionID) async throws(RuntimeStoreError) -> Session?
+}
