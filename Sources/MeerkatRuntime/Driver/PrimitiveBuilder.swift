@@ -40,7 +40,8 @@ public enum PrimitiveBuilder {
         for member in members {
             appends += systemPromptAppends(member.input) + member.input.projection().orderedAppends
             let metadata = metadata(for: member)
-            merged = try merged.map { existing throws(PrimitiveBuildError) in try merge(existing, metadata) } ?? metadata
+            merged =
+                try merged.map { existing throws(PrimitiveBuildError) in try merge(existing, metadata) } ?? metadata
         }
         return .stagedInput(
             StagedRunInput(
@@ -63,7 +64,8 @@ public enum PrimitiveBuilder {
         case .externalEvent(let event):
             metadata = RuntimeTurnMetadata(handlingMode: event.handlingMode, renderMetadata: event.renderMetadata)
         case .continuation(let continuation):
-            metadata = RuntimeTurnMetadata(handlingMode: continuation.handlingMode, flowToolOverlay: continuation.turnToolOverlay)
+            metadata = RuntimeTurnMetadata(
+                handlingMode: continuation.handlingMode, flowToolOverlay: continuation.turnToolOverlay)
         case .peer(let peer): metadata = RuntimeTurnMetadata(handlingMode: peer.handlingMode)
         case .operation: metadata = RuntimeTurnMetadata()
         }

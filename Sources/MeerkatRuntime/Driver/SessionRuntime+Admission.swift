@@ -23,6 +23,7 @@ extension SessionRuntime {
     {
         if unregistered { throw .notFound(runtimeID: runtimeID) }
         if let error = machine.state.acceptError { throw error }
+        if machine.state == .running, machine.preRunPhase == .retired { throw .notReady(state: .retired) }
         // Durable idempotency first: a retry collapses onto the original even after restart or completion.
         if let key = input.header.idempotencyKey, machine.idempotency[key] == nil {
             let existing: StoredInputState?
@@ -32,8 +33,11 @@ extension SessionRuntime {
                 throw Self.driverError(error)
             }
             if let existing {
-                let outcome = AcceptOutcome.deduplicated(inputID: input.id, existingID: existing.inputID, existingSeed: existing.seed)
-                let handle = wantsCompletion && !existing.isTerminal ? CompletionHandle(inputID: existing.inputID, runtime: self) : nil
+                let outcome = AcceptOutcome.deduplicated(
+                    inputID: input.id, existingID: existing.inputID, existingSeed: existing.seed)
+                let handle =
+                    wantsCompletion && !existing.isTerminal
+                    ? CompletionHandle(inputID: existing.inputID, runtime: self) : nil
                 machine.pendingEvents.append(.inputDeduplicated(input.id, existingID: existing.inputID))
                 publishEvents()
                 return (outcome, handle, .none)
@@ -76,7 +80,8 @@ extension SessionRuntime {
         let row = StoredInputState(state: state, seed: draft.inputs[input.id]?.seed ?? accepted.seed)
         var delta = [row]
         var coalescedRow: StoredInputState?
-        if let coalesced = accepted.coalescedInputID, var older = ledger[coalesced], let facts = draft.inputs[coalesced] {
+        if let coalesced = accepted.coalescedInputID, var older = ledger[coalesced], let facts = draft.inputs[coalesced]
+        {
             older.state.recordTransition(from: older.seed.phase, to: facts.phase, reason: "CoalesceInput", at: stamp)
             older.seed = facts.seed
             older.state.terminalCompletion = .completedWithoutResult
@@ -99,7 +104,8 @@ extension SessionRuntime {
         }
         if row.isTerminal { adopt([row]) }
         publishEvents()
-        let outcome = AcceptOutcome.accepted(inputID: input.id, policy: accepted.plan.decision, state: row.state, seed: row.seed)
+        let outcome = AcceptOutcome.accepted(
+            inputID: input.id, policy: accepted.plan.decision, state: row.state, seed: row.seed)
         let handle = wantsCompletion && !row.isTerminal ? CompletionHandle(inputID: input.id, runtime: self) : nil
         return (outcome, handle, machine.takeSignal())
     }

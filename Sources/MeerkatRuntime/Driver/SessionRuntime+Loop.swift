@@ -26,14 +26,16 @@ extension SessionRuntime {
     /// Runs one authorised batch; false when there is nothing to run.
     private func runNextBatch(_ executor: any CoreExecutor) async -> Bool {
         let run = RunID()
-        let start: (RunPrimitive, RunBatch)?? = try? await gated { () throws(RuntimeDriverError) -> (RunPrimitive, RunBatch)? in
+        let start: (RunPrimitive, RunBatch)?? = try? await gated {
+            () throws(RuntimeDriverError) -> (RunPrimitive, RunBatch)? in
             try await stage(run: run)
         }
         guard let staged = start else { return true }  // a store failure: try the next lap
         guard let (primitive, _) = staged else { return false }
         let result: Result<CoreApplyOutput, CoreExecutorError>
         do {
-            result = .success(try await executor.apply(primitive, run: run, checkpoint: LiveCheckpoint(runtime: self, run: run)))
+            result = .success(
+                try await executor.apply(primitive, run: run, checkpoint: LiveCheckpoint(runtime: self, run: run)))
         } catch {
             result = .failure(error)
         }
@@ -64,8 +66,11 @@ extension SessionRuntime {
                 primitive = try PrimitiveBuilder.build(members)
             } catch {
                 // The machine refused the batch: each member takes an attempt and goes back, or is abandoned at the cap.
-                let abandoned = try guarded { machine throws(MachineGuardError) in try machine.resolveUnstageable(batch.inputIDs) }
-                let report = ErrorReport(errorClass: .internal, reason: "primitive_rejected", message: error.description)
+                let abandoned = try guarded { machine throws(MachineGuardError) in
+                    try machine.resolveUnstageable(batch.inputIDs)
+                }
+                let report = ErrorReport(
+                    errorClass: .internal, reason: "primitive_rejected", message: error.description)
                 var outcomes: [InputID: CompletionOutcome] = [:]
                 for id in abandoned { outcomes[id] = .abandonedWithError(reason: "primitive_rejected", error: report) }
                 let rows = rows(for: batch.inputIDs, reason: "ResolveUnstageableQueuedInput", outcomes: outcomes)
@@ -104,7 +109,9 @@ extension SessionRuntime {
     }
 
     /// Realises an executor outcome (RUNTIME.md §7.5).
-    private func settle(run: RunID, _ result: Result<CoreApplyOutput, CoreExecutorError>) async throws(RuntimeDriverError) {
+    private func settle(run: RunID, _ result: Result<CoreApplyOutput, CoreExecutorError>)
+        async throws(RuntimeDriverError)
+    {
         // A stop or destroy that happened meanwhile already settled the contributors.
         guard machine.currentRun == run else { return }
         let members = machine.inputs.filter { $0.value.lastRunID == run && $0.value.phase == .staged }.map(\.key)
@@ -112,7 +119,9 @@ extension SessionRuntime {
         case .success(let output):
             let sequence = try guarded { machine throws(MachineGuardError) in try machine.recordBoundary(run) }
             let receipt = output.receipt.stamped(runID: run, sequence: sequence)
-            _ = try guarded { machine throws(MachineGuardError) in try machine.finishRun(run, .consumed(boundarySequence: sequence)) }
+            _ = try guarded { machine throws(MachineGuardError) in
+                try machine.finishRun(run, .consumed(boundarySequence: sequence))
+            }
             let outcome = CompletionClassifier.outcome(for: output.terminal, finalized: true)
             let outcomes = Dictionary(uniqueKeysWithValues: members.map { ($0, outcome) })
             let rows = rows(for: members, reason: "BoundaryApplied", outcomes: outcomes)
@@ -120,7 +129,8 @@ extension SessionRuntime {
             do {
                 try await store.atomicApply(
                     runtimeID,
-                    BoundaryCommit(receipt: receipt, session: output.session, inputs: rows + fallback, lifecycle: lifecycleRow()))
+                    BoundaryCommit(
+                        receipt: receipt, session: output.session, inputs: rows + fallback, lifecycle: lifecycleRow()))
             } catch {
                 // Never replayed (it would re-run tools): waiters learn the commit is uncertain.
                 publishEvents()
@@ -138,7 +148,9 @@ extension SessionRuntime {
         case .failure(.teardownRequired(.executorNotProgressing, let message)):
             _ = try guarded { machine throws(MachineGuardError) in try machine.finishRun(run, .neverExecuted) }
             try await finishFailedRun(
-                members, outcome: CompletionClassifier.outcome(for: .teardownRequired(reason: .executorNotProgressing, message: message)),
+                members,
+                outcome: CompletionClassifier.outcome(
+                    for: .teardownRequired(reason: .executorNotProgressing, message: message)),
                 terminal: true)
             detachExecutor()
         case .failure(let error):
@@ -146,14 +158,17 @@ extension SessionRuntime {
             let outcome = CompletionClassifier.outcome(for: error)
             var outcomes: [InputID: CompletionOutcome] = [:]
             for id in settlement.abandoned { outcomes[id] = outcome }
-            let rows = rows(for: members, reason: "ResolveStagedRollback", outcomes: outcomes) + fallBackUnclaimedSteers()
+            let rows =
+                rows(for: members, reason: "ResolveStagedRollback", outcomes: outcomes) + fallBackUnclaimedSteers()
             try await write(rows, lifecycle: lifecycleRow())
             for id in members { resolve(id, .success(outcome)) }
             if case .teardownRequired = error { detachExecutor() }
         }
     }
 
-    private func finishFailedRun(_ members: [InputID], outcome: CompletionOutcome, terminal: Bool) async throws(RuntimeDriverError) {
+    private func finishFailedRun(_ members: [InputID], outcome: CompletionOutcome, terminal: Bool)
+        async throws(RuntimeDriverError)
+    {
         var outcomes: [InputID: CompletionOutcome] = [:]
         if terminal { for id in members { outcomes[id] = outcome } }
         let rows = rows(for: members, reason: "RunFailed", outcomes: outcomes) + fallBackUnclaimedSteers()
@@ -163,7 +178,9 @@ extension SessionRuntime {
 
     /// Live steers that found no checkpoint become ordinary queued turns (RUNTIME.md §7.6 step 3).
     private func fallBackUnclaimedSteers() -> [StoredInputState] {
-        let unclaimed = machine.queued(.steer).filter { machine.inputs[$0]?.semantics.contributesLiveSteerContext == true }
+        let unclaimed = machine.queued(.steer).filter {
+            machine.inputs[$0]?.semantics.contributesLiveSteerContext == true
+        }
         for id in unclaimed { try? machine.liveBoundaryUnavailable(id) }
         guard !unclaimed.isEmpty else { return [] }
         wakeRequested = true
@@ -204,7 +221,8 @@ extension SessionRuntime {
             }
             let rows = rows(for: ids, reason: "LiveBoundaryApplied", outcomes: outcomes)
             let receipt = RunBoundaryReceipt(
-                runID: run, boundary: .runCheckpoint, contributingInputIDs: ids, messageCount: info.messageCount, sequence: sequence)
+                runID: run, boundary: .runCheckpoint, contributingInputIDs: ids, messageCount: info.messageCount,
+                sequence: sequence)
             do {
                 try await store.atomicApply(runtimeID, BoundaryCommit(receipt: receipt, inputs: rows))
             } catch {

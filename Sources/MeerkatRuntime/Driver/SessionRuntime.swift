@@ -61,12 +61,14 @@ public actor SessionRuntime {
         }
         let committed = Set(receipts.map { "\($0.runID)#\($0.sequence)" })
         let plan = try RuntimeMachine.recover(
-            runtimeID: runtimeID, rows: rows, receiptExists: { run, sequence in committed.contains("\(run)#\(sequence)") },
+            runtimeID: runtimeID, rows: rows,
+            receiptExists: { run, sequence in committed.contains("\(run)#\(sequence)") },
             now: now())
         do {
             for (previous, next) in plan.rewrites {
                 guard try await store.compareAndSwapInput(runtimeID, expected: previous, next: next) else {
-                    throw RuntimeDriverError.recoveryBackoff(reason: "input \(previous.inputID) changed during recovery")
+                    throw RuntimeDriverError.recoveryBackoff(
+                        reason: "input \(previous.inputID) changed during recovery")
                 }
             }
             for row in plan.discards {
@@ -159,7 +161,8 @@ public actor SessionRuntime {
     /// The recorded completion outcome of a finished input (nil while it is not finalised).
     public func inputTerminalCompletion(_ id: InputID) async throws(RuntimeDriverError) -> CompletionOutcome? {
         guard let row = try await inputState(id), row.isTerminal else { return nil }
-        return row.state.terminalCompletion ?? CompletionClassifier.outcome(forTerminal: row.seed.terminalOutcome ?? .consumed)
+        return row.state.terminalCompletion
+            ?? CompletionClassifier.outcome(forTerminal: row.seed.terminalOutcome ?? .consumed)
     }
 
     // MARK: Executor
@@ -197,7 +200,9 @@ public actor SessionRuntime {
             let from = row.seed.phase
             row.seed = facts.seed
             row.state.runtimeSemantics = facts.semantics
-            if from != facts.phase { row.state.recordTransition(from: from, to: facts.phase, reason: reason, at: now()) }
+            if from != facts.phase {
+                row.state.recordTransition(from: from, to: facts.phase, reason: reason, at: now())
+            }
             if let outcome = outcomes[id] { row.state.terminalCompletion = outcome }
             return row
         }

@@ -13,7 +13,9 @@ public enum CompletionClassifier {
             return .callbackPending(toolUseID: id, toolName: name, args: args)
         case (.callbackBatchPending(let calls), true):
             return .callbackBatchPending(
-                pendingToolCalls: calls.map { PendingCallbackToolCall(toolUseID: $0.id, toolName: $0.name, args: $0.args) })
+                pendingToolCalls: calls.map {
+                    PendingCallbackToolCall(toolUseID: $0.id, toolName: $0.name, args: $0.args)
+                })
         case (.machineTerminalFailure(let report), true):
             return report.errorClass == .cancelled
                 ? .cancelled : .abandonedWithError(reason: "machine_terminal_failure", error: report)
@@ -25,7 +27,8 @@ public enum CompletionClassifier {
         case (_, false):
             return .abandonedWithError(
                 reason: "finalization_failed",
-                error: ErrorReport(errorClass: .internal, reason: "finalization_failed", message: "the run's durable commit failed"))
+                error: ErrorReport(
+                    errorClass: .internal, reason: "finalization_failed", message: "the run's durable commit failed"))
         }
     }
 
@@ -36,16 +39,20 @@ public enum CompletionClassifier {
         case .stopped: .runtimeTerminated(reason: "runtime stopped")
         case .applyFailed(let kind, let message):
             .abandonedWithError(
-                reason: "apply_failed", error: ErrorReport(errorClass: .internal, reason: kind.rawValue, message: message))
+                reason: "apply_failed",
+                error: ErrorReport(errorClass: .internal, reason: kind.rawValue, message: message))
         case .teardownRequired(let reason, let message):
             .abandonedWithError(
-                reason: "teardown_required", error: ErrorReport(errorClass: .internal, reason: reason.rawValue, message: message))
+                reason: "teardown_required",
+                error: ErrorReport(errorClass: .internal, reason: reason.rawValue, message: message))
         case .controlFailed(let message):
             .abandonedWithError(
-                reason: "control_failed", error: ErrorReport(errorClass: .internal, reason: "control_failed", message: message))
+                reason: "control_failed",
+                error: ErrorReport(errorClass: .internal, reason: "control_failed", message: message))
         case .internal(let message):
             .abandonedWithError(
-                reason: "executor_internal", error: ErrorReport(errorClass: .internal, reason: "executor_internal", message: message))
+                reason: "executor_internal",
+                error: ErrorReport(errorClass: .internal, reason: "executor_internal", message: message))
         }
     }
 
@@ -60,7 +67,8 @@ public enum CompletionClassifier {
             default:
                 return .abandonedWithError(
                     reason: reason.code,
-                    error: ErrorReport(errorClass: .internal, reason: reason.code, message: "input abandoned: \(reason)"))
+                    error: ErrorReport(
+                        errorClass: .internal, reason: reason.code, message: "input abandoned: \(reason)"))
             }
         }
     }

@@ -94,7 +94,8 @@ public struct RuntimeEvent: Sendable, Hashable, Encodable {
     public var runtimeID: LogicalRuntimeID
     public var kind: RuntimeEventKind
 
-    public init(id: UUID = UUIDv7.make(), timestamp: Date = Date(), runtimeID: LogicalRuntimeID, kind: RuntimeEventKind) {
+    public init(id: UUID = UUIDv7.make(), timestamp: Date = Date(), runtimeID: LogicalRuntimeID, kind: RuntimeEventKind)
+    {
         self.id = id
         self.timestamp = timestamp
         self.runtimeID = runtimeID

@@ -32,18 +32,23 @@ extension RuntimeMachine {
     }
 
     /// Evaluates admission without changing anything (the preview of RUNTIME.md §3.1 step 2).
-    public func previewAdmission(_ input: Input, withoutWake: Bool = false) throws(MachineGuardError) -> AdmissionDecision {
+    public func previewAdmission(_ input: Input, withoutWake: Bool = false) throws(MachineGuardError)
+        -> AdmissionDecision
+    {
         var copy = self
         return try copy.admit(input, withoutWake: withoutWake)
     }
 
     /// Admits an input (RUNTIME.md §3.1 steps 4–9): lifecycle check, pre-checks, validation, live idempotency,
     /// policy, coalescing, queueing, idempotency binding and the post-admission signal.
-    public mutating func admit(_ input: Input, withoutWake: Bool = false) throws(MachineGuardError) -> AdmissionDecision {
+    public mutating func admit(_ input: Input, withoutWake: Bool = false) throws(MachineGuardError) -> AdmissionDecision
+    {
         guard state.acceptsInput else {
             if state == .destroyed { throw .destroyed }
             throw .notReady(operation: "accept_input", state: state)
         }
+        // Retired during a run: the run finishes, but the runtime takes no new input from now on.
+        if state == .running, preRunPhase == .retired { throw .notReady(operation: "accept_input", state: .retired) }
         if let failure = InputValidation.precheck(input) { return .invalid(failure) }
         if let reason = InputValidation.validate(input) { return .rejected(reason) }
         if let key = input.header.idempotencyKey, let existing = idempotency[key] {
@@ -92,7 +97,9 @@ extension RuntimeMachine {
     /// binding (the store's index keeps deduplicating it).
     public mutating func archive(_ id: InputID) throws(MachineGuardError) {
         guard let facts = inputs[id] else { throw .unknownInput(id) }
-        guard facts.phase.isTerminal else { throw .illegalTransition(input: id, from: facts.phase, transition: "archive") }
+        guard facts.phase.isTerminal else {
+            throw .illegalTransition(input: id, from: facts.phase, transition: "archive")
+        }
         inputs.removeValue(forKey: id)
         if let key = facts.idempotencyKey, idempotency[key] == id { idempotency.removeValue(forKey: key) }
     }

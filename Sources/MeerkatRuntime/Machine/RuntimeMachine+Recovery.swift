@@ -29,7 +29,9 @@ extension RuntimeMachine {
         var rewrites: [(StoredInputState, StoredInputState)] = []
         var discards: [StoredInputState] = []
         var report = RecoveryReport()
-        let ordered = rows.sorted { ($0.seed.admissionSequence ?? .max, $0.inputID) < ($1.seed.admissionSequence ?? .max, $1.inputID) }
+        let ordered = rows.sorted {
+            ($0.seed.admissionSequence ?? .max, $0.inputID) < ($1.seed.admissionSequence ?? .max, $1.inputID)
+        }
         machine.nextAdmissionSequence = (rows.compactMap(\.seed.admissionSequence).max() ?? 0) + 1
 
         for row in ordered where !row.isTerminal {
@@ -59,7 +61,8 @@ extension RuntimeMachine {
                         seed.phase = .consumed
                         seed.terminalOutcome = .consumed
                         next.seed = seed
-                        next.state.recordTransition(from: row.phase, to: .consumed, reason: "BoundaryReceiptCommitted", at: now)
+                        next.state.recordTransition(
+                            from: row.phase, to: .consumed, reason: "BoundaryReceiptCommitted", at: now)
                         next.state.recoveryCount += 1
                         rewrites.append((row, next))
                         report.inputsRecovered += 1

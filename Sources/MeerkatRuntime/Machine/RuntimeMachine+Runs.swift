@@ -52,7 +52,8 @@ extension RuntimeMachine {
         let members = queue.prefix { id in
             guard let facts = inputs[id], !facts.isPrompt else { return false }
             return facts.semantics.executionKind == headFacts.semantics.executionKind
-                && facts.semantics.peerResponseTerminalApplyIntent == headFacts.semantics.peerResponseTerminalApplyIntent
+                && facts.semantics.peerResponseTerminalApplyIntent
+                    == headFacts.semantics.peerResponseTerminalApplyIntent
         }
         return RunBatch(lane: .queue, inputIDs: Array(members))
     }
@@ -72,7 +73,9 @@ extension RuntimeMachine {
         setState(.running)
         pendingEvents.append(.runStarted(run))
         for id in batch.inputIDs {
-            if batch.lane == .steer, let semantics = inputs[id]?.semantics { inputs[id]?.semantics = semantics.normalizedToQueue() }
+            if batch.lane == .steer, let semantics = inputs[id]?.semantics {
+                inputs[id]?.semantics = semantics.normalizedToQueue()
+            }
             inputs[id]?.lane = nil
             inputs[id]?.lastRunID = run
             inputs[id]?.attempts += 1
@@ -89,7 +92,9 @@ extension RuntimeMachine {
     }
 
     /// Settles the current run's staged contributors and returns the runtime to its pre-run phase.
-    public mutating func finishRun(_ run: RunID, _ disposition: RunDisposition) throws(MachineGuardError) -> RunSettlement {
+    public mutating func finishRun(_ run: RunID, _ disposition: RunDisposition) throws(MachineGuardError)
+        -> RunSettlement
+    {
         guard currentRun == run, state == .running else { throw .staleRun(expected: currentRun, got: run) }
         let members = inputs.filter { $0.value.lastRunID == run && $0.value.phase == .staged }
             .sorted { Self.order($0, $1) }.map(\.key)

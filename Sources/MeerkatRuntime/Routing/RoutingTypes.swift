@@ -50,7 +50,10 @@ public struct SessionLLMReconfigureRequest: Sendable, Hashable, Codable {
         case model, provider, selfHostedServerID = "self_hosted_server_id", providerParams = "provider_params"
     }
 
-    public init(model: ModelID? = nil, provider: String? = nil, selfHostedServerID: String? = nil, providerParams: JSONValue? = nil) {
+    public init(
+        model: ModelID? = nil, provider: String? = nil, selfHostedServerID: String? = nil,
+        providerParams: JSONValue? = nil
+    ) {
         self.model = model
         self.provider = provider
         self.selfHostedServerID = selfHostedServerID
@@ -65,7 +68,8 @@ public struct SessionLLMReconfigureReport: Sendable, Hashable, Codable {
     public var rollbackOccurred: Bool
 
     private enum CodingKeys: String, CodingKey {
-        case previousIdentity = "previous_identity", newIdentity = "new_identity", rollbackOccurred = "rollback_occurred"
+        case previousIdentity = "previous_identity", newIdentity = "new_identity", rollbackOccurred =
+            "rollback_occurred"
     }
 }
 

@@ -55,7 +55,9 @@ public actor RuntimeRegistry: SessionServiceRuntimeExt {
     }
 
     /// Accepts without waking the loop (RUNTIME.md §3.5): the input waits for the next natural wake.
-    public func acceptInputWithoutWake(_ input: Input, session: SessionID) async throws(RuntimeDriverError) -> AcceptOutcome {
+    public func acceptInputWithoutWake(_ input: Input, session: SessionID) async throws(RuntimeDriverError)
+        -> AcceptOutcome
+    {
         let (outcome, _) = try await runtime(session).accept(input, withoutWake: true)
         if case .rejected(let reason) = outcome { throw .rejected(reason) }
         return outcome
@@ -82,7 +84,9 @@ public actor RuntimeRegistry: SessionServiceRuntimeExt {
     }
 
     /// Stops a session's executor (RUNTIME.md §10).
-    public func stopRuntimeExecutor(session: SessionID, reason: String = "runtime stopped") async throws(RuntimeDriverError) {
+    public func stopRuntimeExecutor(session: SessionID, reason: String = "runtime stopped")
+        async throws(RuntimeDriverError)
+    {
         try await runtime(session).stopRuntimeExecutor(reason: reason)
     }
 
@@ -121,7 +125,8 @@ public actor RuntimeRegistry: SessionServiceRuntimeExt {
         try await runtime(session).inputTerminalCompletion(input)
     }
 
-    public func interactionTerminalStatus(session: SessionID, _ selector: InteractionSelector) async throws(RuntimeDriverError)
+    public func interactionTerminalStatus(session: SessionID, _ selector: InteractionSelector)
+        async throws(RuntimeDriverError)
         -> InteractionTerminalStatus?
     {
         let live = runtimes[session]
@@ -136,12 +141,14 @@ public actor RuntimeRegistry: SessionServiceRuntimeExt {
         guard let row else { return nil }
         let liveIDs = await live?.listActiveInputs() ?? []
         return InteractionTerminalStatus(
-            source: liveIDs.contains(row.inputID) ? .liveRuntime : .durableStore, inputID: row.inputID, phase: row.phase,
+            source: liveIDs.contains(row.inputID) ? .liveRuntime : .durableStore, inputID: row.inputID,
+            phase: row.phase,
             terminal: row.seed.terminalOutcome, resolvingRunID: row.seed.lastRunID, attemptCount: row.seed.attemptCount,
             idempotencyKey: row.state.idempotencyKey, updatedAt: row.state.updatedAt)
     }
 
-    public func runTerminalStatus(session: SessionID, run: RunID) async throws(RuntimeDriverError) -> RunTerminalStatus {
+    public func runTerminalStatus(session: SessionID, run: RunID) async throws(RuntimeDriverError) -> RunTerminalStatus
+    {
         if runtimes[session] == nil, !everRegistered.contains(session) { throw .notFound(runtimeID: .session(session)) }
         let rows: [StoredInputState]
         do {
@@ -154,7 +161,9 @@ public actor RuntimeRegistry: SessionServiceRuntimeExt {
         guard !witnesses.isEmpty else { return .noDurableWitness }
         if witnesses.contains(where: { !$0.isTerminal }) { return .inFlight }
         if witnesses.contains(where: { $0.phase == .consumed }) { return .resolvedConsumed }
-        if let reason = witnesses.compactMap(\.seed.terminalOutcome?.abandonReason).first { return .resolvedAbandoned(reason) }
+        if let reason = witnesses.compactMap(\.seed.terminalOutcome?.abandonReason).first {
+            return .resolvedAbandoned(reason)
+        }
         return .resolvedDisplaced
     }
 }

@@ -52,7 +52,8 @@ public protocol SessionServiceRuntimeExt: Sendable {
     func acceptInputWithCompletion(_ input: Input, session: SessionID) async throws(RuntimeDriverError)
         -> (AcceptOutcome, CompletionHandle?)
     func runtimeState(session: SessionID) async throws(RuntimeDriverError) -> RuntimeState
-    func resolvedSessionLLMCapabilities(session: SessionID) async throws(RuntimeDriverError) -> SessionLLMCapabilitySurface?
+    func resolvedSessionLLMCapabilities(session: SessionID) async throws(RuntimeDriverError)
+        -> SessionLLMCapabilitySurface?
     func retireRuntime(session: SessionID) async throws(RuntimeDriverError) -> RetireReport
     func resetRuntime(session: SessionID) async throws(RuntimeDriverError) -> ResetReport
     func inputState(_ input: InputID, session: SessionID) async throws(RuntimeDriverError) -> StoredInputState?
@@ -65,9 +66,11 @@ public protocol SessionServiceRuntimeExt: Sendable {
     func requestSwitchTurn(session: SessionID, _ request: SwitchTurnRequest) async throws(RuntimeDriverError)
         -> SwitchTurnControlResult
     func admitModelRoutingAssistantTurn(session: SessionID) async throws(RuntimeDriverError)
-    func beginImageOperation(session: SessionID, _ request: ImageOperationRoutingRequest) async throws(RuntimeDriverError)
+    func beginImageOperation(session: SessionID, _ request: ImageOperationRoutingRequest)
+        async throws(RuntimeDriverError)
         -> ImageOperationRoutingResult
-    func activateImageOperationOverride(session: SessionID, operation: ImageOperationID) async throws(RuntimeDriverError)
+    func activateImageOperationOverride(session: SessionID, operation: ImageOperationID)
+        async throws(RuntimeDriverError)
         -> ImageOperationPhase
     func completeImageOperation(session: SessionID, operation: ImageOperationID, terminal: ImageOperationTerminalClass)
         async throws(RuntimeDriverError) -> ImageOperationPhase
@@ -75,7 +78,8 @@ public protocol SessionServiceRuntimeExt: Sendable {
         -> ImageOperationPhase
     func inputStateByIdempotencyKey(_ key: IdempotencyKey, session: SessionID) async throws(RuntimeDriverError)
         -> StoredInputState?
-    func inputTerminalCompletion(_ input: InputID, session: SessionID) async throws(RuntimeDriverError) -> CompletionOutcome?
+    func inputTerminalCompletion(_ input: InputID, session: SessionID) async throws(RuntimeDriverError)
+        -> CompletionOutcome?
     func interactionTerminalStatus(session: SessionID, _ selector: InteractionSelector) async throws(RuntimeDriverError)
         -> InteractionTerminalStatus?
     func runTerminalStatus(session: SessionID, run: RunID) async throws(RuntimeDriverError) -> RunTerminalStatus
@@ -102,7 +106,9 @@ extension SessionServiceRuntimeExt {
         throw .internal("model routing baseline is not supported by this runtime adapter")
     }
 
-    public func sessionModelRoutingStatus(session: SessionID) async throws(RuntimeDriverError) -> SessionModelRoutingStatus {
+    public func sessionModelRoutingStatus(session: SessionID) async throws(RuntimeDriverError)
+        -> SessionModelRoutingStatus
+    {
         throw .internal("model routing status is not supported by this runtime adapter")
     }
 
@@ -128,7 +134,9 @@ extension SessionServiceRuntimeExt {
         throw .internal("image operation activation is not supported by this runtime adapter")
     }
 
-    public func completeImageOperation(session: SessionID, operation: ImageOperationID, terminal: ImageOperationTerminalClass)
+    public func completeImageOperation(
+        session: SessionID, operation: ImageOperationID, terminal: ImageOperationTerminalClass
+    )
         async throws(RuntimeDriverError) -> ImageOperationPhase
     {
         throw .internal("image operation completion is not supported by this runtime adapter")

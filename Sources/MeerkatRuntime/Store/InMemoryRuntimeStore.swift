@@ -52,7 +52,9 @@ public actor InMemoryRuntimeStore: RuntimeStore {
         }
         if let session = commit.session {
             if let existing = sessions[session.id], existing.messages.count > session.messages.count {
-                throw .conflict("a session save may not shrink the transcript (\(existing.messages.count) → \(session.messages.count))")
+                throw .conflict(
+                    "a session save may not shrink the transcript (\(existing.messages.count) → \(session.messages.count))"
+                )
             }
             sessions[session.id] = session
         }
