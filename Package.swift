@@ -56,5 +56,10 @@ let package = Package(
             dependencies: ["MeerkatRuntime", "MeerkatCore", "MeerkatTesting"],
             swiftSettings: strict
         ),
+        .testTarget(
+            name: "MeerkatToolsTests",
+            dependencies: ["MeerkatTools", "MeerkatCore", "MeerkatTesting"],
+            swiftSettings: strict
+        ),
     ]
 )
