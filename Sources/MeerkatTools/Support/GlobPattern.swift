@@ -16,12 +16,12 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Characters a wildcard never matches in `.command` mode.
-    public static let shellControlCharacters: Set<Character> = [
+    public static let shellControlCharacters: Set<Unicode.Scalar> = [
         ";", "&", "|", "$", "`", "<", ">", "(", ")", "\n", "\r",
     ]
 
     private enum Token: Hashable {
-        case literal(Character)
+        case literal(Unicode.Scalar)
         case anyRun  // `*`
         case anyOne  // `?`
         case anyPath  // `**` not forming a whole component: anything, `/` included
@@ -30,8 +30,8 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
     }
 
     private enum ClassItem: Hashable {
-        case single(Character)
-        case range(Character, Character)
+        case single(Unicode.Scalar)
+        case range(Unicode.Scalar, Unicode.Scalar)
     }
 
     /// The pattern as written.
@@ -44,17 +44,35 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
     public init(_ pattern: String, mode: Mode = .path) {
         self.pattern = pattern
         self.mode = mode
-        self.alternatives = Self.expandBraces(Array(pattern)).map { Self.tokenize($0, mode: mode) }
+        self.alternatives = Self.expandBraces(Array(pattern.unicodeScalars)).map { Self.tokenize($0, mode: mode) }
     }
 
     public var description: String { pattern }
 
     /// True when the whole `candidate` matches.
     public func matches(_ candidate: String) -> Bool {
-        let text = Array(candidate)
-        return alternatives.contains { tokens in
+        let text = Array(candidate.unicodeScalars)
+        let blocked: [Bool]
+        switch mode {
+        case .path: blocked = text.map { $0 == "/" }
+        case .text: blocked = Array(repeating: false, count: text.count)
+        case .command: blocked = text.map { Self.shellControlCharacters.contains($0) }
+        }
+        return matches(text, blocked: blocked)
+    }
+
+    /// True when the whole `candidate` matches and no wildcard stands for a character whose `protected` flag
+    /// is set (`.command` mode with the control mask from `ShellWords`).
+    func matches(_ candidate: String, protecting protected: [Bool]) -> Bool {
+        let text = Array(candidate.unicodeScalars)
+        guard protected.count == text.count else { return matches(candidate) }
+        return matches(text, blocked: protected)
+    }
+
+    private func matches(_ text: [Unicode.Scalar], blocked: [Bool]) -> Bool {
+        alternatives.contains { tokens in
             var memo: [Int: Bool] = [:]
-            return match(tokens, 0, text, 0, &memo)
+            return match(tokens, 0, text, 0, blocked, &memo)
         }
     }
 
@@ -65,16 +83,9 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
 
     // MARK: - Matching
 
-    private func blocks(_ character: Character) -> Bool {
-        switch mode {
-        case .path: character == "/"
-        case .text: false
-        case .command: Self.shellControlCharacters.contains(character)
-        }
-    }
-
     private func match(
-        _ tokens: [Token], _ tokenIndex: Int, _ text: [Character], _ textIndex: Int, _ memo: inout [Int: Bool]
+        _ tokens: [Token], _ tokenIndex: Int, _ text: [Unicode.Scalar], _ textIndex: Int, _ blocked: [Bool],
+        _ memo: inout [Int: Bool]
     ) -> Bool {
         let key = tokenIndex * (text.count + 1) + textIndex
         if let known = memo[key] { return known }
@@ -86,35 +97,35 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
             case .literal(let character):
                 result =
                     textIndex < text.count && text[textIndex] == character
-                    && match(tokens, tokenIndex + 1, text, textIndex + 1, &memo)
+                    && match(tokens, tokenIndex + 1, text, textIndex + 1, blocked, &memo)
             case .anyOne:
                 result =
-                    textIndex < text.count && !blocks(text[textIndex])
-                    && match(tokens, tokenIndex + 1, text, textIndex + 1, &memo)
+                    textIndex < text.count && !blocked[textIndex]
+                    && match(tokens, tokenIndex + 1, text, textIndex + 1, blocked, &memo)
             case .set(let items, let negated):
-                if textIndex < text.count, !blocks(text[textIndex]),
+                if textIndex < text.count, !blocked[textIndex],
                     Self.classContains(items, text[textIndex]) != negated
                 {
-                    result = match(tokens, tokenIndex + 1, text, textIndex + 1, &memo)
+                    result = match(tokens, tokenIndex + 1, text, textIndex + 1, blocked, &memo)
                 } else {
                     result = false
                 }
             case .anyRun:
                 var end = textIndex
-                var found = match(tokens, tokenIndex + 1, text, end, &memo)
-                while !found, end < text.count, !blocks(text[end]) {
+                var found = match(tokens, tokenIndex + 1, text, end, blocked, &memo)
+                while !found, end < text.count, !blocked[end] {
                     end += 1
-                    found = match(tokens, tokenIndex + 1, text, end, &memo)
+                    found = match(tokens, tokenIndex + 1, text, end, blocked, &memo)
                 }
                 result = found
             case .anyPath:
-                result = (textIndex...text.count).contains { match(tokens, tokenIndex + 1, text, $0, &memo) }
+                result = (textIndex...text.count).contains { match(tokens, tokenIndex + 1, text, $0, blocked, &memo) }
             case .components:
                 // Either zero components, or a run that ends right after a `/`.
                 result =
-                    match(tokens, tokenIndex + 1, text, textIndex, &memo)
+                    match(tokens, tokenIndex + 1, text, textIndex, blocked, &memo)
                     || (textIndex..<text.count).contains {
-                        text[$0] == "/" && match(tokens, tokenIndex + 1, text, $0 + 1, &memo)
+                        text[$0] == "/" && match(tokens, tokenIndex + 1, text, $0 + 1, blocked, &memo)
                     }
             }
         }
@@ -122,7 +133,7 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
         return result
     }
 
-    private static func classContains(_ items: [ClassItem], _ character: Character) -> Bool {
+    private static func classContains(_ items: [ClassItem], _ character: Unicode.Scalar) -> Bool {
         items.contains { item in
             switch item {
             case .single(let single): single == character
@@ -134,7 +145,7 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
     // MARK: - Compilation
 
     /// Expands `{a,b}` alternatives (nested allowed; at most 256 results so a hostile pattern stays cheap).
-    private static func expandBraces(_ pattern: [Character]) -> [[Character]] {
+    private static func expandBraces(_ pattern: [Unicode.Scalar]) -> [[Unicode.Scalar]] {
         var index = 0
         while index < pattern.count {
             if pattern[index] == "\\" {
@@ -145,7 +156,7 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
                 let prefix = Array(pattern[..<index])
                 let suffix = Array(pattern[(close + 1)...])
                 let bounds = [index] + commas + [close]
-                var results: [[Character]] = []
+                var results: [[Unicode.Scalar]] = []
                 for position in 0..<(bounds.count - 1) {
                     let option = Array(pattern[(bounds[position] + 1)..<bounds[position + 1]])
                     for expanded in expandBraces(prefix + option + suffix) {
@@ -161,7 +172,7 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The matching `}` of the `{` at `open` and the top-level commas between them.
-    private static func braceExtent(_ pattern: [Character], open: Int) -> (Int, [Int])? {
+    private static func braceExtent(_ pattern: [Unicode.Scalar], open: Int) -> (Int, [Int])? {
         var depth = 0
         var commas: [Int] = []
         var index = open
@@ -180,7 +191,7 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
         return nil
     }
 
-    private static func tokenize(_ pattern: [Character], mode: Mode) -> [Token] {
+    private static func tokenize(_ pattern: [Unicode.Scalar], mode: Mode) -> [Token] {
         var tokens: [Token] = []
         var index = 0
         while index < pattern.count {
@@ -224,7 +235,7 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
         return tokens
     }
 
-    private static func parseClass(_ pattern: [Character], open: Int) -> (Token, Int)? {
+    private static func parseClass(_ pattern: [Unicode.Scalar], open: Int) -> (Token, Int)? {
         var index = open + 1
         var negated = false
         if index < pattern.count, pattern[index] == "!" || pattern[index] == "^" {
