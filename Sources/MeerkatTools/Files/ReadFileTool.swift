@@ -127,6 +127,8 @@ private struct LineScanner {
     let byteCap: Int
     private var pending: [UInt8] = []
     private var dropped = 0
+    // True when bytes arrived after the last newline (a final line without a newline still counts).
+    private var partial = false
     private(set) var lineCount = 0
 
     init(wanted: Range<Int>, byteCap: Int) {
@@ -145,8 +147,12 @@ private struct LineScanner {
                 }
                 pending.removeAll(keepingCapacity: true)
                 dropped = 0
-            } else if wanted.contains(lineCount + 1) {
-                if pending.count < byteCap { pending.append(byte) } else { dropped += 1 }
+                partial = false
+            } else {
+                partial = true
+                if wanted.contains(lineCount + 1) {
+                    if pending.count < byteCap { pending.append(byte) } else { dropped += 1 }
+                }
             }
         }
         return lines
@@ -154,11 +160,12 @@ private struct LineScanner {
 
     /// The final line when the file does not end with a newline.
     mutating func finish() -> [Line] {
-        guard !pending.isEmpty || dropped > 0 else { return [] }
+        guard partial else { return [] }
         lineCount += 1
         defer {
             pending.removeAll()
             dropped = 0
+            partial = false
         }
         return wanted.contains(lineCount) ? [Line(number: lineCount, bytes: pending, droppedBytes: dropped)] : []
     }

@@ -83,9 +83,7 @@ struct PatchDocument {
 
     /// Parses the whole patch; any malformed line fails the parse with its line number.
     static func parse(_ text: String) throws(SyntaxError) -> PatchDocument {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
-            line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
-        }
+        let lines = text.linesSplitAtNewlines.map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 }
         var index = 0
         while index < lines.count, lines[index].trimmingSpaces.isEmpty { index += 1 }
         guard index < lines.count, lines[index].trimmingSpaces == begin else {
@@ -229,6 +227,16 @@ struct PatchDocument {
         let path = line.dropFirst(prefix.count).trimmingSpaces
         guard !path.isEmpty else { throw SyntaxError(line: number, message: "'\(prefix)' needs a path") }
         return path
+    }
+}
+
+extension String {
+    /// The text split at every `\n` scalar. Splitting by `Character` would miss `\r\n`, which Swift treats as
+    /// one character.
+    var linesSplitAtNewlines: [String] {
+        unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map {
+            String(String.UnicodeScalarView($0))
+        }
     }
 }
 

@@ -27,7 +27,7 @@ struct PatchPlan {
         init(bytes: [UInt8]) throws(PatchFailure) {
             guard let text = String(validating: bytes, as: UTF8.self) else { throw PatchFailure("is not valid UTF-8") }
             lineEnding = text.contains("\r\n") ? "\r\n" : "\n"
-            var parts = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            var parts = text.linesSplitAtNewlines
             endsWithNewline = parts.last == ""
             if endsWithNewline { parts.removeLast() }
             if lineEnding == "\r\n" { parts = parts.map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 } }
@@ -187,8 +187,8 @@ struct PatchPlan {
             cursor = found + 1
         }
         let old = hunk.oldLines
-        let new = hunk.newLines
         if old.isEmpty {
+            let new = hunk.newLines
             let position = hunk.anchor == nil ? lines.count : cursor
             lines.insert(contentsOf: new, at: position)
             cursor = position + new.count
@@ -197,8 +197,22 @@ struct PatchPlan {
         guard let position = locate(old, in: lines, from: cursor, atEnd: hunk.atEndOfFile) else {
             throw mismatch(hunk, lines: lines, from: cursor, display: display)
         }
-        lines.replaceSubrange(position..<(position + old.count), with: new)
-        cursor = position + new.count
+        // Context lines keep the file's own text (a whitespace-tolerant match must not rewrite them).
+        var replacement: [String] = []
+        var fileIndex = position
+        for entry in hunk.lines {
+            switch entry.content {
+            case .context:
+                replacement.append(lines[fileIndex])
+                fileIndex += 1
+            case .removed:
+                fileIndex += 1
+            case .added(let text):
+                replacement.append(text)
+            }
+        }
+        lines.replaceSubrange(position..<(position + old.count), with: replacement)
+        cursor = position + replacement.count
     }
 
     /// Where `old` occurs, trying exact matches first, then ignoring trailing and finally surrounding
