@@ -79,6 +79,7 @@ struct PatchPlan {
                 guard !exists(path) else {
                     throw .executionFailed("patch line \(line): cannot add '\(display)': it already exists")
                 }
+                try requireDirectoryAncestor(of: path, line: line, root: root)
                 let bytes = Array(lines.map { $0 + "\n" }.joined().utf8)
                 files[path] = bytes
                 changes.append(.write(path: path, bytes: bytes))
@@ -127,6 +128,7 @@ struct PatchPlan {
                 var target = path
                 if let moveTo {
                     target = try resolve(moveTo.path, line: moveTo.line)
+                    try requireDirectoryAncestor(of: target, line: moveTo.line, root: root)
                     if target != path, exists(target) {
                         throw .executionFailed(
                             "patch line \(moveTo.line): cannot move '\(display)' to '\(root.displayPath(target))':"
@@ -146,6 +148,23 @@ struct PatchPlan {
             }
         }
         return PatchPlan(changes: changes, summary: summary)
+    }
+
+    /// Refuses a new file whose nearest existing ancestor is not a directory (e.g. `a.txt/b` when `a.txt` is a
+    /// file), so that the failure happens while planning rather than half-way through writing.
+    private static func requireDirectoryAncestor(of path: String, line: Int, root: ProjectRoot) throws(ToolError) {
+        var ancestor = (path as NSString).deletingLastPathComponent
+        while root.contains(ancestor), ancestor != root.path {
+            if let info = FileAccess.info(ancestor) {
+                guard info.isDirectory else {
+                    throw .executionFailed(
+                        "patch line \(line): cannot create '\(root.displayPath(path))': '\(root.displayPath(ancestor))'"
+                            + " is not a directory")
+                }
+                return
+            }
+            ancestor = (ancestor as NSString).deletingLastPathComponent
+        }
     }
 
     /// Performs the changes in order. A failure part-way leaves earlier changes applied (the plan was fully

@@ -43,8 +43,6 @@ struct ProcessGroupRunner: Sendable {
     var outputCharacterLimit: Int
     /// How long to wait for the pipes to close after the group was killed.
     var drainLimit: Duration = .seconds(1)
-    /// Called with the group id once the command runs (tests use it to observe the group).
-    var onStart: (@Sendable (pid_t) -> Void)?
 
     private enum End: Sendable {
         case exited
@@ -81,7 +79,6 @@ struct ProcessGroupRunner: Sendable {
         let started = ContinuousClock.now
         collector.start()
         let exited = Self.watchExit(of: pid)
-        onStart?(pid)
 
         let clock = self.clock
         let timeout = self.timeout

@@ -59,6 +59,9 @@ public struct ShellTool: Tool {
         guard !command.trimmingSpaces.isEmpty else { throw ToolError.invalidArguments("'command' must not be empty") }
         guard !command.utf8.contains(0) else { throw ToolError.invalidArguments("'command' contains a NUL byte") }
         let timeoutSeconds = try args.number("timeout_secs", in: 0...Self.seconds(config.maxTimeout))
+        if let timeoutSeconds, timeoutSeconds <= 0 {
+            throw ToolError.invalidArguments("'timeout_secs' must be greater than 0")
+        }
         let directory = try workingDirectory(try args.string("working_dir"))
         if case .denied(let reason) = policy.evaluate(command) {
             throw ToolError.policyDenied("shell \(config.securityMode.rawValue): \(reason)")

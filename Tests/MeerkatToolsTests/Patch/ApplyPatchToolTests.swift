@@ -124,6 +124,15 @@ import Testing
         #expect(project.read("a.txt") == "a\n")
     }
 
+    @Test func refusesToCreateBelowAFile() async throws {
+        let project = try TempProject()
+        try project.write("a.txt", "a\n")
+        let error = await failure(
+            "*** Begin Patch\n*** Add File: ok.txt\n+x\n*** Add File: a.txt/b.txt\n+x\n*** End Patch", in: project)
+        #expect(error == .executionFailed("patch line 4: cannot create 'a.txt/b.txt': 'a.txt' is not a directory"))
+        #expect(!project.exists("ok.txt"))
+    }
+
     @Test func movingOntoAnExistingFileIsRefused() async throws {
         let project = try TempProject()
         try project.write("a.txt", "a\n")

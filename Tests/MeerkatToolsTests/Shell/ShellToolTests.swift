@@ -79,7 +79,7 @@ final class FIFOTimeoutClock: ToolClock {
         #expect(result["timed_out"] == true)
         #expect(result["stdout"] == "")
         let grandchild = try #require(clock.pid.withLock { $0 })
-        #expect(processIsGone(grandchild))
+        #expect(processExits(grandchild))
     }
 
     @Test func timeoutEscalatesToSIGKILLForProcessesIgnoringSIGTERM() async throws {
@@ -93,7 +93,7 @@ final class FIFOTimeoutClock: ToolClock {
         #expect(result["timed_out"] == true)
         #expect(result["signal"] == 9)
         let grandchild = try #require(clock.pid.withLock { $0 })
-        #expect(processIsGone(grandchild))
+        #expect(processExits(grandchild))
     }
 
     @Test func cancellationKillsTheGroup() async throws {
@@ -110,7 +110,7 @@ final class FIFOTimeoutClock: ToolClock {
         #expect(output.isError)
         #expect(result["cancelled"] == true)
         #expect(result["timed_out"] == false)
-        #expect(processIsGone(grandchild))
+        #expect(processExits(grandchild))
     }
 
     @Test func backgroundJobsDoNotOutliveTheCall() async throws {
@@ -120,7 +120,7 @@ final class FIFOTimeoutClock: ToolClock {
         #expect(result["exit_code"] == 0)
         #expect(result["stdout"] == "started\n")
         let pid = try #require(pid_t(project.read("bg.pid")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""))
-        #expect(processIsGone(pid))
+        #expect(processExits(pid))
     }
 
     @Test func keepsTheLastCharactersOfEachStream() async throws {
@@ -186,5 +186,6 @@ final class FIFOTimeoutClock: ToolClock {
         let tool = ShellTool(root: project.root, config: config())
         #expect(await callError(tool, ["command": "  "])?.isInvalidArguments == true)
         #expect(await callError(tool, ["command": "true", "timeout_secs": 100_000])?.isInvalidArguments == true)
+        #expect(await callError(tool, ["command": "true", "timeout_secs": 0])?.isInvalidArguments == true)
     }
 }

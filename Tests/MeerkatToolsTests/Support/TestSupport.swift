@@ -104,6 +104,32 @@ extension ToolError {
     var isInvalidArguments: Bool { if case .invalidArguments = self { true } else { false } }
 }
 
+/// Waits until `pid` has exited, at most `limit`; true when it has.
+///
+/// A SIGKILLed process closes its files (which is what lets the shell tool return) a moment before it turns
+/// into a zombie, so right after the call a killed grandchild may still be finishing its exit. This waits for
+/// the kernel's exit notification through a pidfd — an event, not a guessed delay; the limit only bounds a
+/// failure.
+func processExits(_ pid: pid_t, within limit: Duration = .seconds(5)) -> Bool {
+    #if os(Linux)
+        typealias PidfdOpen = @convention(c) (pid_t, UInt32) -> Int32
+        if let symbol = dlsym(nil, "pidfd_open") {
+            let pidfdOpen = unsafeBitCast(symbol, to: PidfdOpen.self)
+            let fd = pidfdOpen(pid, 0)
+            guard fd >= 0 else { return errno == ESRCH }
+            defer { close(fd) }
+            var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let milliseconds = Int32(limit.components.seconds * 1000)
+            while true {
+                let ready = poll(&descriptor, 1, milliseconds)
+                if ready < 0, errno == EINTR { continue }
+                return ready == 1 && processIsGone(pid)
+            }
+        }
+    #endif
+    return processIsGone(pid)
+}
+
 /// True when `pid` no longer runs. A killed process whose parent is gone may linger as a zombie when PID 1
 /// does not reap orphans (as in some containers); a zombie runs nothing, so it counts as gone.
 func processIsGone(_ pid: pid_t) -> Bool {
