@@ -30,9 +30,8 @@ final class OutputCollector: Sendable {
     // True once the wake-up pipe is closed, so a late `stop()` never writes to a reused descriptor.
     private let wakeClosed = Mutex(false)
 
-    /// Takes ownership of the read ends `stdoutFD` and `stderrFD`.
-    init(stdout stdoutFD: Int32, stderr stderrFD: Int32, characterLimit: Int) throws(PosixSpawn.Failure) {
-        let wake = try PosixSpawn.makePipe()
+    /// Takes ownership of the read ends `stdoutFD` and `stderrFD` and of the `wake` pipe.
+    init(stdout stdoutFD: Int32, stderr stderrFD: Int32, wake: (read: Int32, write: Int32), characterLimit: Int) {
         self.stdoutFD = stdoutFD
         self.stderrFD = stderrFD
         self.wakeRead = wake.read

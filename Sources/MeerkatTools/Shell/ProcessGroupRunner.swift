@@ -52,27 +52,26 @@ struct ProcessGroupRunner: Sendable {
 
     /// Runs the command to completion, timeout or cancellation.
     func run() async throws(PosixSpawn.Failure) -> Result {
-        let stdoutPipe = try PosixSpawn.makePipe()
-        let stderrPipe: (read: Int32, write: Int32)
+        var pipes: [(read: Int32, write: Int32)] = []
         do {
-            stderrPipe = try PosixSpawn.makePipe()
+            // stdout, stderr, and the collector's wake-up pipe.
+            for _ in 0..<3 { pipes.append(try PosixSpawn.makePipe()) }
         } catch {
-            close(stdoutPipe.read)
-            close(stdoutPipe.write)
+            for pipe in pipes { close(pipe.read); close(pipe.write) }
             throw error
         }
-        let collector: OutputCollector
+        let (stdoutPipe, stderrPipe, wakePipe) = (pipes[0], pipes[1], pipes[2])
         let pid: pid_t
         do {
-            collector = try OutputCollector(
-                stdout: stdoutPipe.read, stderr: stderrPipe.read, characterLimit: outputCharacterLimit)
             pid = try PosixSpawn.spawn(
                 executable: executable, arguments: arguments, workingDirectory: workingDirectory,
                 stdout: stdoutPipe.write, stderr: stderrPipe.write)
         } catch {
-            for fd in [stdoutPipe.read, stdoutPipe.write, stderrPipe.read, stderrPipe.write] { close(fd) }
+            for pipe in pipes { close(pipe.read); close(pipe.write) }
             throw error
         }
+        let collector = OutputCollector(
+            stdout: stdoutPipe.read, stderr: stderrPipe.read, wake: wakePipe, characterLimit: outputCharacterLimit)
         // Only the child may hold the write ends, or end-of-file would never come.
         close(stdoutPipe.write)
         close(stderrPipe.write)

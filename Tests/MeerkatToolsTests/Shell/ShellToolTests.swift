@@ -181,6 +181,13 @@ final class FIFOTimeoutClock: ToolClock {
         }
     }
 
+    @Test func reportsAShellThatCannotStart() async throws {
+        let project = try TempProject()
+        let tool = ShellTool(root: project.root, config: ShellConfig(shellPath: project.path + "/no-such-shell"))
+        let error = await callError(tool, ["command": "true"])
+        #expect(error?.description.contains("cannot start") == true, "\(String(describing: error))")
+    }
+
     @Test func rejectsEmptyCommandsAndExcessiveTimeouts() async throws {
         let project = try TempProject()
         let tool = ShellTool(root: project.root, config: config())
