@@ -32,7 +32,7 @@ public struct ShellTool: Tool {
             Run a shell command with \((shellExecutable as NSString).lastPathComponent) -c in the project \
             (non-interactive: stdin is empty). Returns JSON with exit_code, stdout, stderr, timed_out and \
             duration_secs; each stream keeps its last \(config.maxOutputCharacters) characters. Default timeout \
-            \(Self.seconds(config.defaultTimeout)) s. Background processes are killed when the command finishes.
+            \(config.defaultTimeout.secondsText) s. Background processes are killed when the command finishes.
             """
         if config.securityMode == .allowList {
             description +=
@@ -47,9 +47,9 @@ public struct ShellTool: Tool {
                     "working_dir": ToolSchema.string(
                         "Directory to run in, relative to the project root (default: the root)."),
                     "timeout_secs": ToolSchema.number(
-                        "Seconds before the command is killed (default \(Self.seconds(config.defaultTimeout)),"
-                            + " at most \(Self.seconds(config.maxTimeout))).", minimum: 0,
-                        maximum: Self.seconds(config.maxTimeout)),
+                        "Seconds before the command is killed (default \(config.defaultTimeout.secondsText),"
+                            + " at most \(config.maxTimeout.secondsText)).", minimum: 0,
+                        maximum: config.maxTimeout.inSeconds),
                 ], required: ["command"]))
     }
 
@@ -58,7 +58,7 @@ public struct ShellTool: Tool {
         let command = try args.requiredString("command")
         guard !command.trimmingSpaces.isEmpty else { throw ToolError.invalidArguments("'command' must not be empty") }
         guard !command.utf8.contains(0) else { throw ToolError.invalidArguments("'command' contains a NUL byte") }
-        let timeoutSeconds = try args.number("timeout_secs", in: 0...Self.seconds(config.maxTimeout))
+        let timeoutSeconds = try args.number("timeout_secs", in: 0...config.maxTimeout.inSeconds)
         if let timeoutSeconds, timeoutSeconds <= 0 {
             throw ToolError.invalidArguments("'timeout_secs' must be greater than 0")
         }
@@ -74,7 +74,7 @@ public struct ShellTool: Tool {
 
         let runner = ProcessGroupRunner(
             executable: shellExecutable, arguments: [shellExecutable, "-c", command], workingDirectory: directory,
-            timeout: timeoutSeconds.map { .milliseconds(Int64(($0 * 1000).rounded())) } ?? config.defaultTimeout,
+            timeout: timeoutSeconds.map { .seconds($0) } ?? config.defaultTimeout,
             clock: clock, killGracePeriod: config.killGracePeriod, outputCharacterLimit: config.maxOutputCharacters)
         let result: ProcessGroupRunner.Result
         do {
@@ -108,7 +108,7 @@ public struct ShellTool: Tool {
             "stdout": .string(result.stdout),
             "stderr": .string(result.stderr),
             "timed_out": .bool(result.timedOut),
-            "duration_secs": .number((seconds(result.duration) * 1000).rounded() / 1000),
+            "duration_secs": .number(result.duration.roundedSeconds),
         ]
         if let signal = result.signal { object["signal"] = .number(Double(signal)) }
         if result.cancelled { object["cancelled"] = true }
@@ -116,10 +116,6 @@ public struct ShellTool: Tool {
         if result.stderrTruncated { object["stderr_truncated"] = true }
         return ToolOutput(
             content: [.text(JSONValue.object(object).compactText())], isError: result.timedOut || result.cancelled)
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }
 

@@ -51,9 +51,7 @@ final class OneShot<Value: Sendable>: Sendable {
                 return
             }
             guard let timeout else { return }
-            let nanoseconds =
-                timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
-            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(max(0, nanoseconds)))) {
+            DispatchQueue.global().asyncAfter(deadline: .now() + max(0, timeout.inSeconds)) {
                 let waiter = self.state.withLock { $0.waiters.removeValue(forKey: token) }
                 waiter?.resume(returning: nil)
             }

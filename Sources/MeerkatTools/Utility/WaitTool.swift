@@ -51,7 +51,7 @@ public struct WaitTool: Tool {
         let wake = await withTaskGroup(of: Wake.self) { group in
             group.addTask {
                 do {
-                    try await clock.sleep(for: .milliseconds(Int64((seconds * 1000).rounded())))
+                    try await clock.sleep(for: .seconds(seconds))
                     return .timeout
                 } catch {
                     return .cancelled
@@ -68,14 +68,10 @@ public struct WaitTool: Tool {
         let elapsed = ContinuousClock.now - started
         var result: [String: JSONValue] = [
             "requested_secs": .number(seconds),
-            "elapsed_secs": .number((Self.seconds(elapsed) * 1000).rounded() / 1000),
+            "elapsed_secs": .number(elapsed.roundedSeconds),
             "woken_by": .string(wake.rawValue),
         ]
         if let reason { result["reason"] = .string(reason) }
         return .json(.object(result))
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }
