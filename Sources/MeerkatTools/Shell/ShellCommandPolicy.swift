@@ -21,7 +21,9 @@ public struct ShellCommandPolicy: Sendable, Hashable {
         case denied(String)
     }
 
+    /// How the patterns are used.
     public let mode: ShellSecurityMode
+    /// The glob patterns as configured.
     public let patterns: [String]
     private let allowPatterns: [GlobPattern]
     private let denyPatterns: [GlobPattern]

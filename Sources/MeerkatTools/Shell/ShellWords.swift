@@ -9,7 +9,9 @@
 public struct ShellWords: Sendable, Hashable {
     /// One token and whether it is an operator (`;`, `&&`, `|`, `>`, `(`, ...).
     public struct Token: Sendable, Hashable {
+        /// The token text, quotes removed.
         public var text: String
+        /// True for operator tokens (`;`, `&&`, `|`, `>`, ...).
         public var isOperator: Bool
         /// For each Unicode scalar of `text`, whether the shell gives it a special meaning.
         var control: [Bool]
@@ -17,6 +19,7 @@ public struct ShellWords: Sendable, Hashable {
 
     /// Why a command could not be split.
     public struct SyntaxError: Error, Sendable, Hashable, CustomStringConvertible {
+        /// What is wrong with the command.
         public var message: String
         public var description: String { message }
     }

@@ -11,18 +11,22 @@ public actor InMemoryTaskStore: TaskStore {
         self.now = now
     }
 
+    /// Every task of the session, in creation order.
     public func tasks(in session: SessionID) -> [TaskItem] {
         boards[session]?.tasks ?? []
     }
 
+    /// The task with `id`, or nil.
     public func task(_ id: String, in session: SessionID) -> TaskItem? {
         boards[session]?.tasks.first { $0.id == id }
     }
 
+    /// Stores a new task and returns it.
     public func create(_ draft: TaskDraft, in session: SessionID) -> TaskItem {
         boards[session, default: TaskBoard()].create(draft, now: now())
     }
 
+    /// Applies `changes` to the task with `id`.
     public func update(_ id: String, with changes: TaskChanges, in session: SessionID) -> TaskItem? {
         boards[session]?.update(id, with: changes, now: now())
     }

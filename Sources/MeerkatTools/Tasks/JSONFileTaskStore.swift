@@ -17,14 +17,17 @@ public actor JSONFileTaskStore: TaskStore {
         self.now = now
     }
 
+    /// Every task of the session, in creation order.
     public func tasks(in session: SessionID) throws -> [TaskItem] {
         try load(session).tasks
     }
 
+    /// The task with `id`, or nil.
     public func task(_ id: String, in session: SessionID) throws -> TaskItem? {
         try load(session).tasks.first { $0.id == id }
     }
 
+    /// Stores a new task and returns it.
     public func create(_ draft: TaskDraft, in session: SessionID) throws -> TaskItem {
         var board = try load(session)
         let task = board.create(draft, now: now())
@@ -32,6 +35,7 @@ public actor JSONFileTaskStore: TaskStore {
         return task
     }
 
+    /// Applies `changes` to the task with `id`.
     public func update(_ id: String, with changes: TaskChanges, in session: SessionID) throws -> TaskItem? {
         var board = try load(session)
         guard let task = board.update(id, with: changes, now: now()) else { return nil }

@@ -2,10 +2,15 @@ import Foundation
 
 /// A partial update of a task: nil fields stay as they are.
 public struct TaskChanges: Sendable, Hashable {
+    /// New value, or nil to keep: short title.
     public var subject: String?
+    /// New value, or nil to keep: details of the task.
     public var description: String?
+    /// New value, or nil to keep: where the task stands.
     public var status: TaskStatus?
+    /// New value, or nil to keep: how urgent the task is.
     public var priority: TaskPriority?
+    /// New value, or nil to keep: free-form labels.
     public var labels: [String]?
 
     /// Changes to the given fields only.

@@ -4,12 +4,19 @@ import Foundation
 public struct TaskItem: Sendable, Hashable, Codable {
     /// Short id, unique within the session (`"1"`, `"2"`, …).
     public var id: String
+    /// Short title.
     public var subject: String
+    /// Details of the task.
     public var description: String
+    /// Where the task stands.
     public var status: TaskStatus
+    /// How urgent the task is.
     public var priority: TaskPriority
+    /// Free-form labels.
     public var labels: [String]
+    /// When the task was created (whole seconds).
     public var createdAt: Date
+    /// When the task last changed (whole seconds).
     public var updatedAt: Date
 
     private enum CodingKeys: String, CodingKey {
