@@ -56,5 +56,10 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "MeerkatCoreTests", dependencies: ["MeerkatCore", "MeerkatTesting"], swiftSettings: strict),
+        .testTarget(
+            name: "MeerkatToolsTests",
+            dependencies: ["MeerkatTools", "MeerkatCore", "MeerkatTesting"],
+            swiftSettings: strict
+        ),
     ]
 )

@@ -205,10 +205,17 @@ public enum WireJSON {
         try decoder().decode(T.self, from: encoder().encode(value))
     }
 
-    /// RFC 3339 UTC with milliseconds, e.g. `2026-11-21T10:00:00.123Z`.
+    /// RFC 3339 UTC with milliseconds, e.g. `2026-11-21T10:00:00.123Z`. The date is rounded to the nearest
+    /// millisecond, so formatting a parsed timestamp gives back the same text.
     public static func formatDate(_ date: Date) -> String {
-        date.formatted(
-            Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(identifier: "UTC")!))
+        let totalMS = (date.timeIntervalSince1970 * 1000).rounded()
+        let seconds = (totalMS / 1000).rounded(.down)
+        let milliseconds = Int(totalMS - seconds * 1000)
+        let whole = Date(timeIntervalSince1970: seconds)
+            .formatted(
+                Date.ISO8601FormatStyle(includingFractionalSeconds: false, timeZone: TimeZone(identifier: "UTC")!))
+        let fraction = String(milliseconds + 1000).dropFirst()  // zero-padded to three digits
+        return whole.dropLast() + "." + fraction + "Z"
     }
 
     /// Parses RFC 3339 timestamps with or without fractional seconds.

@@ -145,3 +145,16 @@ struct ModelTests {
         #expect(try json(ContentInput.text("hi")) == #""hi""#)
     }
 }
+
+@Suite("Wire dates")
+struct WireDateTests {
+    @Test func formattingAParsedTimestampGivesTheSameText() {
+        for millis in stride(from: 0, to: 1000, by: 1) {
+            let text = "2026-11-21T10:00:00.\(String(millis + 1000).dropFirst())Z"
+            let parsed = WireJSON.parseDate(text)
+            #expect(parsed.map(WireJSON.formatDate) == text)
+        }
+        #expect(WireJSON.formatDate(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000Z")
+        #expect(WireJSON.formatDate(Date(timeIntervalSince1970: 0.9996)) == "1970-01-01T00:00:01.000Z")
+    }
+}

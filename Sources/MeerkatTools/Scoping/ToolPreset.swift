@@ -1,0 +1,29 @@
+/// A named set of builtin tools that a surface switches on (`--tools safe`, the CLI default).
+public enum ToolPreset: String, Sendable, Hashable, Codable, CaseIterable {
+    /// No builtin tools.
+    case none
+    /// Read-only: reading and searching files, datetime, wait, the task board and view_image.
+    case safe
+    /// `safe` plus changing files (write_file, edit_file, apply_patch) and the shell.
+    case workspace
+    /// Everything: currently the same as `workspace`; later memory and sub-agent tools join here.
+    case full
+
+    /// The builtin tools of the preset, in the order they are offered.
+    public var tools: [BuiltinToolName] {
+        switch self {
+        case .none:
+            []
+        case .safe:
+            [
+                .readFile, .listDir, .glob, .grep, .datetime, .wait, .taskCreate, .taskGet, .taskList, .taskUpdate,
+                .viewImage,
+            ]
+        case .workspace, .full:
+            ToolPreset.safe.tools + [.writeFile, .editFile, .applyPatch, .shell]
+        }
+    }
+
+    /// True when the preset includes `tool`.
+    public func includes(_ tool: BuiltinToolName) -> Bool { tools.contains(tool) }
+}
