@@ -184,7 +184,7 @@ extension SessionRuntime {
         for id in unclaimed { try? machine.liveBoundaryUnavailable(id) }
         guard !unclaimed.isEmpty else { return [] }
         wakeRequested = true
-        return rows(for: unclaimed, reason: "LiveBoundaryUnavailable")
+        return rows(for: unclaimed, reason: "LiveBoundaryUnavailable", recordLaneChange: true)
     }
 
     func detachExecutor() {

@@ -194,13 +194,17 @@ public actor SessionRuntime {
     // MARK: Rows, events, waiters
 
     /// Rows for inputs after machine changes, with history entries for phase changes and recorded outcomes.
-    func rows(for ids: [InputID], reason: String?, outcomes: [InputID: CompletionOutcome] = [:]) -> [StoredInputState] {
+    func rows(
+        for ids: [InputID], reason: String?, outcomes: [InputID: CompletionOutcome] = [:],
+        recordLaneChange: Bool = false
+    ) -> [StoredInputState] {
         ids.compactMap { id -> StoredInputState? in
             guard var row = ledger[id], let facts = machine.inputs[id] else { return nil }
             let from = row.seed.phase
+            let seedChanged = row.seed != facts.seed
             row.seed = facts.seed
             row.state.runtimeSemantics = facts.semantics
-            if from != facts.phase {
+            if from != facts.phase || (recordLaneChange && seedChanged) {
                 row.state.recordTransition(from: from, to: facts.phase, reason: reason, at: now())
             }
             if let outcome = outcomes[id] { row.state.terminalCompletion = outcome }
