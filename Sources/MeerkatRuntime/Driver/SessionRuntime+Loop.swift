@@ -132,9 +132,13 @@ extension SessionRuntime {
                     BoundaryCommit(
                         receipt: receipt, session: output.session, inputs: rows + fallback, lifecycle: lifecycleRow()))
             } catch {
-                // Never replayed (it would re-run tools): waiters learn the commit is uncertain.
+                // Never replayed here (it would re-run tools): the output is withheld, and the executor is handed off
+                // so nothing else runs on a ledger the store does not match. Reopening the session recovers from the
+                // durable rows (RUNTIME.md §7.5, last row).
                 publishEvents()
-                for id in members { resolve(id, .failure(.authorityUnavailable("boundary commit failed: \(error)"))) }
+                let failed = CompletionClassifier.outcome(for: output.terminal, finalized: false)
+                for id in members { resolve(id, .success(failed)) }
+                detachExecutor()
                 throw Self.driverError(error)
             }
             adopt(rows + fallback)

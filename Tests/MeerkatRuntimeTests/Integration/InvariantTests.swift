@@ -413,3 +413,26 @@ struct InvariantTests {
         #expect(staged.turnMetadata?.executionKind == .contentTurn)
     }
 }
+
+@Suite("Finalization failure")
+struct FinalizationFailureTests {
+    @Test func failedBoundaryCommitWithholdsTheResultAndHandsTheExecutorOff() async throws {
+        let executor = TestExecutor([.block(then: .complete("produced"))])
+        let (runtime, store) = try await makeRuntime(executor: executor)
+        let (_, handle) = try await runtime.accept(Inputs.prompt("q"), wantsCompletion: true)
+        await executor.waitUntilBlocked()
+        await store.failWrites(with: .io("disk full"))
+        await executor.release()
+        guard case .completedWithFinalizationFailure(let error) = try await handle?.wait() else {
+            Issue.record("expected completed_with_finalization_failure")
+            return
+        }
+        #expect(error.reason == "finalization_failed")
+        await settled(runtime)
+        // The executor was handed off: a later input waits for a new attachment instead of running.
+        await store.failWrites(with: nil)
+        _ = try await runtime.accept(Inputs.prompt("later"))
+        await settled(runtime)
+        #expect(await executor.applyCount == 1)
+    }
+}
