@@ -152,6 +152,8 @@ public actor Agent {
     struct RunState {
         let runID: RunID
         let startedAt: Duration
+        /// Transcript length before the run appended anything.
+        var startIndex = 0
         var calls = 0
         var toolCalls = 0
         /// Request-only context rows and the transcript index before which they are shown.
@@ -166,6 +168,7 @@ public actor Agent {
             state.transient.append(
                 (session.messages.count, .system(content: instructions.joined(separator: "\n\n"), createdAt: Date())))
         }
+        state.startIndex = session.messages.count
         commit(prepared.rows)
 
         while true {
@@ -199,6 +202,8 @@ public actor Agent {
             let response = try await callModel(request, run: state, emitDeltas: true)
             state.calls += 1
             commitAssistant(response)
+            // Progress is reported only once model output exists: before that a failed run rolls its rows back.
+            await options.checkpoint.sessionProgress(session, runStartIndex: state.startIndex)
             let calls = response.blocks.compactMap { block -> ToolCall? in
                 if case .toolUse(let call) = block { return call }
                 return nil
@@ -208,6 +213,7 @@ public actor Agent {
                 return try await finishWithExtraction(state, options: options)
             }
             let executed = await runToolBatch(calls, state: &state, visible: Set(visible.map(\.name)))
+            await options.checkpoint.sessionProgress(session, runStartIndex: state.startIndex)
             if executed.cancelled { throw CancellationError() }
             if executed.budgetExhausted {
                 return finish(state, terminal: .budgetExhausted, options: options)

@@ -167,6 +167,15 @@ public struct CheckpointInfo: Sendable, Hashable {
 public protocol RunCheckpoint: Sendable {
     /// Called before every LLM call after the first; returns context to show the model from this call on.
     func atBoundary(_ info: CheckpointInfo) async -> [SteerContext]
+    /// See the extension: mid-run transcript progress.
+    func sessionProgress(_ session: Session, runStartIndex: Int) async
+}
+
+extension RunCheckpoint {
+    /// Mid-run transcript progress: called after each committed model response and tool batch with the session and
+    /// the transcript length when the run started. The runtime persists it so that a process that dies mid-run leaves
+    /// a transcript that recovery can close (RUNTIME.md §11.4). The default ignores it.
+    public func sessionProgress(_ session: Session, runStartIndex: Int) async {}
 }
 
 /// A checkpoint that never injects anything.

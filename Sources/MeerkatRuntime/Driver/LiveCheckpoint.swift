@@ -11,3 +11,9 @@ struct LiveCheckpoint: RunCheckpoint {
         await runtime.reachBoundary(run: run, info: info)
     }
 }
+
+extension LiveCheckpoint {
+    func sessionProgress(_ session: Session, runStartIndex: Int) async {
+        await runtime.saveProgress(run: run, session: session, runStartIndex: runStartIndex)
+    }
+}

@@ -51,10 +51,13 @@ public actor SessionRuntime {
         session: SessionID, store: any RuntimeStore, now: @escaping @Sendable () -> Date = { Date() }
     ) async throws(RuntimeDriverError) -> (SessionRuntime, RecoveryReport) {
         let runtimeID = LogicalRuntimeID.session(session)
-        let rows: [StoredInputState]
+        var rows: [StoredInputState]
         let receipts: [RunBoundaryReceipt]
+        var tailRecovery: DurableTailRecovery?
         do {
             rows = try await store.loadInputs(runtimeID)
+            (rows, tailRecovery) = try await recoverDurableTail(
+                session: session, runtimeID: runtimeID, rows: rows, store: store, now: now())
             receipts = try await store.loadReceipts(runtimeID)
         } catch {
             throw Self.driverError(error)
@@ -90,7 +93,14 @@ public actor SessionRuntime {
             ledger[row.inputID] = rewritten[row.inputID] ?? row
         }
         let runtime = SessionRuntime(sessionID: session, machine: plan.machine, ledger: ledger, store: store, now: now)
-        return (runtime, plan.report)
+        var report = plan.report
+        if let tailRecovery {
+            report.inputsAbandoned += tailRecovery.runHadFinished ? 0 : tailRecovery.terminalisedInputs.count
+            report.details.append(
+                "run \(tailRecovery.runID): durable tail closed (\(tailRecovery.closedToolUseIDs.count) dangling tool calls, "
+                    + "\(tailRecovery.terminalisedInputs.count) inputs terminalised)")
+        }
+        return (runtime, report)
     }
 
     static func driverError(_ error: RuntimeStoreError) -> RuntimeDriverError {

@@ -147,3 +147,32 @@ struct CoreExecutorTests {
         #expect(toolResults(await agent.session).first?.text == "woken")
     }
 }
+
+@Suite("Mid-run progress")
+struct ProgressTests {
+    struct Recorder: RunCheckpoint {
+        let counts = Box<[Int]>([])
+        func atBoundary(_ info: CheckpointInfo) async -> [SteerContext] { [] }
+        func sessionProgress(_ session: Session, runStartIndex: Int) async {
+            counts.update { $0.append(session.messages.count) }
+        }
+    }
+
+    @Test func progressIsReportedAfterEachModelResponseAndToolBatchButNotBeforeOutput() async throws {
+        let client = ScriptedLLMClient([
+            .toolCalls([ScriptedToolCall(id: "c", name: "echo", args: ["text": "x"])]), .text("done"),
+        ])
+        let agent = makeAgent(client, tools: [echoTool])
+        let recorder = Recorder()
+        _ = try await agent.run(.text("go"), options: RunOptions(checkpoint: recorder))
+        // user+assistant(tool_use) → +tool_results → +final assistant
+        #expect(recorder.counts.value == [2, 3, 4])
+    }
+
+    @Test func failureBeforeModelOutputReportsNoProgress() async throws {
+        let agent = makeAgent(ScriptedLLMClient([.error(LLMError(.invalidRequest, "bad"))]))
+        let recorder = Recorder()
+        _ = try? await agent.run(.text("go"), options: RunOptions(checkpoint: recorder))
+        #expect(recorder.counts.value.isEmpty)
+    }
+}

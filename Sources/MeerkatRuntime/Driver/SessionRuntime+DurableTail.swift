@@ -1,0 +1,119 @@
+import Foundation
+import MeerkatCore
+
+/// What durable-tail recovery did (RUNTIME.md §11.4).
+public struct DurableTailRecovery: Sendable, Hashable {
+    /// The run whose tail was found.
+    public var runID: RunID
+    /// Tool calls that had no result and were closed with an error result.
+    public var closedToolUseIDs: [String]
+    /// Inputs of the run that were terminalised instead of requeued.
+    public var terminalisedInputs: [InputID]
+    /// True when the run had finished (its last response had no tool calls) and only its commit was lost.
+    public var runHadFinished: Bool
+}
+
+extension SessionRuntime {
+    /// Session metadata key marking the run whose progress is durable but whose boundary is not committed yet.
+    public static let openRunMarkerKey = "runtime_open_run"
+
+    /// Text of the error result that closes a tool call whose run died with the process.
+    public static let interruptedToolResultText =
+        "The run was interrupted before this tool call returned (the process stopped); its effects are unknown."
+
+    /// Persists mid-run transcript progress with the open-run marker (best effort: the boundary commit is the
+    /// authority; a lost progress write only means less is recoverable).
+    func saveProgress(run: RunID, session: Session, runStartIndex: Int) async {
+        guard machine.currentRun == run else { return }
+        var marked = session
+        marked.metadata[Self.openRunMarkerKey] = [
+            "run_id": .string(run.description), "start": .number(Double(runStartIndex)),
+        ]
+        try? await store.atomicApply(runtimeID, BoundaryCommit(session: marked))
+    }
+
+    /// Closes a durable tail left by a dead process, before any new turn (RUNTIME.md §11.4): every `tool_use` without a
+    /// result gets an error result saying the run was interrupted, a notice tells the model what happened, and the
+    /// run's inputs are terminalised — never requeued, since their tools may already have had effects.
+    static func recoverDurableTail(
+        session sessionID: SessionID, runtimeID: LogicalRuntimeID, rows: [StoredInputState], store: any RuntimeStore,
+        now: Date
+    ) async throws(RuntimeStoreError) -> (rows: [StoredInputState], recovery: DurableTailRecovery?) {
+        guard var session = try await store.loadSession(sessionID),
+            let marker = session.metadata[openRunMarkerKey],
+            let run = marker["run_id"]?.stringValue.flatMap({ RunID($0) }),
+            let start = marker["start"]?.intValue
+        else { return (rows, nil) }
+        session.metadata.removeValue(forKey: openRunMarkerKey)
+        let tail = session.messages.count > start ? Array(session.messages[start...]) : []
+        let dangling = session.unansweredToolUseIDs
+        let finished: Bool = {
+            guard case .assistant = tail.last, dangling.isEmpty else { return false }
+            return tail.last?.toolCalls.isEmpty == true
+        }()
+        if !dangling.isEmpty {
+            session.messages.append(
+                .toolResults(
+                    results: dangling.map { ToolResult(toolUseID: $0, text: interruptedToolResultText, isError: true) },
+                    createdAt: now))
+        }
+        if !tail.isEmpty, !finished {
+            session.messages.append(
+                .systemNotice(
+                    kind: .generic,
+                    blocks: [
+                        .text(
+                            "The previous run was interrupted when the process stopped. Tool calls above that have an "
+                                + "'interrupted' result did not complete; check their effects before relying on them.")
+                    ], createdAt: now))
+        }
+        session.updatedAt = now
+
+        var updated = rows
+        var terminalised: [InputID] = []
+        for index in updated.indices
+        where updated[index].seed.lastRunID == run && !updated[index].isTerminal && !tail.isEmpty {
+            var row = updated[index]
+            let from = row.seed.phase
+            if finished {
+                row.seed.phase = .consumed
+                row.seed.terminalOutcome = .consumed
+                row.state.terminalCompletion = .completedWithoutResult
+            } else {
+                row.seed.phase = .abandoned
+                row.seed.terminalOutcome = .abandoned(reason: .cancelled)
+                row.state.terminalCompletion = .abandonedWithError(
+                    reason: "run_interrupted",
+                    error: ErrorReport(
+                        errorClass: .internal, reason: "run_interrupted",
+                        message:
+                            "the process stopped during the run; its transcript was closed and it will not be re-run"))
+            }
+            row.seed.lastBoundarySequence = nil
+            row.state.recordTransition(from: from, to: row.seed.phase, reason: "DurableTailRecovered", at: now)
+            row.state.persistedInput = nil
+            row.state.recoveryCount += 1
+            updated[index] = row
+            terminalised.append(row.inputID)
+        }
+        let changed = updated.filter { terminalised.contains($0.inputID) }
+        let sequence =
+            (try await store.loadReceipts(runtimeID).filter { $0.runID == run }.map(\.sequence).max() ?? 0) + 1
+        let receipt =
+            terminalised.isEmpty
+            ? nil
+            : RunBoundaryReceipt(
+                runID: run, boundary: .runStart, contributingInputIDs: terminalised,
+                messageCount: session.messages.count,
+                sequence: sequence)
+        try await store.atomicApply(runtimeID, BoundaryCommit(receipt: receipt, session: session, inputs: changed))
+        for index in updated.indices where terminalised.contains(updated[index].inputID) {
+            updated[index].seed.lastBoundarySequence = receipt?.sequence
+        }
+        return (
+            updated,
+            DurableTailRecovery(
+                runID: run, closedToolUseIDs: dangling, terminalisedInputs: terminalised, runHadFinished: finished)
+        )
+    }
+}
