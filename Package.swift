@@ -22,7 +22,8 @@ let package = Package(
         .executable(name: "meerkat-bench", targets: ["MeerkatBench"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         .target(name: "MeerkatCore", swiftSettings: strict),
@@ -32,7 +33,10 @@ let package = Package(
         .target(name: "MeerkatTools", dependencies: ["MeerkatCore"], swiftSettings: strict),
         .target(
             name: "MeerkatService",
-            dependencies: ["MeerkatCore", "MeerkatRuntime", "MeerkatProviders", "MeerkatSQLite", "MeerkatTools"],
+            dependencies: [
+                "MeerkatCore", "MeerkatRuntime", "MeerkatProviders", "MeerkatSQLite", "MeerkatTools",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
             swiftSettings: strict
         ),
         .target(name: "MeerkatServer", dependencies: ["MeerkatService"], swiftSettings: strict),
@@ -53,6 +57,11 @@ let package = Package(
         .testTarget(
             name: "MeerkatRuntimeTests",
             dependencies: ["MeerkatRuntime", "MeerkatCore", "MeerkatTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MeerkatServiceTests",
+            dependencies: ["MeerkatService", "MeerkatCore", "MeerkatTesting"],
             swiftSettings: strict
         ),
         .testTarget(name: "MeerkatCoreTests", dependencies: ["MeerkatCore", "MeerkatTesting"], swiftSettings: strict),
