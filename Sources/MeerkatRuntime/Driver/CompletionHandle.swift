@@ -17,3 +17,10 @@ public struct CompletionHandle: Sendable {
         try await runtime.waitForCompletion(inputID).get()
     }
 }
+
+extension SessionRuntime {
+    /// A handle on any input of this runtime (waiting on a finished input returns its recorded outcome).
+    public nonisolated func handle(for input: InputID) -> CompletionHandle {
+        CompletionHandle(inputID: input, runtime: self)
+    }
+}

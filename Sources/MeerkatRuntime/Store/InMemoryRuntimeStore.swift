@@ -1,9 +1,9 @@
 import Foundation
 import MeerkatCore
 
-/// The ephemeral `RuntimeStore`: process memory, atomic per call. Tests can make writes fail to check that nothing
-/// partial survives.
-public actor InMemoryRuntimeStore: RuntimeStore {
+/// The ephemeral `RuntimeStore` (and `SessionStore` over the same sessions): process memory, atomic per call. Tests
+/// can make writes fail to check that nothing partial survives.
+public actor InMemoryRuntimeStore: RuntimeStore, SessionStore {
     private struct Runtime {
         var inputs: [InputID: StoredInputState] = [:]
         var idempotency: [IdempotencyKey: InputID] = [:]
@@ -13,6 +13,7 @@ public actor InMemoryRuntimeStore: RuntimeStore {
 
     private var runtimes: [LogicalRuntimeID: Runtime] = [:]
     private var sessions: [SessionID: Session] = [:]
+    private var archived: Set<SessionID> = []
     private var failWrites: RuntimeStoreError?
     /// Number of successful write calls (for tests that prove a dedup wrote nothing).
     public private(set) var writeCount = 0
@@ -47,17 +48,18 @@ public actor InMemoryRuntimeStore: RuntimeStore {
 
     public func atomicApply(_ runtime: LogicalRuntimeID, _ commit: BoundaryCommit) throws(RuntimeStoreError) {
         if let failWrites { throw failWrites }
+        // Validate everything before writing anything: the commit is all or nothing.
+        if let session = commit.session, let existing = sessions[session.id] {
+            do {
+                try InMemorySessionStore.checkAppendOnly(existing: existing.messages, next: session)
+            } catch {
+                throw .conflict(error.description)
+            }
+        }
         if let receipt = commit.receipt {
             runtimes[runtime, default: Runtime()].receipts[Self.key(receipt.runID, receipt.sequence)] = receipt
         }
-        if let session = commit.session {
-            if let existing = sessions[session.id], existing.messages.count > session.messages.count {
-                throw .conflict(
-                    "a session save may not shrink the transcript (\(existing.messages.count) → \(session.messages.count))"
-                )
-            }
-            sessions[session.id] = session
-        }
+        if let session = commit.session { sessions[session.id] = session }
         put(runtime, commit.inputs)
         if let lifecycle = commit.lifecycle { runtimes[runtime, default: Runtime()].lifecycle = lifecycle }
         writeCount += 1
@@ -93,6 +95,40 @@ public actor InMemoryRuntimeStore: RuntimeStore {
 
     public func loadSession(_ id: SessionID) throws(RuntimeStoreError) -> Session? {
         sessions[id]
+    }
+
+    // MARK: SessionStore
+
+    public func save(_ session: Session) throws(SessionStoreError) {
+        if let failWrites { throw .unavailable("\(failWrites)") }
+        if let existing = sessions[session.id] {
+            try InMemorySessionStore.checkAppendOnly(existing: existing.messages, next: session)
+        }
+        sessions[session.id] = session
+        writeCount += 1
+    }
+
+    public func load(_ id: SessionID) -> Session? { sessions[id] }
+
+    public func list(_ query: SessionQuery) -> [SessionMeta] {
+        let all = sessions.values.map { $0.meta(archived: archived.contains($0.id)) }.filter(query.matches)
+            .sorted { ($0.updatedAt, $0.id) > ($1.updatedAt, $1.id) }
+        return Array(all.dropFirst(max(0, query.offset)).prefix(max(0, query.limit)))
+    }
+
+    public func loadMeta(_ id: SessionID) -> SessionMeta? {
+        sessions[id].map { $0.meta(archived: archived.contains(id)) }
+    }
+
+    public func archive(_ id: SessionID) throws(SessionStoreError) {
+        guard sessions[id] != nil else { throw .notFound(id) }
+        archived.insert(id)
+    }
+
+    public func delete(_ id: SessionID) throws(SessionStoreError) {
+        guard sessions.removeValue(forKey: id) != nil else { throw .notFound(id) }
+        archived.remove(id)
+        runtimes.removeValue(forKey: .session(id))
     }
 
     /// Overwrites a row without any check (tests that simulate what a dead process left behind).

@@ -1,0 +1,33 @@
+import Foundation
+import MeerkatCore
+import MeerkatRuntime
+
+/// A session-service failure with a message that says what to do.
+public enum ServiceError: Error, Sendable, Hashable, CustomStringConvertible {
+    case sessionNotFound(String)
+    case ambiguousSessionPrefix(prefix: String, matches: [SessionID])
+    case invalidRequest(field: String, message: String)
+    case unknownModel(String)
+    case missingCredentials(provider: String, variables: [String])
+    case runtime(RuntimeDriverError)
+    case store(String)
+    case config(ConfigError)
+    case agent(AgentError)
+
+    public var description: String {
+        switch self {
+        case .sessionNotFound(let selector): "no session matches '\(selector)'"
+        case .ambiguousSessionPrefix(let prefix, let matches):
+            "session prefix '\(prefix)' matches \(matches.count) sessions (\(matches.prefix(3).map(\.description).joined(separator: ", "))…); use more characters"
+        case .invalidRequest(let field, let message): "\(field): \(message)"
+        case .unknownModel(let model):
+            "unknown model '\(model)' (run `skat models` to list the catalog, or name a provider)"
+        case .missingCredentials(let provider, let variables):
+            "no API key for \(provider): set \(variables.joined(separator: " or "))"
+        case .runtime(let error): "\(error)"
+        case .store(let message): "session store: \(message)"
+        case .config(let error): "\(error)"
+        case .agent(let error): "\(error)"
+        }
+    }
+}

@@ -1,0 +1,340 @@
+import Foundation
+import MeerkatCore
+import MeerkatRuntime
+
+/// How a caller names a session: full id, a unique prefix of it, or the most recently updated one.
+public enum SessionSelector: Sendable, Hashable, CustomStringConvertible {
+    case id(SessionID)
+    case prefix(String)
+    case last
+
+    /// Parses `last`, a full UUID or a prefix.
+    public init(_ text: String) {
+        if text == "last" {
+            self = .last
+        } else if let id = SessionID(text) {
+            self = .id(id)
+        } else {
+            self = .prefix(text.lowercased())
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .id(let id): id.description
+        case .prefix(let prefix): prefix
+        case .last: "last"
+        }
+    }
+}
+
+/// A new session's settings.
+public struct CreateSessionRequest: Sendable {
+    public var intent: SessionIntent
+    public var systemPrompt: SystemPromptOverride?
+    /// Extra sections appended to the system prompt.
+    public var instructions: [String]
+
+    public init(
+        intent: SessionIntent = SessionIntent(), systemPrompt: SystemPromptOverride? = nil, instructions: [String] = []
+    ) {
+        self.intent = intent
+        self.systemPrompt = systemPrompt
+        self.instructions = instructions
+    }
+}
+
+/// A page of committed transcript.
+public struct HistoryPage: Sendable, Hashable {
+    public var messages: [Message]
+    public var offset: Int
+    public var total: Int
+    public var hasMore: Bool { offset + messages.count < total }
+}
+
+/// The runtime-backed session service (AGENT.md §1.11, §7): every turn is an input admitted by the session's runtime,
+/// so a turn started while another runs is queued (or steered), never refused.
+public actor SessionService {
+    public let registry: RuntimeRegistry
+    public nonisolated let sessions: any SessionStore
+    let factory: any AgentFactory
+    public private(set) var config: SkatConfig
+    let prompts: SystemPromptAssembler
+    private var agents: [SessionID: Agent] = [:]
+
+    /// - Parameters:
+    ///   - store: the runtime store, which also commits session snapshots.
+    ///   - sessions: the session store reading the same sessions (for the in-memory and SQLite backends: the same
+    ///     object or database as `store`).
+    public init(
+        store: any RuntimeStore, sessions: any SessionStore, factory: any AgentFactory, config: SkatConfig,
+        prompts: SystemPromptAssembler
+    ) {
+        self.registry = RuntimeRegistry(store: store)
+        self.sessions = sessions
+        self.factory = factory
+        self.config = config
+        self.prompts = prompts
+    }
+
+    /// Replaces the configuration used for sessions made live from now on.
+    public func updateConfig(_ config: SkatConfig) {
+        self.config = config
+    }
+
+    // MARK: Sessions
+
+    /// Creates a session: validates the intent, assembles the system prompt, persists the session and makes it live.
+    public func createSession(_ request: CreateSessionRequest) async throws(ServiceError) -> SessionID {
+        try request.intent.validate()
+        let prompt: String?
+        do {
+            prompt = try prompts.assemble(
+                config: config, override: request.systemPrompt, instructions: request.instructions)
+        } catch {
+            throw .config(error)
+        }
+        var metadata: [String: JSONValue] = [:]
+        do {
+            metadata[Session.intentKey] = try WireJSON.toJSONValue(request.intent)
+        } catch {
+            throw .invalidRequest(field: "intent", message: "\(error)")
+        }
+        if !request.intent.labels.isEmpty {
+            metadata["labels"] = .object(request.intent.labels.mapValues(JSONValue.string))
+        }
+        let session = Session(
+            messages: prompt.map { [.system(content: $0, createdAt: Date())] } ?? [], metadata: metadata)
+        // Build the agent first: an unknown model or a missing key fails before anything is stored.
+        let agent = try await factory.makeAgent(for: session, intent: request.intent, config: config)
+        do {
+            try await sessions.save(session)
+        } catch {
+            throw .store(error.description)
+        }
+        try await attach(agent, to: session.id)
+        return session.id
+    }
+
+    /// Resolves a selector to a session id.
+    public func resolve(_ selector: SessionSelector) async throws(ServiceError) -> SessionID {
+        switch selector {
+        case .id(let id):
+            guard try await exists(id) else { throw .sessionNotFound(id.description) }
+            return id
+        case .last:
+            guard let meta = try await listSessions(SessionQuery(limit: 1)).first else {
+                throw .sessionNotFound("last")
+            }
+            return meta.id
+        case .prefix(let prefix):
+            guard !prefix.isEmpty else { throw .sessionNotFound(prefix) }
+            let matches = try await listSessions(SessionQuery(includeArchived: true, limit: .max)).map(\.id)
+                .filter { $0.description.hasPrefix(prefix) }
+            guard let first = matches.first else { throw .sessionNotFound(prefix) }
+            guard matches.count == 1 else { throw .ambiguousSessionPrefix(prefix: prefix, matches: matches) }
+            return first
+        }
+    }
+
+    /// Makes a stored session live (recovering its runtime) and returns its id.
+    @discardableResult
+    public func resume(_ selector: SessionSelector) async throws(ServiceError) -> SessionID {
+        let id = try await resolve(selector)
+        _ = try await live(id)
+        return id
+    }
+
+    /// The session's runtime, registering it (and building its agent) when it is not live yet.
+    public func live(_ id: SessionID) async throws(ServiceError) -> SessionRuntime {
+        if agents[id] != nil {
+            do {
+                return try await registry.runtime(id)
+            } catch {
+                throw .runtime(error)
+            }
+        }
+        // Recovery first: it may close a durable tail, which the agent must see.
+        let runtime: SessionRuntime
+        do {
+            runtime = try await registry.register(session: id).0
+        } catch {
+            throw .runtime(error)
+        }
+        guard let session = try await loadSession(id) else { throw .sessionNotFound(id.description) }
+        let agent = try await factory.makeAgent(for: session, intent: session.intent, config: config)
+        try await attach(agent, to: id)
+        return runtime
+    }
+
+    private func attach(_ agent: Agent, to id: SessionID) async throws(ServiceError) {
+        agents[id] = agent
+        do {
+            try await registry.register(session: id, executor: agent)
+        } catch {
+            agents.removeValue(forKey: id)
+            throw .runtime(error)
+        }
+    }
+
+    /// The live agent of a session (for event subscriptions).
+    public func agent(_ id: SessionID) async throws(ServiceError) -> Agent {
+        _ = try await live(id)
+        guard let agent = agents[id] else { throw .sessionNotFound(id.description) }
+        return agent
+    }
+
+    // MARK: Turns
+
+    /// Starts a turn by admitting a prompt: queued behind a running turn, or steered into it with `.steer`.
+    public func startTurn(
+        _ id: SessionID, prompt: ContentInput, handling: HandlingMode = .queue, idempotencyKey: String? = nil,
+        injectedContext: [ContentInput] = [], turnMetadata: RuntimeTurnMetadata? = nil
+    ) async throws(ServiceError) -> (AcceptOutcome, CompletionHandle?) {
+        var metadata = turnMetadata ?? RuntimeTurnMetadata()
+        if handling == .steer { metadata.handlingMode = .steer }
+        let input = Input.prompt(
+            PromptInput(
+                header: InputHeader(idempotencyKey: idempotencyKey.map { IdempotencyKey($0) }), content: prompt,
+                injectedContext: injectedContext, turnMetadata: metadata == RuntimeTurnMetadata() ? nil : metadata))
+        return try await accept(input, session: id)
+    }
+
+    /// Admits any typed input to a session's runtime and returns a completion handle when it is still pending.
+    public func accept(_ input: Input, session id: SessionID) async throws(ServiceError) -> (
+        AcceptOutcome, CompletionHandle?
+    ) {
+        _ = try await live(id)
+        do {
+            return try await registry.acceptInputWithCompletion(input, session: id)
+        } catch {
+            throw .runtime(error)
+        }
+    }
+
+    /// Waits for an input's outcome (the recorded one if it already finished).
+    public func waitForCompletion(_ id: SessionID, input: InputID) async throws(ServiceError) -> CompletionOutcome {
+        let runtime = try await live(id)
+        do {
+            if let outcome = try await runtime.inputTerminalCompletion(input) { return outcome }
+        } catch {
+            throw .runtime(error)
+        }
+        do {
+            return try await CompletionHandle.waiting(on: input, runtime: runtime).wait()
+        } catch {
+            throw .runtime(.internal("completion wait failed: \(error)"))
+        }
+    }
+
+    /// Hard-interrupts the session's current run (a no-op when idle).
+    public func interrupt(_ id: SessionID) async throws(ServiceError) -> InterruptResult {
+        guard try await exists(id) else { throw .sessionNotFound(id.description) }
+        guard agents[id] != nil, let runtime = try? await registry.runtime(id) else { return .interrupted }
+        return await runtime.interrupt()
+    }
+
+    /// The stored row of an input.
+    public func inputStatus(_ id: SessionID, input: InputID) async throws(ServiceError) -> StoredInputState? {
+        do {
+            return try await registry.inputState(input, session: id)
+        } catch {
+            throw .runtime(error)
+        }
+    }
+
+    // MARK: Reading
+
+    /// The committed session.
+    public func loadSession(_ id: SessionID) async throws(ServiceError) -> Session? {
+        do {
+            return try await sessions.load(id)
+        } catch {
+            throw .store(error.description)
+        }
+    }
+
+    /// The list view of one session.
+    public func meta(_ id: SessionID) async throws(ServiceError) -> SessionMeta {
+        do {
+            guard let meta = try await sessions.loadMeta(id) else { throw ServiceError.sessionNotFound(id.description) }
+            return meta
+        } catch let error as ServiceError {
+            throw error
+        } catch {
+            throw .store("\(error)")
+        }
+    }
+
+    /// A page of the committed transcript, oldest first.
+    public func history(_ id: SessionID, offset: Int = 0, limit: Int = 100) async throws(ServiceError) -> HistoryPage {
+        guard offset >= 0 else { throw .invalidRequest(field: "offset", message: "must be 0 or more") }
+        guard limit >= 1 else { throw .invalidRequest(field: "limit", message: "must be at least 1") }
+        guard let session = try await loadSession(id) else { throw .sessionNotFound(id.description) }
+        let slice = session.messages.dropFirst(offset).prefix(limit)
+        return HistoryPage(messages: Array(slice), offset: offset, total: session.messages.count)
+    }
+
+    /// Sessions matching the query, newest first.
+    public func listSessions(_ query: SessionQuery = SessionQuery()) async throws(ServiceError) -> [SessionMeta] {
+        do {
+            return try await sessions.list(query)
+        } catch {
+            throw .store(error.description)
+        }
+    }
+
+    /// Subscribes to a session's agent events (making it live).
+    public func events(_ id: SessionID) async throws(ServiceError) -> AsyncStream<EventEnvelope> {
+        try await agent(id).events.subscribe()
+    }
+
+    // MARK: Lifecycle
+
+    /// Archives a session: it leaves default listings and its runtime stops; history is kept.
+    public func archive(_ id: SessionID) async throws(ServiceError) {
+        guard try await exists(id) else { throw .sessionNotFound(id.description) }
+        await unregister(id)
+        do {
+            try await sessions.archive(id)
+        } catch {
+            throw .store(error.description)
+        }
+    }
+
+    /// Deletes a session and its history.
+    public func delete(_ id: SessionID) async throws(ServiceError) {
+        guard try await exists(id) else { throw .sessionNotFound(id.description) }
+        await unregister(id)
+        do {
+            try await sessions.delete(id)
+        } catch {
+            throw .store(error.description)
+        }
+    }
+
+    /// Unregisters every live session (waiters resolve `runtime_terminated`).
+    public func shutdown() async {
+        for id in Array(agents.keys) { await unregister(id) }
+    }
+
+    private func unregister(_ id: SessionID) async {
+        await registry.unregister(session: id)
+        agents.removeValue(forKey: id)
+    }
+
+    private func exists(_ id: SessionID) async throws(ServiceError) -> Bool {
+        do {
+            return try await sessions.exists(id)
+        } catch {
+            throw .store(error.description)
+        }
+    }
+}
+
+extension CompletionHandle {
+    /// A handle on an input of a runtime (for callers that only kept the input id).
+    static func waiting(on input: InputID, runtime: SessionRuntime) -> CompletionHandle {
+        runtime.handle(for: input)
+    }
+}
