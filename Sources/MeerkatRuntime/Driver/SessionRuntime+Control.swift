@@ -93,9 +93,10 @@ extension SessionRuntime {
         return .interrupted
     }
 
-    /// Asks the current run to stop at its next boundary between LLM calls.
+    /// Asks the current run to stop at its next boundary between LLM calls. The request belongs to that run only (a run
+    /// that ends without reaching a boundary does not pass it on) and is ignored while retiring, when the run drains.
     public func cancelAfterBoundary(reason: String) {
-        guard machine.state == .running else { return }
-        cancelAfterBoundaryReason = reason
+        guard machine.state == .running, machine.preRunPhase != .retired, let run = machine.currentRun else { return }
+        cancelAfterBoundaryRequest = (run, reason)
     }
 }

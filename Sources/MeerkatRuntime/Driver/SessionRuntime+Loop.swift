@@ -112,6 +112,7 @@ extension SessionRuntime {
     private func settle(run: RunID, _ result: Result<CoreApplyOutput, CoreExecutorError>)
         async throws(RuntimeDriverError)
     {
+        if cancelAfterBoundaryRequest?.run == run { cancelAfterBoundaryRequest = nil }
         // A stop or destroy that happened meanwhile already settled the contributors.
         guard machine.currentRun == run else { return }
         let members = machine.inputs.filter { $0.value.lastRunID == run && $0.value.phase == .staged }.map(\.key)
@@ -200,8 +201,8 @@ extension SessionRuntime {
     /// live boundary receipt, or cancels the run when cancel-after-boundary was requested.
     func reachBoundary(run: RunID, info: CheckpointInfo) async -> [SteerContext] {
         guard machine.currentRun == run else { return [] }
-        if cancelAfterBoundaryReason != nil, let executor {
-            cancelAfterBoundaryReason = nil
+        if cancelAfterBoundaryRequest?.run == run, let executor {
+            cancelAfterBoundaryRequest = nil
             await executor.interrupt(run: run)
             return []
         }

@@ -25,7 +25,8 @@ public actor SessionRuntime {
     var loop: Task<Void, Never>?
     var wakeRequested = false
     var waiters: [InputID: [CheckedContinuation<Result<CompletionOutcome, CompletionWaitError>, Never>]] = [:]
-    var cancelAfterBoundaryReason: String?
+    /// A pending cancel-after-boundary request, scoped to the run it was made for.
+    var cancelAfterBoundaryRequest: (run: RunID, reason: String)?
     var unregistered = false
     let now: @Sendable () -> Date
     /// The mutation gate: every command that changes the machine holds it, so an `await` inside one command can

@@ -37,6 +37,7 @@ extension RuntimeMachine {
         for row in ordered where !row.isTerminal {
             if row.state.durability == .ephemeral {
                 discards.append(row)
+                report.inputsAbandoned += 1
                 report.details.append("\(row.inputID): discarded (ephemeral)")
                 continue
             }
@@ -83,7 +84,9 @@ extension RuntimeMachine {
             let phase: InputLifecycleState = reason == nil ? seed.phase : .queued
             var facts = InputFacts(
                 kind: input.kind, phase: phase, lane: phase == .queued ? lane : nil, recoveryLane: lane,
-                attempts: seed.attemptCount, admissionSequence: sequence, lastRunID: seed.lastRunID,
+                attempts: seed.attemptCount, admissionSequence: sequence,
+                // A row rolled back to its lane loses its run association, as RollbackStaged does in a live run.
+                lastRunID: reason == nil ? seed.lastRunID : nil,
                 boundarySequence: seed.lastBoundarySequence, terminal: nil, semantics: semantics,
                 idempotencyKey: row.state.idempotencyKey, supersession: input.supersessionScope(in: runtimeID))
             if phase == .queued, lane == .steer {

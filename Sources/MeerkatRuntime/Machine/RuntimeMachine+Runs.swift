@@ -115,7 +115,9 @@ extension RuntimeMachine {
             for id in members {
                 guard let facts = inputs[id] else { continue }
                 if facts.attempts < InputStateSeed.maxStageAttempts {
+                    // RollbackStaged: back to the lane, run association removed (it survives only rollback-to-terminal).
                     inputs[id]?.lane = facts.recoveryLane
+                    inputs[id]?.lastRunID = nil
                     move(id, to: .queued)
                     settlement.requeued.append(id)
                 } else {

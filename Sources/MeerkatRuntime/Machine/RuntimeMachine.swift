@@ -17,7 +17,8 @@ public struct RuntimeMachine: Sendable, Hashable {
         public var attempts: Int
         /// Ordering token within a lane (smaller = earlier).
         public var admissionSequence: UInt64
-        /// The last run the input was staged for (attribution, not a claim).
+        /// The last run the input was staged for (attribution, not a claim). A rollback that returns the input to its
+        /// lane clears it; a rollback to a terminal phase keeps it.
         public var lastRunID: RunID?
         /// The receipt sequence that applied it.
         public var boundarySequence: UInt64?

@@ -8,10 +8,13 @@ actor TestExecutor: CoreExecutor {
     indirect enum Step: Sendable {
         case complete(String)
         case completeWithoutResult
+        /// Ends the run successfully with this terminal (callback parks, machine terminal failure, ...).
+        case finish(CoreRunTerminal)
         case fail(CoreExecutorError)
         /// Waits until `release()`, an interrupt (→ cancelled) or a stop (→ stopped), then takes `then`.
         case block(then: Step)
-        /// Calls the checkpoint once, records what it returned, then takes `then`.
+        /// Calls the checkpoint once, records what it returned, then takes `then` — unless the run was interrupted
+        /// meanwhile, in which case it ends `cancelled` like a real executor honouring its interrupt handle.
         case checkpoint(then: Step)
     }
 
@@ -47,12 +50,15 @@ actor TestExecutor: CoreExecutor {
                     .runResult(RunResult(text: text, sessionID: SessionID(), usage: Usage(), turns: 1, toolCalls: 0)))
             case .completeWithoutResult:
                 return output(primitive, .noResult)
+            case .finish(let terminal):
+                return output(primitive, terminal)
             case .fail(let error):
                 throw error
             case .checkpoint(let next):
                 let contexts = await checkpoint.atBoundary(
                     CheckpointInfo(runID: run, completedCalls: 1, messageCount: 2))
                 steerContexts.append(contexts)
+                if interrupts.contains(run) { throw .cancelled }
                 step = next
             case .block(let next):
                 let interruption = await withCheckedContinuation { continuation in
