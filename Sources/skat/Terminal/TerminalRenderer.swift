@@ -1,0 +1,111 @@
+import Foundation
+import MeerkatCore
+
+/// Renders a run's events for a person: streamed text on stdout, a spinner on stderr until the first token, one line
+/// per tool call. Plain (no spinner, no colour) when stderr is not a terminal.
+actor TerminalRenderer {
+    private let interactive: Bool
+    private let verbose: Bool
+    private var spinnerTask: Task<Void, Never>?
+    private var spinnerVisible = false
+    private var printedText = false
+    private var lineOpen = false
+
+    init(interactive: Bool = isatty(STDERR_FILENO) == 1, verbose: Bool = false) {
+        self.interactive = interactive
+        self.verbose = verbose
+    }
+
+    /// Starts the waiting spinner (interactive terminals only).
+    func startSpinner() {
+        guard interactive, spinnerTask == nil else { return }
+        spinnerVisible = true
+        spinnerTask = Task { [weak self] in
+            let frames = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
+            var index = 0
+            while !Task.isCancelled {
+                await self?.drawSpinner(frames[index % frames.count])
+                index += 1
+                try? await Task.sleep(for: .milliseconds(80))
+            }
+        }
+    }
+
+    private func drawSpinner(_ frame: String) {
+        guard spinnerVisible else { return }
+        Output.err("\r\(frame) thinking…")
+    }
+
+    private func stopSpinner() {
+        spinnerTask?.cancel()
+        spinnerTask = nil
+        if spinnerVisible, interactive { Output.err("\r\u{1B}[2K") }
+        spinnerVisible = false
+    }
+
+    /// Renders one event.
+    func render(_ event: AgentEvent) {
+        switch event {
+        case .textDelta(let delta):
+            stopSpinner()
+            Output.out(delta)
+            printedText = true
+            lineOpen = !delta.hasSuffix("\n")
+        case .toolCallRequested(_, let name, let args):
+            stopSpinner()
+            closeLine()
+            Output.err("→ \(name) \(Self.preview(args.compactText()))\n")
+        case .toolExecutionCompleted(_, let name, let content, let isError, let duration):
+            if isError || verbose {
+                let summary = Self.preview(content.map(\.textProjection).joined(separator: " "))
+                Output.err("\(isError ? "✗" : "✓") \(name) (\(duration) ms)\(summary.isEmpty ? "" : ": \(summary)")\n")
+            }
+        case .retrying(let schedule):
+            closeLine()
+            Output.err(
+                "… \(schedule.failureKind), retrying in \(schedule.selectedDelayMS) ms (\(schedule.attempt)/\(schedule.maxRetries))\n"
+            )
+        case .budgetWarning(let type, let used, let limit, _):
+            closeLine()
+            Output.err("! \(type.rawValue) budget: \(Int(used)) of \(Int(limit)) used\n")
+        case .turnStarted:
+            if !printedText { startSpinner() }
+        case .runCompleted, .runFailed:
+            stopSpinner()
+            closeLine()
+        case .streamTruncated(let dropped):
+            Output.err("(\(dropped) events skipped: the terminal fell behind)\n")
+        default:
+            break
+        }
+    }
+
+    /// Ends an open text line.
+    func closeLine() {
+        if lineOpen {
+            Output.out("\n")
+            lineOpen = false
+        }
+    }
+
+    func finish() {
+        stopSpinner()
+        closeLine()
+    }
+
+    static func preview(_ text: String, limit: Int = 120) -> String {
+        let flat = text.replacingOccurrences(of: "\n", with: " ")
+        return flat.count > limit ? String(flat.prefix(limit)) + "…" : flat
+    }
+}
+
+/// Unbuffered writes to stdout and stderr.
+enum Output {
+    static func out(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    static func err(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+}
