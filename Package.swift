@@ -22,12 +22,23 @@ let package = Package(
         .executable(name: "meerkat-bench", targets: ["MeerkatBench"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .target(name: "MeerkatCore", swiftSettings: strict),
         .target(name: "MeerkatRuntime", dependencies: ["MeerkatCore"], swiftSettings: strict),
-        .target(name: "MeerkatProviders", dependencies: ["MeerkatCore"], swiftSettings: strict),
+        .target(
+            name: "MeerkatProviders",
+            dependencies: [
+                "MeerkatCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .target(name: "MeerkatSQLite", dependencies: ["MeerkatCore", "MeerkatRuntime"], swiftSettings: strict),
         .target(name: "MeerkatTools", dependencies: ["MeerkatCore"], swiftSettings: strict),
         .target(
@@ -36,7 +47,16 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "MeerkatServer", dependencies: ["MeerkatService"], swiftSettings: strict),
-        .target(name: "MeerkatTesting", dependencies: ["MeerkatCore"], swiftSettings: strict),
+        .target(
+            name: "MeerkatTesting",
+            dependencies: [
+                "MeerkatCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "skat",
             dependencies: [
@@ -47,13 +67,21 @@ let package = Package(
         ),
         .executableTarget(
             name: "MeerkatBench",
-            dependencies: ["MeerkatCore", "MeerkatRuntime", "MeerkatTesting"],
+            dependencies: [
+                "MeerkatCore", "MeerkatRuntime", "MeerkatTesting", "MeerkatProviders",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "MeerkatCoreTests", dependencies: ["MeerkatCore", "MeerkatTesting"], swiftSettings: strict),
         .testTarget(
             name: "MeerkatRuntimeTests",
             dependencies: ["MeerkatRuntime", "MeerkatCore", "MeerkatTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MeerkatProvidersTests",
+            dependencies: ["MeerkatProviders", "MeerkatCore", "MeerkatTesting"],
             swiftSettings: strict
         ),
     ]
