@@ -1,10 +1,11 @@
 /// Base-URL handling shared by the clients.
 enum BaseURL {
     /// The first of: the explicit value, the environment variable, the default; without trailing slashes.
-    static func resolve(_ explicit: String?, environmentKey: String, environment: [String: String], default: String)
+    static func resolve(_ explicit: String?, environmentKey: String?, environment: [String: String], default: String)
         -> String
     {
-        let chosen = [explicit, environment[environmentKey]].compactMap { $0 }.first { !$0.isEmpty } ?? `default`
+        let fromEnvironment = environmentKey.flatMap { environment[$0] }
+        let chosen = [explicit, fromEnvironment].compactMap { $0 }.first { !$0.isEmpty } ?? `default`
         return trimmingTrailingSlashes(chosen)
     }
 
