@@ -31,7 +31,8 @@ struct GeminiStreamDecoder: StreamDecoder {
             return [.done(.failure(LLMError(.contentFiltered, "Gemini blocked the prompt (\(reason))")))]
         }
         var events: [LLMEvent] = []
-        if let candidate = chunk.candidates?.first {
+        // Content after the chunk that finished the candidate is ignored (only usage may still change).
+        if let candidate = chunk.candidates?.first, finishReason == nil {
             for part in candidate.content?.parts ?? [] { events += apply(part) }
             if let reason = candidate.finishReason { finishReason = reason }
         }

@@ -85,6 +85,9 @@ extension Array where Element == LLMEvent {
         }
     }
 
+    /// The parsed arguments of each completed tool call (nil when unparsable).
+    var toolArgs: [JSONValue?] { toolCalls.map { try? JSONValue.parse($0.args) } }
+
     /// Completed reasoning blocks.
     var reasoning: [(text: String, meta: ProviderMeta?)] {
         compactMap { if case .reasoningComplete(let text, let meta) = $0 { (text, meta) } else { nil } }
