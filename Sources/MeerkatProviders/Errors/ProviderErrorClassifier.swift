@@ -70,8 +70,11 @@ public enum ProviderErrorClassifier {
             return .quotaExceeded
         }
         if !tokens.isDisjoint(with: ["context_length_exceeded", "exceed_context_size_error"])
-            || ["context length", "context window", "prompt is too long", "maximum context", "context size"]
-                .contains(where: message.contains)
+            || [
+                "context length", "context window", "prompt is too long", "maximum context", "context size",
+                "input token count",
+            ]
+            .contains(where: message.contains)
         {
             return .contextLengthExceeded
         }
