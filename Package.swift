@@ -70,6 +70,7 @@ let package = Package(
             dependencies: [
                 "MeerkatCore", "MeerkatRuntime", "MeerkatTesting", "MeerkatProviders",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
