@@ -133,11 +133,35 @@ import Testing
     @Test(arguments: ProviderUnderTest.allCases)
     func callTimeoutEndsAStreamThatKeepsSendingKeepAlivesOnly(_ provider: ProviderUnderTest) async throws {
         try await withMockServer { server in
-            server.enqueue(.text("Hello there, friend.", .with { $0.cut = .stall(afterEvents: 1) }))
-            let client = provider.client(server, timeouts: StreamTimeouts(callTimeout: .milliseconds(300)))
+            server.enqueue(
+                .text(
+                    "Hello there, friend.", .with { $0.cut = .keepAlivesOnly(afterEvents: 1, every: .milliseconds(20)) }
+                ))
+            let client = provider.client(server, timeouts: StreamTimeouts(callTimeout: .milliseconds(400)))
             let events = await collect(client.stream(provider.request([Fixtures.user("Hi")])), timeout: .seconds(5))
             #expect(events.failure?.kind == .callTimeout)
             #expect(events.doneCount == 1)
+            #expect(await server.waitForClientDisconnects(1))
+        }
+    }
+
+    @Test(arguments: ProviderUnderTest.allCases)
+    func keepAliveOnlyStreamFeedsLivenessUntilTheConsumerLeaves(_ provider: ProviderUnderTest) async throws {
+        try await withMockServer { server in
+            server.enqueue(
+                .text(
+                    "Hello there, friend.", .with { $0.cut = .keepAlivesOnly(afterEvents: 1, every: .milliseconds(10)) }
+                ))
+            var liveness = 0
+            do {
+                // Dropping the stream (not just leaving the loop) is what tells the client the consumer is gone.
+                let stream = provider.client(server).stream(provider.request([Fixtures.user("Hi")]))
+                for await event in stream {
+                    if event == .liveness { liveness += 1 }
+                    if liveness == 5 { break }
+                }
+            }
+            #expect(liveness == 5)
             #expect(await server.waitForClientDisconnects(1))
         }
     }
@@ -263,6 +287,32 @@ import Testing
                 client.stream(
                     provider.request(question + [assistant, answer(assistant)], tools: [Fixtures.weatherTool])))
             #expect(result.text == "tool results: 18C sunny")
+        }
+    }
+
+    @Test(arguments: ProviderUnderTest.allCases)
+    func structuredOutputIsRequestedNativelyAndComesBackAsJSONText(_ provider: ProviderUnderTest) async throws {
+        let schema: JSONValue = [
+            "type": "object", "properties": ["answer": ["type": "string"]], "required": ["answer"],
+        ]
+        try await withMockServer { server in
+            server.enqueue(.text(#"{"answer": "42"}"#))
+            let request = provider.request(
+                [Fixtures.user("Answer?")], outputFormat: OutputFormat(name: "result", schema: schema, strict: true))
+            let events = await collect(provider.client(server).stream(request))
+            #expect(try JSONValue.parse(events.text) == ["answer": "42"])
+            let body = try #require(server.requests.first?.json)
+            switch provider {
+            case .anthropic:
+                #expect(body["output_config"]?["format"]?["schema"] == schema)
+            case .responses:
+                #expect(body["text"]?["format"]?["name"] == "result")
+            case .chat:
+                #expect(body["response_format"]?["json_schema"]?["schema"] == schema)
+            case .gemini:
+                #expect(body["generationConfig"]?["responseMimeType"] == "application/json")
+                #expect(body["generationConfig"]?["responseSchema"]?["type"] == "OBJECT")
+            }
         }
     }
 }

@@ -333,6 +333,11 @@ public final class MockProviderServer: Sendable {
                 try await channel.close()
             case .stall:
                 try await Task.sleep(for: .seconds(3600))
+            case .keepAlive(let interval, let comment):
+                while true {
+                    try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: comment))))
+                    try await Task.sleep(for: interval)
+                }
             }
         } catch {
             // The client went away or the server is stopping; the connection loop records it.

@@ -14,6 +14,8 @@ struct MockResponsePlan: Sendable {
         case reset
         /// Keep the connection open, silent, until the client leaves or the server stops.
         case stall
+        /// Keep the connection open sending `comment` every `every`, until the client leaves or the server stops.
+        case keepAlive(every: Duration, comment: [UInt8])
     }
 
     var status: Int

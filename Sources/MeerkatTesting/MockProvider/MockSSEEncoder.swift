@@ -38,6 +38,9 @@ struct MockSSEEncoder {
             case .stall(let count):
                 selected = Array(events.prefix(count))
                 ending = .stall
+            case .keepAlivesOnly(let count, let interval):
+                selected = Array(events.prefix(count))
+                ending = .keepAlive(every: interval, comment: comment("ping"))
             }
         } else if options.eventsAfterTerminal {
             selected += junk

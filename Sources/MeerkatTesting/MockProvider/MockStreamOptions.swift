@@ -34,6 +34,8 @@ public struct MockStreamOptions: Sendable {
         case reset(afterEvents: Int)
         /// Send nothing more and keep the connection open until the client goes away.
         case stall(afterEvents: Int)
+        /// Send only `: ping` comments, one per `every`, until the client goes away.
+        case keepAlivesOnly(afterEvents: Int, every: Duration)
     }
 
     /// Which in-band error payload to send.

@@ -217,4 +217,32 @@ import Testing
             #expect(events.failure?.status == 401)
         }
     }
+
+    @Test func argumentsThatNeverBecomeJSONArePassedOnRaw() async throws {
+        // Decision (docs/providers.md): the client reports the raw text; the agent turns unparsable arguments into
+        // a tool error the model can see, instead of failing the whole turn.
+        try await withMockServer { server in
+            server.enqueue(
+                .turn(MockTurn([.toolCall(id: "toolu_bad", name: "get_weather", arguments: #"{"city": "Par"#)])))
+            let events = await collect(client(server).stream(provider.request([Fixtures.user("Hi")])))
+            #expect(events.toolCalls.map(\.args) == [#"{"city": "Par"#])
+            #expect(events.outcome == .success(.toolUse))
+        }
+    }
+
+    @Test func eventsAfterMessageStopAndUnknownStopReasonsAreHandled() async throws {
+        let start = #"{"type":"message_start","message":{"usage":{"input_tokens":1,"output_tokens":1}}}"#
+        try await withMockServer { server in
+            server.enqueue(
+                .raw(
+                    .sse([
+                        "event: message_start\ndata: \(start)\n\n",
+                        "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"brand_new_reason\"}}\n\n",
+                        "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n",
+                    ])))
+            let events = await collect(client(server).stream(provider.request([Fixtures.user("Hi")])))
+            #expect(events.failure?.kind == .unknown)
+            #expect(events.failure?.message.contains("brand_new_reason") == true)
+        }
+    }
 }

@@ -235,4 +235,23 @@ import Testing
             #expect(events.outcome == .success(.endTurn))
         }
     }
+
+    @Test func oddlyShapedChunksAreToleratedAndGarbageIsTyped() async throws {
+        let chunks = [
+            #"{"id":"c","object":"chat.completion.chunk"}"#,  // choices missing
+            #"{"id":"c","choices":[{"delta":null,"finish_reason":null}]}"#,  // delta null, index missing
+            #"{"id":"c","choices":[{"delta":{"content":"ok"}}]}"#,
+            #"{"id":"c","choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":null}"#,
+        ]
+        try await withMockServer { server in
+            server.enqueue(
+                .raw(.sse(chunks.map { "data: \($0)\n\n" } + ["data: [DONE]\n\n"])),
+                .raw(.sse(["data: [1, 2, 3]\n\n"])))
+            let tolerated = await collect(client(server).stream(provider.request([Fixtures.user("Hi")])))
+            #expect(tolerated.text == "ok")
+            #expect(tolerated.outcome == .success(.endTurn))
+            let garbage = await collect(client(server).stream(provider.request([Fixtures.user("Hi")])))
+            #expect(garbage.failure?.kind == .streamParseError)
+        }
+    }
 }

@@ -157,4 +157,32 @@ import Testing
         #expect(client.baseURL == "http://proxy.local:8080/v1")
         #expect(OpenAIResponsesClient(apiKey: nil, environment: [:]).baseURL == "https://api.openai.com/v1")
     }
+
+    @Test func terminalEventsWithOddStatusesAreNotSuccess() async throws {
+        func event(_ type: String, _ response: String) -> String {
+            "event: \(type)\ndata: {\"type\":\"\(type)\",\"response\":\(response)}\n\n"
+        }
+        try await withMockServer { server in
+            server.enqueue(
+                .raw(.sse([event("response.completed", #"{"status":"cancelled"}"#)])),
+                .raw(
+                    .sse([
+                        event(
+                            "response.incomplete", #"{"status":"incomplete","incomplete_details":{"reason":"mystery"}}"#
+                        )
+                    ])),
+                .raw(
+                    .sse([
+                        event("response.completed", #"{"status":"completed"}"#),
+                        event("response.completed", #"{"status":"failed"}"#),
+                    ])))
+            let cancelled = await collect(client(server).stream(provider.request([Fixtures.user("Hi")])))
+            #expect(cancelled.failure?.kind == .unknown)
+            let mystery = await collect(client(server).stream(provider.request([Fixtures.user("Hi")])))
+            #expect(mystery.failure?.kind == .unknown)
+            let duplicate = await collect(client(server).stream(provider.request([Fixtures.user("Hi")])))
+            #expect(duplicate.outcome == .success(.endTurn))
+            #expect(duplicate.doneCount == 1)
+        }
+    }
 }
