@@ -24,11 +24,22 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .target(name: "MeerkatCore", swiftSettings: strict),
         .target(name: "MeerkatRuntime", dependencies: ["MeerkatCore"], swiftSettings: strict),
-        .target(name: "MeerkatProviders", dependencies: ["MeerkatCore"], swiftSettings: strict),
+        .target(
+            name: "MeerkatProviders",
+            dependencies: [
+                "MeerkatCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .target(name: "MeerkatSQLite", dependencies: ["MeerkatCore", "MeerkatRuntime"], swiftSettings: strict),
         .target(name: "MeerkatTools", dependencies: ["MeerkatCore"], swiftSettings: strict),
         .target(
@@ -40,7 +51,16 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "MeerkatServer", dependencies: ["MeerkatService"], swiftSettings: strict),
-        .target(name: "MeerkatTesting", dependencies: ["MeerkatCore"], swiftSettings: strict),
+        .target(
+            name: "MeerkatTesting",
+            dependencies: [
+                "MeerkatCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "skat",
             dependencies: [
@@ -51,7 +71,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "MeerkatBench",
-            dependencies: ["MeerkatCore", "MeerkatRuntime", "MeerkatTesting"],
+            dependencies: [
+                "MeerkatCore", "MeerkatRuntime", "MeerkatTesting", "MeerkatProviders",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
@@ -68,6 +92,11 @@ let package = Package(
         .testTarget(
             name: "MeerkatToolsTests",
             dependencies: ["MeerkatTools", "MeerkatCore", "MeerkatTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MeerkatProvidersTests",
+            dependencies: ["MeerkatProviders", "MeerkatCore", "MeerkatTesting"],
             swiftSettings: strict
         ),
     ]

@@ -1,0 +1,66 @@
+import Foundation
+import MeerkatCore
+
+/// Builds the right `LLMClient` for a model: resolves the provider by catalog ownership, finds the credential,
+/// applies base-URL overrides and the model's call timeout.
+public struct LLMClientFactory: Sendable {
+    public let catalog: ModelCatalog
+    private let credentials: CredentialResolver
+    private let environment: [String: String]
+    private let transport: HTTPTransport
+
+    /// Creates a factory. `environment` feeds both credentials and `*_BASE_URL` overrides.
+    public init(
+        catalog: ModelCatalog = .builtIn, environment: [String: String] = ProcessInfo.processInfo.environment,
+        transport: HTTPTransport = .shared
+    ) {
+        self.catalog = catalog
+        self.credentials = CredentialResolver(environment: environment)
+        self.environment = environment
+        self.transport = transport
+    }
+
+    /// A client for `model` (OpenAI models use the Responses API).
+    public func makeClient(for model: String) throws(ModelCatalogError) -> any LLMClient {
+        let entry = try catalog.entry(for: model)
+        let timeouts = StreamTimeouts(callTimeout: entry.profile.callTimeout)
+        switch entry.profile.provider {
+        case .anthropic:
+            return AnthropicClient(
+                apiKey: try key(for: .anthropic), environment: environment, transport: transport, timeouts: timeouts)
+        case .openai:
+            return OpenAIResponsesClient(
+                apiKey: try key(for: .openai), environment: environment, transport: transport, timeouts: timeouts)
+        case .gemini:
+            return GeminiClient(
+                apiKey: try key(for: .gemini), environment: environment, transport: transport, timeouts: timeouts)
+        case .selfHosted:
+            guard let server = entry.selfHosted else {
+                throw .unknownModel(model, known: catalog.entries.map(\.id))
+            }
+            let key = try server.apiKeyVariable.map { variable throws(ModelCatalogError) -> APIKey in
+                guard let key = credentials.apiKey(variable: variable) else {
+                    throw .missingCredentials(.selfHosted, checked: [variable])
+                }
+                return key
+            }
+            switch server.apiStyle {
+            case .chatCompletions:
+                return ChatCompletionsClient.selfHosted(
+                    baseURL: server.baseURL, apiKey: key, modelOverride: server.remoteModel, transport: transport,
+                    timeouts: timeouts)
+            case .responses:
+                return OpenAIResponsesClient(
+                    apiKey: key, baseURL: server.baseURL, environment: [:], transport: transport, timeouts: timeouts,
+                    provider: .selfHosted, modelOverride: server.remoteModel)
+            }
+        }
+    }
+
+    private func key(for provider: ProviderKind) throws(ModelCatalogError) -> APIKey {
+        guard let key = credentials.apiKey(for: provider) else {
+            throw .missingCredentials(provider, checked: CredentialResolver.variables(for: provider))
+        }
+        return key
+    }
+}

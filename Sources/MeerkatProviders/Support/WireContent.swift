@@ -1,0 +1,52 @@
+import MeerkatCore
+
+/// Transcript-projection helpers shared by the wire builders.
+enum WireContent {
+    /// The base64 bytes of an image, or a typed error for a blob reference (blobs are resolved to inline bytes by
+    /// the layer that owns blob storage before a provider sees the transcript; sending a reference would fail).
+    static func inlineImageData(_ source: ImageSource) throws(LLMError) -> String {
+        switch source {
+        case .inline(let data):
+            return data
+        case .blob(let blobID):
+            throw LLMError(
+                .invalidInputShape, "image \(blobID) is a blob reference; resolve it to inline data before the call")
+        }
+    }
+
+    /// A `data:` URL for an image (OpenAI wires).
+    static func dataURL(mediaType: String, source: ImageSource) throws(LLMError) -> String {
+        "data:\(mediaType);base64,\(try inlineImageData(source))"
+    }
+
+    /// Splits the transcript into its leading system rows (the top-level instructions slot) and the rest.
+    static func splitLeadingSystem(_ messages: [Message]) -> (system: [String], rest: ArraySlice<Message>) {
+        var system: [String] = []
+        var index = messages.startIndex
+        while index < messages.endIndex, case .system(let content, _) = messages[index] {
+            system.append(content)
+            index += 1
+        }
+        return (system, messages[index...])
+    }
+
+    /// How a system row that appears after the conversation started is shown on wires without a positional
+    /// system role: as user-side text, so the instruction keeps its place in the conversation.
+    static func midTranscriptSystemText(_ content: String) -> String {
+        "[System instruction]\n\(content)"
+    }
+
+    /// Tool name by call id, for wires whose results are correlated by name (Gemini).
+    static func toolCallsByID(_ messages: some Sequence<Message>) -> [String: ToolCall] {
+        var calls: [String: ToolCall] = [:]
+        for message in messages {
+            for call in message.toolCalls { calls[call.id] = call }
+        }
+        return calls
+    }
+
+    /// A tool result as plain text for wires that only take strings; failures are marked so the model sees them.
+    static func toolResultText(_ result: ToolResult) -> String {
+        result.isError ? "error: \(result.text)" : result.text
+    }
+}

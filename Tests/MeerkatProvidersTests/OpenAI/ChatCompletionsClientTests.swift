@@ -1,0 +1,257 @@
+import Foundation
+import MeerkatCore
+import MeerkatProviders
+import MeerkatTesting
+import Testing
+
+@Suite struct ChatCompletionsClientTests {
+    private let provider = ProviderUnderTest.chat
+
+    private func client(_ server: MockProviderServer, timeouts: StreamTimeouts = StreamTimeouts())
+        -> ChatCompletionsClient
+    {
+        ChatCompletionsClient(apiKey: APIKey("test-key"), baseURL: server.baseURL, environment: [:], timeouts: timeouts)
+    }
+
+    @Test func followUpAfterParallelCallsIsTheExactWireShape() async throws {
+        try await withMockServer { server in
+            server.enqueue(.turn(Fixtures.parallelCalls), .text("Done."))
+            let question = [Fixtures.system("Be terse."), Fixtures.user("Weather in Paris and Rome?")]
+            let first = await collect(client(server).stream(provider.request(question, tools: [Fixtures.weatherTool])))
+            let assistant = assembleAssistant(first)
+            let second = await collect(
+                client(server).stream(
+                    provider.request(question + [assistant, answer(assistant)], tools: [Fixtures.weatherTool])))
+            #expect(second.outcome == .success(.endTurn))
+            let sent = try #require(server.requests.last)
+            #expect(sent.path == "/v1/chat/completions")
+            #expect(
+                sent.json
+                    == [
+                        "model": "gpt-5.4", "stream": true, "stream_options": ["include_usage": true],
+                        "max_completion_tokens": 1024,
+                        "tools": [
+                            [
+                                "type": "function",
+                                "function": [
+                                    "name": "get_weather", "description": "Current weather",
+                                    "parameters": [
+                                        "type": "object", "properties": ["city": ["type": "string"]],
+                                        "required": ["city"],
+                                    ],
+                                ],
+                            ]
+                        ],
+                        "messages": [
+                            ["role": "system", "content": "Be terse."],
+                            ["role": "user", "content": "Weather in Paris and Rome?"],
+                            [
+                                "role": "assistant", "content": "I'll check both.",
+                                "tool_calls": [
+                                    [
+                                        "id": "call_A", "type": "function",
+                                        "function": ["name": "get_weather", "arguments": #"{"city":"Paris"}"#],
+                                    ],
+                                    [
+                                        "id": "call_B", "type": "function",
+                                        "function": ["name": "get_weather", "arguments": #"{"city":"Rome"}"#],
+                                    ],
+                                ],
+                            ],
+                            ["role": "tool", "tool_call_id": "call_A", "content": "18C sunny"],
+                            ["role": "tool", "tool_call_id": "call_B", "content": "error: city not found"],
+                        ],
+                    ])
+        }
+    }
+
+    @Test(
+        arguments: [
+            MockStreamOptions.ChatToolCallStyle.fragments, .interleaved, .wholePerDelta, .argumentsInFirstFragment,
+        ])
+    func toolCallStylesOfEveryServerAssembleTheSameCalls(_ style: MockStreamOptions.ChatToolCallStyle) async throws {
+        for omitIDs in [false, true] {
+            try await withMockServer { server in
+                server.enqueue(
+                    .turn(
+                        Fixtures.parallelCalls,
+                        .with {
+                            $0.chatToolCallStyle = style
+                            $0.chatOmitToolCallIDs = omitIDs
+                        }), .text("Done."))
+                let question = [Fixtures.user("Weather?")]
+                let first = await collect(
+                    client(server).stream(provider.request(question, tools: [Fixtures.weatherTool])))
+                #expect(first.toolArgs == [["city": "Paris"], ["city": "Rome"]])
+                #expect(first.outcome == .success(.toolUse))
+                let ids = first.toolCalls.map(\.id)
+                #expect(Set(ids).count == 2)
+                if !omitIDs { #expect(ids == ["call_A", "call_B"]) }
+                // Deltas and completions agree on ids, so the follow-up pairs correctly.
+                let deltaIDs = Set(first.compactMap { if case .toolCallDelta(let id, _, _) = $0 { id } else { nil } })
+                #expect(deltaIDs == Set(ids))
+                let assistant = assembleAssistant(first)
+                let second = await collect(
+                    client(server).stream(
+                        provider.request(question + [assistant, answer(assistant)], tools: [Fixtures.weatherTool])))
+                #expect(second.outcome == .success(.endTurn))
+            }
+        }
+    }
+
+    @Test(arguments: [
+        MockStreamOptions.ChatUsagePlacement.separateChunk, .finishChunk, .everyChunk, .none,
+    ])
+    func usageIsTakenWhereverTheServerPutsIt(_ placement: MockStreamOptions.ChatUsagePlacement) async throws {
+        try await withMockServer { server in
+            server.enqueue(
+                .turn(.text("Hi!", usage: .init(input: 7, output: 3, cacheRead: 2)), .with { $0.chatUsage = placement })
+            )
+            let events = await collect(client(server).stream(provider.request([Fixtures.user("Hi")])))
+            #expect(events.outcome == .success(.endTurn))
+            let expected = placement == .none ? nil : Usage(inputTokens: 7, outputTokens: 3, cacheReadTokens: 2)
+            #expect(events.lastUsage == expected)
+        }
+    }
+
+    @Test func missingDoneOrMissingFinishReasonStillSucceed() async throws {
+        try await withMockServer { server in
+            server.enqueue(
+                .text("no done", .with { $0.chatDone = false }),
+                .text("no finish", .with { $0.chatFinishReason = false }))
+            let noDone = await collect(client(server).stream(provider.request([Fixtures.user("Hi")])))
+            #expect(noDone.outcome == .success(.endTurn))
+            #expect(noDone.lastUsage != nil)
+            let noFinish = await collect(client(server).stream(provider.request([Fixtures.user("Hi")])))
+            #expect(noFinish.outcome == .success(.endTurn))
+            #expect(noFinish.text == "no finish")
+        }
+    }
+
+    @Test func trailerWaitEndsATurnWhoseUsageChunkNeverComes() async throws {
+        try await withMockServer { server in
+            // Events: role, 3 text pieces, finish, usage, [DONE]; stall right after the finish chunk.
+            server.enqueue(.text("Hello there, friend.", .with { $0.cut = .stall(afterEvents: 5) }))
+            let client = client(
+                server, timeouts: StreamTimeouts(callTimeout: .seconds(20), trailerWait: .milliseconds(200)))
+            let events = await collect(client.stream(provider.request([Fixtures.user("Hi")])), timeout: .seconds(5))
+            #expect(events.outcome == .success(.endTurn))
+            #expect(events.text == "Hello there, friend.")
+            #expect(await server.waitForClientDisconnects(1))
+        }
+    }
+
+    @Test(arguments: ["reasoning_content", "reasoning"])
+    func reasoningFieldsOfSelfHostedServersComeFirst(_ field: String) async throws {
+        try await withMockServer { server in
+            server.enqueue(
+                .turn(MockTurn([.reasoning("Think."), .text("Answer.")]), .with { $0.chatReasoningField = field }))
+            let events = await collect(client(server).stream(provider.request([Fixtures.user("Hi")])))
+            let reasoningIndex = try #require(
+                events.firstIndex { if case .reasoningComplete = $0 { true } else { false } })
+            let textIndex = try #require(events.firstIndex { if case .textDelta = $0 { true } else { false } })
+            #expect(reasoningIndex < textIndex)
+            #expect(events.reasoning.map(\.text) == ["Think."])
+            #expect(events.text == "Answer.")
+        }
+    }
+
+    @Test func selfHostedErrorEnvelopesAreTyped() async throws {
+        try await withMockServer { server in
+            server.enqueue(
+                .text("x", .with { $0.inBandError = .init(afterEvents: 2, style: .vllmObject) }),
+                .text("x", .with { $0.inBandError = .init(afterEvents: 0, style: .llamaCppField) }),
+                .raw(.json(#"{"error":"Unauthorized"}"#, status: 401)))
+            let vllm = await collect(client(server).stream(provider.request([Fixtures.user("Hi")])))
+            #expect(vllm.failure?.kind == .serverError)
+            let llama = await collect(client(server).stream(provider.request([Fixtures.user("Hi")])))
+            #expect(llama.failure?.kind == .contextLengthExceeded)
+            #expect(llama.failure?.isRetryable == false)
+            let unauthorized = await collect(client(server).stream(provider.request([Fixtures.user("Hi")])))
+            #expect(unauthorized.failure?.kind == .authenticationFailed)
+            #expect(unauthorized.failure?.message == "Unauthorized")
+        }
+    }
+
+    @Test func keylessSelfHostedServerWithModelAliasAndPastedBaseURLs() async throws {
+        try await withMockServer(.init(requireAuth: false)) { server in
+            for base in [server.baseURL, server.baseURL + "/v1", server.baseURL + "/v1/"] {
+                server.enqueue(.text("local"))
+                let client = ChatCompletionsClient.selfHosted(baseURL: base, modelOverride: "qwen3:8b")
+                #expect(client.provider == "self_hosted")
+                let events = await collect(
+                    client.stream(LLMRequest(model: "local-qwen", messages: [Fixtures.user("Hi")], maxTokens: 64)))
+                #expect(events.text == "local")
+                let sent = try #require(server.requests.last)
+                #expect(sent.path == "/v1/chat/completions")
+                #expect(sent.header("authorization") == nil)
+                #expect(sent.json?["model"] == "qwen3:8b")
+                #expect(sent.json?["max_tokens"] == 64)
+                #expect(sent.json?["max_completion_tokens"] == nil)
+            }
+        }
+    }
+
+    @Test func responseFormatAndImagesOnTheWire() throws {
+        let request = LLMRequest(
+            model: "gpt-5.4",
+            messages: [
+                .user(
+                    content: [.text("What is this?"), .image(mediaType: "image/png", source: .inline(data: "iVBOR"))],
+                    transcriptRole: .conversational, createdAt: Fixtures.date),
+                .systemNotice(kind: .comms, blocks: [.text("peer says hi")], createdAt: Fixtures.date),
+            ],
+            stopSequences: ["STOP"], outputFormat: OutputFormat(name: "out", schema: ["type": "object"], strict: true))
+        let body = try ChatCompletionsClient(apiKey: nil, environment: [:]).wireBody(for: request)
+        #expect(
+            body["messages"]
+                == [
+                    [
+                        "role": "user",
+                        "content": [
+                            ["type": "text", "text": "What is this?"],
+                            ["type": "image_url", "image_url": ["url": "data:image/png;base64,iVBOR"]],
+                        ],
+                    ],
+                    ["role": "user", "content": "peer says hi"],
+                ])
+        #expect(
+            body["response_format"]
+                == [
+                    "type": "json_schema",
+                    "json_schema": ["name": "out", "schema": ["type": "object"], "strict": true],
+                ])
+        #expect(body["stop"] == ["STOP"])
+    }
+
+    @Test func megabyteDataLineIsHandled() async throws {
+        let big = String(repeating: "é", count: 600_000)  // 1.2 MB of UTF-8 in one data line
+        let chunk = #"{"id":"c","choices":[{"index":0,"delta":{"content":"\#(big)"},"finish_reason":null}]}"#
+        let finish = #"{"id":"c","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}"#
+        try await withMockServer { server in
+            server.enqueue(.raw(.sse(["data: \(chunk)\n\n", "data: \(finish)\n\ndata: [DONE]\n\n"])))
+            let events = await collect(client(server).stream(provider.request([Fixtures.user("Hi")])))
+            #expect(events.text.count == 600_000)
+            #expect(events.outcome == .success(.endTurn))
+        }
+    }
+
+    @Test func oddlyShapedChunksAreToleratedAndGarbageIsTyped() async throws {
+        let chunks = [
+            #"{"id":"c","object":"chat.completion.chunk"}"#,  // choices missing
+            #"{"id":"c","choices":[{"delta":null,"finish_reason":null}]}"#,  // delta null, index missing
+            #"{"id":"c","choices":[{"delta":{"content":"ok"}}]}"#,
+            #"{"id":"c","choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":null}"#,
+        ]
+        try await withMockServer { server in
+            server.enqueue(
+                .raw(.sse(chunks.map { "data: \($0)\n\n" } + ["data: [DONE]\n\n"])),
+                .raw(.sse(["data: [1, 2, 3]\n\n"])))
+            let tolerated = await collect(client(server).stream(provider.request([Fixtures.user("Hi")])))
+            #expect(tolerated.text == "ok")
+            #expect(tolerated.outcome == .success(.endTurn))
+            let garbage = await collect(client(server).stream(provider.request([Fixtures.user("Hi")])))
+            #expect(garbage.failure?.kind == .streamParseError)
+        }
+    }
+}
