@@ -22,13 +22,18 @@ let package = Package(
         .executable(name: "meerkat-bench", targets: ["MeerkatBench"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .target(name: "MeerkatCore", swiftSettings: strict),
         .target(name: "MeerkatRuntime", dependencies: ["MeerkatCore"], swiftSettings: strict),
         .target(name: "MeerkatProviders", dependencies: ["MeerkatCore"], swiftSettings: strict),
-        .target(name: "MeerkatSQLite", dependencies: ["MeerkatCore", "MeerkatRuntime"], swiftSettings: strict),
+        .target(
+            name: "MeerkatSQLite",
+            dependencies: ["MeerkatCore", "MeerkatRuntime", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
         .target(name: "MeerkatTools", dependencies: ["MeerkatCore"], swiftSettings: strict),
         .target(
             name: "MeerkatService",
@@ -47,12 +52,18 @@ let package = Package(
         ),
         .executableTarget(
             name: "MeerkatBench",
-            dependencies: ["MeerkatCore", "MeerkatRuntime", "MeerkatTesting"],
+            dependencies: ["MeerkatCore", "MeerkatRuntime", "MeerkatSQLite", "MeerkatTesting"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "MeerkatRuntimeTests",
             dependencies: ["MeerkatRuntime", "MeerkatCore", "MeerkatTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MeerkatSQLiteTests",
+            dependencies: ["MeerkatSQLite", "MeerkatRuntime", "MeerkatCore", "MeerkatTesting"],
+            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
         .testTarget(name: "MeerkatCoreTests", dependencies: ["MeerkatCore", "MeerkatTesting"], swiftSettings: strict),

@@ -47,17 +47,18 @@ public actor InMemoryRuntimeStore: RuntimeStore {
 
     public func atomicApply(_ runtime: LogicalRuntimeID, _ commit: BoundaryCommit) throws(RuntimeStoreError) {
         if let failWrites { throw failWrites }
+        // Validate before writing anything: a refused session delta must leave the receipt and rows unwritten too.
+        if let session = commit.session, let existing = sessions[session.id] {
+            do {
+                try InMemorySessionStore.checkAppendOnly(existing: existing.messages, next: session)
+            } catch {
+                throw .conflict(error.description)
+            }
+        }
         if let receipt = commit.receipt {
             runtimes[runtime, default: Runtime()].receipts[Self.key(receipt.runID, receipt.sequence)] = receipt
         }
-        if let session = commit.session {
-            if let existing = sessions[session.id], existing.messages.count > session.messages.count {
-                throw .conflict(
-                    "a session save may not shrink the transcript (\(existing.messages.count) → \(session.messages.count))"
-                )
-            }
-            sessions[session.id] = session
-        }
+        if let session = commit.session { sessions[session.id] = session }
         put(runtime, commit.inputs)
         if let lifecycle = commit.lifecycle { runtimes[runtime, default: Runtime()].lifecycle = lifecycle }
         writeCount += 1
