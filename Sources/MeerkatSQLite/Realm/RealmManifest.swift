@@ -16,6 +16,7 @@ public struct RealmManifest: Sendable, Hashable, Codable {
         case realmID = "realm_id", backend, schemaVersion = "schema_version", createdAt = "created_at"
     }
 
+    /// A manifest value.
     public init(realmID: RealmID, backend: RealmBackend, schemaVersion: Int, createdAt: Date) {
         self.realmID = realmID
         self.backend = backend

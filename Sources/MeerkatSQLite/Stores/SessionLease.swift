@@ -12,6 +12,7 @@ public struct SessionLease: Sendable, Hashable {
     /// When it lapses unless renewed.
     public var expiresAt: Date
 
+    /// A lease value (stores create them; tests and callers compare them).
     public init(sessionID: SessionID, owner: String, acquiredAt: Date, expiresAt: Date) {
         self.sessionID = sessionID
         self.owner = owner

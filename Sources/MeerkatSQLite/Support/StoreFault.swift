@@ -29,7 +29,8 @@ enum StoreFault: Error {
         case let error as BlobStoreError:
             return .io(error.description)
         case is CancellationError:
-            return .io("\(path): cancelled before the write began")
+            // GRDB checks cancellation before running the closure and interrupts (rolling back) during it.
+            return .io("\(path): the task was cancelled (a write is rolled back, never half-applied)")
         case let error as DecodingError:
             return .corrupt("\(path): undecodable row: \(error)")
         default:
