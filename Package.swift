@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .target(name: "MeerkatCore", swiftSettings: strict),
@@ -40,7 +41,11 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .target(name: "MeerkatSQLite", dependencies: ["MeerkatCore", "MeerkatRuntime"], swiftSettings: strict),
+        .target(
+            name: "MeerkatSQLite",
+            dependencies: ["MeerkatCore", "MeerkatRuntime", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
         .target(name: "MeerkatTools", dependencies: ["MeerkatCore"], swiftSettings: strict),
         .target(
             name: "MeerkatService",
@@ -72,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "MeerkatBench",
             dependencies: [
-                "MeerkatCore", "MeerkatRuntime", "MeerkatTesting", "MeerkatProviders",
+                "MeerkatCore", "MeerkatRuntime", "MeerkatTesting", "MeerkatProviders", "MeerkatSQLite",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
@@ -86,6 +91,12 @@ let package = Package(
         .testTarget(
             name: "MeerkatServiceTests",
             dependencies: ["MeerkatService", "MeerkatCore", "MeerkatTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MeerkatSQLiteTests",
+            dependencies: ["MeerkatSQLite", "MeerkatRuntime", "MeerkatCore", "MeerkatTesting"],
+            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
         .testTarget(name: "MeerkatCoreTests", dependencies: ["MeerkatCore", "MeerkatTesting"], swiftSettings: strict),

@@ -1,6 +1,7 @@
 /// Every benchmark suite by name. Each area adds its entry here.
 func benchmarkSuites() -> [String: @Sendable () async throws -> Void] {
     [
-        "providers": providersBenchmark
+        "providers": providersBenchmark,
+        "sqlite": { try await SQLiteBench.run() },
     ]
 }

@@ -1,0 +1,133 @@
+import Foundation
+import GRDB
+
+/// A realm's `realm.sqlite3`, opened once per process and shared by its session and runtime stores, so one
+/// transaction can cover a session append and the runtime rows of the same boundary.
+///
+/// The database runs in WAL mode with `synchronous = FULL` (a commit is on disk before the write returns:
+/// durable before acknowledged) and a busy timeout, so several processes can share the file; writes take the
+/// write lock at `BEGIN IMMEDIATE`, which keeps a read-then-write transaction from failing half-way.
+public final class RealmDatabase: Sendable {
+    /// How long a write waits for another connection's write lock before failing as unavailable.
+    public static let busyTimeout: TimeInterval = 5
+
+    /// The database file.
+    public let path: String
+    /// The realm's blob store (images in messages are externalised there).
+    public let blobs: BlobStore
+    let pool: DatabasePool
+    let prefixes = SessionPrefixCache()
+
+    private init(path: String, blobs: BlobStore, pool: DatabasePool) {
+        self.path = path
+        self.blobs = blobs
+        self.pool = pool
+    }
+
+    /// Opens (creating if needed) and migrates the database at `path` to the current schema.
+    ///
+    /// `manifestVersion` is the schema version the realm manifest records; it lets a lost or emptied file be
+    /// reported instead of silently re-created.
+    public static func open(path: String, blobs: BlobStore, manifestVersion: Int = 0) throws(RealmError)
+        -> RealmDatabase
+    {
+        if manifestVersion > RealmSchema.currentVersion {
+            throw .schemaTooNew(path: path, found: manifestVersion, supported: RealmSchema.currentVersion)
+        }
+        try SQLiteFileCheck.check(path: path, manifestVersion: manifestVersion)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.label = "realm"
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw openError(error, path: path)
+        }
+        let database = RealmDatabase(path: path, blobs: blobs, pool: pool)
+        do {
+            let applied = try pool.read { db in try RealmSchema.migrator.appliedIdentifiers(db) }
+            let unknown = applied.subtracting(RealmSchema.identifiers)
+            if !unknown.isEmpty {
+                try? pool.close()
+                throw RealmError.schemaTooNew(
+                    path: path, found: applied.count, supported: RealmSchema.currentVersion)
+            }
+            try RealmSchema.migrator.migrate(pool)
+        } catch let error as RealmError {
+            throw error
+        } catch {
+            try? pool.close()
+            if case .corrupt = openError(error, path: path) { throw openError(error, path: path) }
+            throw .migrationFailed(path: path, detail: "\(error)")
+        }
+        return database
+    }
+
+    /// The schema version of the file (the number of applied migrations).
+    public func schemaVersion() throws(RealmError) -> Int {
+        do {
+            return try pool.read { db in try RealmSchema.migrator.appliedIdentifiers(db).count }
+        } catch {
+            throw Self.openError(error, path: path)
+        }
+    }
+
+    /// Runs SQLite's `quick_check` over every page (O(database size), so not done on every open) and throws
+    /// `corrupt` with SQLite's first findings when the file is damaged.
+    public func checkIntegrity() throws(RealmError) {
+        let findings: [String]
+        do {
+            findings = try pool.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check(20)") }
+        } catch {
+            throw Self.openError(error, path: path)
+        }
+        if findings != ["ok"] {
+            throw .corrupt(path: path, detail: findings.joined(separator: "; "))
+        }
+    }
+
+    /// Checkpoints the WAL into the database file (best effort: another process reading the file may keep part
+    /// of it in the WAL) and closes every connection. Later operations fail with an error instead of touching the
+    /// file.
+    public func close() throws(RealmError) {
+        do {
+            // SQLite only checkpoints on close when the closing connection is the last one, and the pool closes
+            // its writer before its readers; so checkpoint explicitly, leaving a self-contained database file.
+            _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+            try pool.close()
+        } catch {
+            throw .io(path: path, detail: "cannot close: \(error)")
+        }
+    }
+
+    /// Runs `body` in one write transaction (`BEGIN IMMEDIATE` … `COMMIT`); returns after the commit is durable.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreFault) -> T {
+        do {
+            return try await pool.write(body)
+        } catch {
+            throw StoreFault.from(error, path: path)
+        }
+    }
+
+    /// Runs `body` in one read transaction (a consistent snapshot).
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreFault) -> T {
+        do {
+            return try await pool.read(body)
+        } catch {
+            throw StoreFault.from(error, path: path)
+        }
+    }
+
+    static func openError(_ error: any Error, path: String) -> RealmError {
+        guard let error = error as? DatabaseError else { return .io(path: path, detail: "\(error)") }
+        let detail = "\(error.message ?? "SQLite error") (SQLite \(error.resultCode.rawValue))"
+        switch error.resultCode {
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB, .SQLITE_FORMAT: return .corrupt(path: path, detail: detail)
+        default: return .io(path: path, detail: detail)
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import GRDB
+
+/// The realm database schema as an ordered list of GRDB migrations ("v1", "v2", ...).
+///
+/// The schema version of a realm is the number of applied migrations. Migrations are append-only: a shipped
+/// migration is never edited, a change is a new migration. Opening a database that has a migration this list does
+/// not know means a newer binary wrote it, which `RealmDatabase` refuses.
+enum RealmSchema {
+    /// Identifiers in order; the schema version is `index + 1`.
+    static let identifiers = ["v1", "v2"]
+
+    /// The schema version this binary writes.
+    static var currentVersion: Int { identifiers.count }
+
+    /// The migrator, built once: GRDB requires each identifier to be registered exactly once per migrator.
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1", migrate: v1)
+        migrator.registerMigration("v2", migrate: v2)
+        return migrator
+    }()
+
+    /// v1: sessions with one row per message, runtime input rows with their indexed columns, the idempotency
+    /// index, boundary receipts, lifecycle rows and session leases.
+    static func v1(_ db: Database) throws {
+        // Dates are stored as fixed-width RFC 3339 text with milliseconds (the wire format), which sorts
+        // chronologically and reads back bit-identical to what JSON rows carry.
+        try db.execute(
+            sql: """
+                CREATE TABLE sessions (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    metadata TEXT NOT NULL,
+                    usage TEXT NOT NULL,
+                    total_tokens INTEGER NOT NULL,
+                    message_count INTEGER NOT NULL,
+                    head_digest TEXT NOT NULL,
+                    archived INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE TABLE session_messages (
+                    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+                    seq INTEGER NOT NULL,
+                    role TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    chain_digest TEXT NOT NULL,
+                    PRIMARY KEY (session_id, seq)
+                ) WITHOUT ROWID;
+                CREATE TABLE session_labels (
+                    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+                    key TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (session_id, key)
+                ) WITHOUT ROWID;
+                CREATE INDEX session_labels_by_value ON session_labels(key, value);
+                CREATE TABLE runtime_inputs (
+                    runtime_id TEXT NOT NULL,
+                    input_id TEXT NOT NULL,
+                    phase TEXT NOT NULL,
+                    idempotency_key TEXT,
+                    admission_sequence INTEGER,
+                    last_run_id TEXT,
+                    updated_at TEXT NOT NULL,
+                    row_json TEXT NOT NULL,
+                    PRIMARY KEY (runtime_id, input_id)
+                ) WITHOUT ROWID;
+                CREATE TABLE runtime_idempotency (
+                    runtime_id TEXT NOT NULL,
+                    idempotency_key TEXT NOT NULL,
+                    input_id TEXT NOT NULL,
+                    PRIMARY KEY (runtime_id, idempotency_key)
+                ) WITHOUT ROWID;
+                CREATE TABLE runtime_receipts (
+                    runtime_id TEXT NOT NULL,
+                    run_id TEXT NOT NULL,
+                    sequence INTEGER NOT NULL,
+                    receipt_json TEXT NOT NULL,
+                    PRIMARY KEY (runtime_id, run_id, sequence)
+                ) WITHOUT ROWID;
+                CREATE TABLE runtime_lifecycle (
+                    runtime_id TEXT PRIMARY KEY NOT NULL,
+                    row_json TEXT NOT NULL,
+                    updated_at TEXT NOT NULL
+                );
+                CREATE TABLE session_leases (
+                    session_id TEXT PRIMARY KEY NOT NULL,
+                    owner TEXT NOT NULL,
+                    acquired_at_ms INTEGER NOT NULL,
+                    expires_at_ms INTEGER NOT NULL
+                );
+                """)
+    }
+
+    /// v2: a nullable per-message `run_id` (which run appended the message; recovery of dangling tool calls
+    /// needs it), and indexes for run-status queries and session listing.
+    static func v2(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE session_messages ADD COLUMN run_id TEXT;
+                CREATE INDEX runtime_inputs_by_run ON runtime_inputs(runtime_id, last_run_id);
+                CREATE INDEX sessions_by_recency ON sessions(archived, updated_at DESC, id DESC);
+                """)
+    }
+}

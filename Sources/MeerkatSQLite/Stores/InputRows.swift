@@ -1,0 +1,82 @@
+import Foundation
+import GRDB
+import MeerkatCore
+import MeerkatRuntime
+
+/// Reading and writing `runtime_inputs` (the `StoredInputState` JSON plus the columns queries use), the
+/// idempotency index, receipts and lifecycle rows inside a transaction.
+enum InputRows {
+    /// The exact JSON text a row is stored as (and compared against by compare-and-swap).
+    static func json(_ row: StoredInputState, encoder: JSONEncoder) throws -> String {
+        String(decoding: try encoder.encode(row), as: UTF8.self)
+    }
+
+    /// Inserts or replaces a row and binds its idempotency key. The binding is never removed, so a retry is
+    /// recognised after the input finished, after a restart, and even after a recovery discard.
+    static func upsert(_ db: Database, _ runtime: LogicalRuntimeID, _ row: StoredInputState, encoder: JSONEncoder)
+        throws
+    {
+        try db.execute(
+            sql: """
+                INSERT INTO runtime_inputs (runtime_id, input_id, phase, idempotency_key, admission_sequence,
+                    last_run_id, updated_at, row_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(runtime_id, input_id) DO UPDATE SET phase = excluded.phase,
+                    idempotency_key = excluded.idempotency_key, admission_sequence = excluded.admission_sequence,
+                    last_run_id = excluded.last_run_id, updated_at = excluded.updated_at, row_json = excluded.row_json
+                """,
+            arguments: [
+                runtime.rawValue, row.inputID.description, row.phase.rawValue, row.state.idempotencyKey?.rawValue,
+                row.seed.admissionSequence.map { Int64(bitPattern: $0) }, row.seed.lastRunID?.description,
+                WireJSON.formatDate(row.state.updatedAt), try json(row, encoder: encoder),
+            ])
+        if let key = row.state.idempotencyKey {
+            try db.execute(
+                sql: """
+                    INSERT INTO runtime_idempotency (runtime_id, idempotency_key, input_id) VALUES (?, ?, ?)
+                    ON CONFLICT(runtime_id, idempotency_key) DO UPDATE SET input_id = excluded.input_id
+                    """,
+                arguments: [runtime.rawValue, key.rawValue, row.inputID.description])
+        }
+    }
+
+    static func decode(_ json: String, _ runtime: LogicalRuntimeID, path: String, decoder: JSONDecoder) throws
+        -> StoredInputState
+    {
+        do {
+            return try decoder.decode(StoredInputState.self, from: Data(json.utf8))
+        } catch let error as StoredInputStateDecodingError {
+            throw StoreFault.corrupt("\(path): an input row of \(runtime): \(error.description)")
+        } catch {
+            throw StoreFault.corrupt("\(path): an input row of \(runtime) is unreadable: \(error)")
+        }
+    }
+
+    static func insertReceipt(
+        _ db: Database, _ runtime: LogicalRuntimeID, _ receipt: RunBoundaryReceipt, encoder: JSONEncoder
+    ) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO runtime_receipts (runtime_id, run_id, sequence, receipt_json) VALUES (?, ?, ?, ?)
+                ON CONFLICT(runtime_id, run_id, sequence) DO UPDATE SET receipt_json = excluded.receipt_json
+                """,
+            arguments: [
+                runtime.rawValue, receipt.runID.description, Int64(bitPattern: receipt.sequence),
+                String(decoding: try encoder.encode(receipt), as: UTF8.self),
+            ])
+    }
+
+    static func saveLifecycle(
+        _ db: Database, _ runtime: LogicalRuntimeID, _ row: RuntimeLifecycleRow, encoder: JSONEncoder
+    ) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO runtime_lifecycle (runtime_id, row_json, updated_at) VALUES (?, ?, ?)
+                ON CONFLICT(runtime_id) DO UPDATE SET row_json = excluded.row_json, updated_at = excluded.updated_at
+                """,
+            arguments: [
+                runtime.rawValue, String(decoding: try encoder.encode(row), as: UTF8.self),
+                WireJSON.formatDate(row.updatedAt),
+            ])
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import GRDB
+import MeerkatCore
+
+/// The `session_leases` table: one row per leased session (owner, acquisition and expiry in Unix milliseconds).
+enum LeaseRows {
+    static func milliseconds(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1000).rounded())
+    }
+
+    static func milliseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+
+    static func date(_ milliseconds: Int64) -> Date {
+        Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+    }
+
+    static func fetch(_ db: Database, _ session: SessionID) throws -> SessionLease? {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT owner, acquired_at_ms, expires_at_ms FROM session_leases WHERE session_id = ?",
+                arguments: [session.description])
+        else { return nil }
+        return SessionLease(
+            sessionID: session, owner: row["owner"], acquiredAt: date(row["acquired_at_ms"]),
+            expiresAt: date(row["expires_at_ms"]))
+    }
+
+    /// Throws `ownedElsewhere` when someone other than `owner` holds a live lease on `session`.
+    static func fence(_ db: Database, session: SessionID, owner: String, nowMS: Int64, path: String) throws {
+        guard let lease = try fetch(db, session), lease.owner != owner, milliseconds(lease.expiresAt) > nowMS else {
+            return
+        }
+        throw StoreFault.ownedElsewhere(describe(lease, path: path))
+    }
+
+    static func describe(_ lease: SessionLease, path: String) -> String {
+        "session \(lease.sessionID) in \(path) is leased by \(lease.owner) until \(WireJSON.formatDate(lease.expiresAt))"
+    }
+
+    static func write(_ db: Database, _ lease: SessionLease) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO session_leases (session_id, owner, acquired_at_ms, expires_at_ms) VALUES (?, ?, ?, ?)
+                ON CONFLICT(session_id) DO UPDATE SET owner = excluded.owner, acquired_at_ms = excluded.acquired_at_ms,
+                    expires_at_ms = excluded.expires_at_ms
+                """,
+            arguments: [
+                lease.sessionID.description, lease.owner, milliseconds(lease.acquiredAt), milliseconds(lease.expiresAt),
+            ])
+    }
+}

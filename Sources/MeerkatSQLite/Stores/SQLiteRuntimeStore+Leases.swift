@@ -1,0 +1,76 @@
+import Foundation
+import GRDB
+import MeerkatCore
+import MeerkatRuntime
+
+extension SQLiteRuntimeStore {
+    /// Takes the ownership lease of `session` for `ttl`: succeeds when the session is unleased, its lease expired,
+    /// or `owner` already holds it (then it is extended). Throws `ownedElsewhere` while another owner's lease is
+    /// live. Holders renew before `ttl` runs out; a crashed holder's lease simply lapses.
+    @discardableResult
+    public func acquireLease(session: SessionID, owner: String, ttl: Duration) async throws(RuntimeStoreError)
+        -> SessionLease
+    {
+        let now = now()
+        let path = database.path
+        do {
+            return try await database.write { db in
+                let current = try LeaseRows.fetch(db, session)
+                if let current, current.owner != owner, current.isLive(at: now) {
+                    throw StoreFault.ownedElsewhere(LeaseRows.describe(current, path: path))
+                }
+                let kept = current.flatMap { $0.owner == owner && $0.isLive(at: now) ? $0.acquiredAt : nil }
+                let lease = SessionLease(
+                    sessionID: session, owner: owner, acquiredAt: kept ?? now,
+                    expiresAt: LeaseRows.date(LeaseRows.milliseconds(now) + LeaseRows.milliseconds(ttl)))
+                try LeaseRows.write(db, lease)
+                return lease
+            }
+        } catch {
+            throw error.runtimeError
+        }
+    }
+
+    /// Extends a lease `owner` holds to `now + ttl`. Throws `ownedElsewhere` when the lease was released or taken
+    /// over (after lapsing) by another owner: the caller must stop running the session.
+    @discardableResult
+    public func renewLease(session: SessionID, owner: String, ttl: Duration) async throws(RuntimeStoreError)
+        -> SessionLease
+    {
+        let now = now()
+        let path = database.path
+        do {
+            return try await database.write { db in
+                guard var lease = try LeaseRows.fetch(db, session) else {
+                    throw StoreFault.ownedElsewhere("session \(session) in \(path): the lease of \(owner) was released")
+                }
+                guard lease.owner == owner else {
+                    throw StoreFault.ownedElsewhere(LeaseRows.describe(lease, path: path))
+                }
+                lease.expiresAt = LeaseRows.date(LeaseRows.milliseconds(now) + LeaseRows.milliseconds(ttl))
+                try LeaseRows.write(db, lease)
+                return lease
+            }
+        } catch {
+            throw error.runtimeError
+        }
+    }
+
+    /// Gives up a lease `owner` holds (a no-op when it holds none).
+    public func releaseLease(session: SessionID, owner: String) async throws(RuntimeStoreError) {
+        do {
+            try await database.write { db in
+                try db.execute(
+                    sql: "DELETE FROM session_leases WHERE session_id = ? AND owner = ?",
+                    arguments: [session.description, owner])
+            }
+        } catch {
+            throw error.runtimeError
+        }
+    }
+
+    /// The current lease of `session` (live or lapsed), if any.
+    public func lease(session: SessionID) async throws(RuntimeStoreError) -> SessionLease? {
+        try await read { db in try LeaseRows.fetch(db, session) }
+    }
+}

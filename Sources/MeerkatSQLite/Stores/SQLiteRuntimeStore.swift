@@ -1,0 +1,206 @@
+import Foundation
+import GRDB
+import MeerkatCore
+import MeerkatRuntime
+
+/// The persistent `RuntimeStore` over a realm's `realm.sqlite3` (RUNTIME.md §11).
+///
+/// Input rows keep the exact `StoredInputState` JSON (compare-and-swap compares those bytes) next to indexed
+/// columns (runtime id, input id, phase, idempotency key, admission sequence, last run id). The idempotency index
+/// is a separate table that outlives terminal inputs and restarts. Boundary receipts are keyed by
+/// (runtime, run, sequence); terminal completion outcomes travel inside the row JSON. `atomicApply` writes the
+/// receipt, the session delta (through the session store's append code), the input rows and the lifecycle row
+/// in one transaction. Every write returns after its commit is durable.
+///
+/// Writes are fenced by session leases: when another owner holds a live lease on the runtime's session, a write
+/// fails with `RuntimeStoreError.ownedElsewhere` and changes nothing. A session nobody leased can be written by
+/// anyone (single-process use needs no lease).
+public final class SQLiteRuntimeStore: RuntimeStore {
+    /// The id of this process instance: the default lease owner of every store the process opens.
+    public static let processInstanceID = UUID().uuidString.lowercased()
+
+    /// The shared realm database.
+    public let database: RealmDatabase
+    /// The lease owner this store writes as.
+    public let owner: String
+    let now: @Sendable () -> Date
+
+    /// A store over `database`, writing as `owner` (by default this process instance), with an injectable clock
+    /// for lease expiry.
+    public init(
+        database: RealmDatabase, owner: String = SQLiteRuntimeStore.processInstanceID,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.database = database
+        self.owner = owner
+        self.now = now
+    }
+
+    public func loadInputs(_ runtime: LogicalRuntimeID) async throws(RuntimeStoreError) -> [StoredInputState] {
+        let path = database.path
+        return try await read { db in
+            let decoder = WireJSON.decoder()
+            return try String.fetchAll(
+                db,
+                sql: """
+                    SELECT row_json FROM runtime_inputs WHERE runtime_id = ?
+                    ORDER BY admission_sequence IS NULL, admission_sequence, input_id
+                    """,
+                arguments: [runtime.rawValue]
+            ).map { try InputRows.decode($0, runtime, path: path, decoder: decoder) }
+        }
+    }
+
+    public func loadInput(_ runtime: LogicalRuntimeID, _ id: InputID) async throws(RuntimeStoreError)
+        -> StoredInputState?
+    {
+        let path = database.path
+        return try await read { db in
+            try String.fetchOne(
+                db, sql: "SELECT row_json FROM runtime_inputs WHERE runtime_id = ? AND input_id = ?",
+                arguments: [runtime.rawValue, id.description]
+            ).map { try InputRows.decode($0, runtime, path: path, decoder: WireJSON.decoder()) }
+        }
+    }
+
+    public func loadInput(_ runtime: LogicalRuntimeID, idempotencyKey: IdempotencyKey) async throws(RuntimeStoreError)
+        -> StoredInputState?
+    {
+        let path = database.path
+        return try await read { db in
+            try String.fetchOne(
+                db,
+                sql: """
+                    SELECT r.row_json FROM runtime_idempotency i
+                    JOIN runtime_inputs r ON r.runtime_id = i.runtime_id AND r.input_id = i.input_id
+                    WHERE i.runtime_id = ? AND i.idempotency_key = ?
+                    """,
+                arguments: [runtime.rawValue, idempotencyKey.rawValue]
+            ).map { try InputRows.decode($0, runtime, path: path, decoder: WireJSON.decoder()) }
+        }
+    }
+
+    public func writeInputs(_ runtime: LogicalRuntimeID, _ rows: [StoredInputState]) async throws(RuntimeStoreError) {
+        try await fencedWrite(runtime) { db in
+            let encoder = WireJSON.encoder()
+            for row in rows { try InputRows.upsert(db, runtime, row, encoder: encoder) }
+        }
+    }
+
+    public func atomicApply(_ runtime: LogicalRuntimeID, _ commit: BoundaryCommit) async throws(RuntimeStoreError) {
+        let database = database
+        let digest = try await fencedWrite(runtime) { db -> String? in
+            let encoder = WireJSON.encoder()
+            if let receipt = commit.receipt { try InputRows.insertReceipt(db, runtime, receipt, encoder: encoder) }
+            var digest: String?
+            if let session = commit.session {
+                digest = try SessionRows.append(db, session, runID: commit.receipt?.runID, database: database)
+            }
+            for row in commit.inputs { try InputRows.upsert(db, runtime, row, encoder: encoder) }
+            if let lifecycle = commit.lifecycle {
+                try InputRows.saveLifecycle(db, runtime, lifecycle, encoder: encoder)
+            }
+            return digest
+        }
+        if let session = commit.session, let digest {
+            database.prefixes.store(session.id, messages: session.messages, digest: digest)
+        }
+    }
+
+    public func loadReceipts(_ runtime: LogicalRuntimeID) async throws(RuntimeStoreError) -> [RunBoundaryReceipt] {
+        let path = database.path
+        return try await read { db in
+            let decoder = WireJSON.decoder()
+            return try String.fetchAll(
+                db, sql: "SELECT receipt_json FROM runtime_receipts WHERE runtime_id = ? ORDER BY run_id, sequence",
+                arguments: [runtime.rawValue]
+            ).map { json in
+                do {
+                    return try decoder.decode(RunBoundaryReceipt.self, from: Data(json.utf8))
+                } catch {
+                    throw StoreFault.corrupt("\(path): a boundary receipt of \(runtime) is unreadable: \(error)")
+                }
+            }
+        }
+    }
+
+    public func compareAndSwapInput(_ runtime: LogicalRuntimeID, expected: StoredInputState, next: StoredInputState?)
+        async throws(RuntimeStoreError) -> Bool
+    {
+        try await fencedWrite(runtime) { db in
+            let encoder = WireJSON.encoder()
+            // The stored text is compared with the canonical (key-sorted) encoding of `expected`: equal bytes mean
+            // nobody replaced the row since the caller read it.
+            let stored = try String.fetchOne(
+                db, sql: "SELECT row_json FROM runtime_inputs WHERE runtime_id = ? AND input_id = ?",
+                arguments: [runtime.rawValue, expected.inputID.description])
+            guard let stored, stored == (try InputRows.json(expected, encoder: encoder)) else { return false }
+            if next?.inputID != expected.inputID {
+                try db.execute(
+                    sql: "DELETE FROM runtime_inputs WHERE runtime_id = ? AND input_id = ?",
+                    arguments: [runtime.rawValue, expected.inputID.description])
+            }
+            if let next { try InputRows.upsert(db, runtime, next, encoder: encoder) }
+            return true
+        }
+    }
+
+    public func loadLifecycle(_ runtime: LogicalRuntimeID) async throws(RuntimeStoreError) -> RuntimeLifecycleRow? {
+        let path = database.path
+        return try await read { db in
+            guard
+                let json = try String.fetchOne(
+                    db, sql: "SELECT row_json FROM runtime_lifecycle WHERE runtime_id = ?",
+                    arguments: [runtime.rawValue])
+            else { return nil }
+            do {
+                return try WireJSON.decoder().decode(RuntimeLifecycleRow.self, from: Data(json.utf8))
+            } catch {
+                throw StoreFault.corrupt("\(path): the lifecycle row of \(runtime) is unreadable: \(error)")
+            }
+        }
+    }
+
+    public func saveLifecycle(_ runtime: LogicalRuntimeID, _ row: RuntimeLifecycleRow) async throws(RuntimeStoreError) {
+        try await fencedWrite(runtime) { db in
+            try InputRows.saveLifecycle(db, runtime, row, encoder: WireJSON.encoder())
+        }
+    }
+
+    public func loadSession(_ id: SessionID) async throws(RuntimeStoreError) -> Session? {
+        let path = database.path
+        let loaded = try await read { db in try SessionRows.load(db, id, path: path) }
+        guard let (session, digest) = loaded else { return nil }
+        database.prefixes.store(id, messages: session.messages, digest: digest)
+        return session
+    }
+
+    // MARK: Transactions
+
+    /// A write transaction that first checks the session lease of `runtime` (see the type's documentation).
+    func fencedWrite<T: Sendable>(_ runtime: LogicalRuntimeID, _ body: @escaping @Sendable (Database) throws -> T)
+        async throws(RuntimeStoreError) -> T
+    {
+        let owner = owner
+        let nowMS = LeaseRows.milliseconds(now())
+        let path = database.path
+        do {
+            return try await database.write { db in
+                if let session = runtime.sessionID {
+                    try LeaseRows.fence(db, session: session, owner: owner, nowMS: nowMS, path: path)
+                }
+                return try body(db)
+            }
+        } catch {
+            throw error.runtimeError
+        }
+    }
+
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(RuntimeStoreError) -> T {
+        do {
+            return try await database.read(body)
+        } catch {
+            throw error.runtimeError
+        }
+    }
+}
