@@ -69,7 +69,8 @@ let package = Package(
         .executableTarget(
             name: "skat",
             dependencies: [
-                "MeerkatService",
+                "MeerkatService", "MeerkatTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -90,7 +91,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MeerkatServiceTests",
-            dependencies: ["MeerkatService", "MeerkatCore", "MeerkatTesting"],
+            dependencies: ["MeerkatService", "MeerkatCore", "MeerkatTesting", "MeerkatSQLite"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -48,6 +48,7 @@ extension Agent {
         let sessionID = self.sessionID
         let runID = state.runID
         let signal = yieldSignal
+        let generation = batchYieldGeneration
         let limit = max(1, policy.maxConcurrent)
         await withTaskGroup(of: (Int, ToolRunOutcome).self) { group in
             var next = 0

@@ -21,6 +21,8 @@ public actor Agent {
     let builtAt: Duration
     let yieldSignal = YieldSignal()
 
+    /// The yield signal's generation when the current model call started (see `ToolCallContext.yieldGeneration`).
+    var batchYieldGeneration: UInt64 = 0
     var lifetimeTokens = 0
     var lifetimeToolCalls = 0
     var warnedBudgets: Set<BudgetType> = []
@@ -194,6 +196,7 @@ public actor Agent {
             }
             try Task.checkCancellation()
             events.publish(.turnStarted(turnNumber: state.calls + 1))
+            batchYieldGeneration = yieldSignal.generation
             let visible = visibleTools(metadata?.flowToolOverlay)
             let request = LLMRequest(
                 model: metadata?.model ?? config.model, messages: requestMessages(state), tools: visible,

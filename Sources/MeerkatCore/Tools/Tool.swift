@@ -103,12 +103,19 @@ public struct ToolCallContext: Sendable {
     public var toolUseID: String
     /// Fired by the runtime's `InterruptYielding`; cooperative waits should return early.
     public var yieldSignal: YieldSignal
+    /// The signal's generation when the tool batch started: a wait should return when the signal fired after it,
+    /// so that a wake-up that arrives between the model's request and the tool's start is not lost.
+    public var yieldGeneration: UInt64
 
-    public init(sessionID: SessionID, runID: RunID?, toolUseID: String, yieldSignal: YieldSignal = YieldSignal()) {
+    public init(
+        sessionID: SessionID, runID: RunID?, toolUseID: String, yieldSignal: YieldSignal = YieldSignal(),
+        yieldGeneration: UInt64? = nil
+    ) {
         self.sessionID = sessionID
         self.runID = runID
         self.toolUseID = toolUseID
         self.yieldSignal = yieldSignal
+        self.yieldGeneration = yieldGeneration ?? yieldSignal.generation
     }
 }
 

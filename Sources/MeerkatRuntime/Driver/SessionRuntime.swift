@@ -104,7 +104,8 @@ public actor SessionRuntime {
         return (runtime, report)
     }
 
-    static func driverError(_ error: RuntimeStoreError) -> RuntimeDriverError {
+    /// The driver-level error for a store failure.
+    public static func driverError(_ error: RuntimeStoreError) -> RuntimeDriverError {
         switch error {
         case .unavailable(let message), .conflict(let message): .recoveryBackoff(reason: message)
         case .corrupt(let message): .recoveryCorruption(reason: message)

@@ -17,7 +17,7 @@ import MeerkatRuntime
 /// anyone (single-process use needs no lease).
 public final class SQLiteRuntimeStore: RuntimeStore {
     /// The id of this process instance: the default lease owner of every store the process opens.
-    public static let processInstanceID = UUID().uuidString.lowercased()
+    public static let processInstanceID = LeaseOwner.current
 
     /// The shared realm database.
     public let database: RealmDatabase

@@ -61,6 +61,7 @@ public actor SessionService {
     public private(set) var config: SkatConfig
     let prompts: SystemPromptAssembler
     private var agents: [SessionID: Agent] = [:]
+    private let leases: LeaseKeeper?
 
     /// - Parameters:
     ///   - store: the runtime store, which also commits session snapshots.
@@ -68,8 +69,9 @@ public actor SessionService {
     ///     object or database as `store`).
     public init(
         store: any RuntimeStore, sessions: any SessionStore, factory: any AgentFactory, config: SkatConfig,
-        prompts: SystemPromptAssembler
+        prompts: SystemPromptAssembler, leasing: (any SessionLeasing)? = nil
     ) {
+        self.leases = leasing.map { LeaseKeeper(leasing: $0) }
         self.registry = RuntimeRegistry(store: store)
         self.sessions = sessions
         self.factory = factory
@@ -112,6 +114,7 @@ public actor SessionService {
         } catch {
             throw .store(error.description)
         }
+        try await holdLease(session.id)
         try await attach(agent, to: session.id)
         return session.id
     }
@@ -154,6 +157,8 @@ public actor SessionService {
                 throw .runtime(error)
             }
         }
+        // Only one process runs a session: take its lease before recovery writes anything.
+        try await holdLease(id)
         // Recovery first: it may close a durable tail, which the agent must see.
         let runtime: SessionRuntime
         do {
@@ -182,6 +187,38 @@ public actor SessionService {
         _ = try await live(id)
         guard let agent = agents[id] else { throw .sessionNotFound(id.description) }
         return agent
+    }
+
+    /// Changes a session's intent (model, budgets, tools, schema, ...): persisted, and the agent is rebuilt from it
+    /// for the next turn. Refused while a turn is running.
+    public func updateIntent(_ id: SessionID, _ change: (inout SessionIntent) -> Void) async throws(ServiceError) {
+        guard var session = try await loadSession(id) else { throw .sessionNotFound(id.description) }
+        var intent = session.intent
+        change(&intent)
+        try intent.validate()
+        if agents[id] != nil, let runtime = try? await registry.runtime(id), await runtime.state == .running {
+            throw .invalidRequest(field: "session", message: "a turn is running; change settings when it is idle")
+        }
+        do {
+            session.metadata[Session.intentKey] = try WireJSON.toJSONValue(intent)
+        } catch {
+            throw .invalidRequest(field: "intent", message: "\(error)")
+        }
+        if !intent.labels.isEmpty { session.metadata["labels"] = .object(intent.labels.mapValues(JSONValue.string)) }
+        session.updatedAt = Date()
+        // Build first: a bad model or a missing key leaves the session unchanged.
+        let agent = try await factory.makeAgent(for: session, intent: intent, config: config)
+        do {
+            try await sessions.save(session)
+        } catch {
+            throw .store(error.description)
+        }
+        if agents[id] != nil {
+            await registry.unregister(session: id)
+            agents.removeValue(forKey: id)
+            _ = try await live(id)
+        }
+        _ = agent
     }
 
     // MARK: Turns
@@ -319,6 +356,22 @@ public actor SessionService {
     }
 
     private func unregister(_ id: SessionID) async {
+        await registry.unregister(session: id)
+        agents.removeValue(forKey: id)
+        await leases?.release(id)
+    }
+
+    private func holdLease(_ id: SessionID) async throws(ServiceError) {
+        guard let leases else { return }
+        do {
+            try await leases.hold(id) { [weak self] in await self?.leaseLost(id) }
+        } catch {
+            throw .runtime(SessionRuntime.driverError(error))
+        }
+    }
+
+    /// Another process took the session over: stop running it here.
+    private func leaseLost(_ id: SessionID) async {
         await registry.unregister(session: id)
         agents.removeValue(forKey: id)
     }

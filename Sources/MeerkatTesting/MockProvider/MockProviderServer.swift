@@ -79,14 +79,14 @@ public final class MockProviderServer: Sendable {
         self.configuration = configuration
     }
 
-    /// Binds 127.0.0.1 on an ephemeral port and starts serving; returns the port.
+    /// Binds 127.0.0.1 on `port` (0 = an ephemeral port) and starts serving; returns the bound port.
     @discardableResult
-    public func start() async throws -> Int {
+    public func start(port requested: Int = 0) async throws -> Int {
         guard state.withLock({ $0.serverChannel == nil }) else { throw ServerError.alreadyStarted }
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .bind(host: "127.0.0.1", port: 0) { channel in
+            .bind(host: "127.0.0.1", port: requested) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: false)
                     return try Connection(wrappingChannelSynchronously: channel)

@@ -45,7 +45,7 @@ public struct WaitTool: Tool {
         let reason = try args.string("reason")
         let signal = context.yieldSignal
         // Read before racing, so a fire that lands while the race is being set up still wakes us.
-        let generation = signal.generation
+        let generation = context.yieldGeneration
         let clock = self.clock
         let started = ContinuousClock.now
         let wake = await withTaskGroup(of: Wake.self) { group in

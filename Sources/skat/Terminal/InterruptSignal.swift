@@ -4,7 +4,7 @@ import Synchronization
 
 /// Ctrl-C handling: the first SIGINT calls `onFirst` (interrupt the run cleanly); a second one exits at once.
 final class InterruptSignal {
-    private let source: DispatchSourceSignal
+    private let source: any DispatchSourceSignal
     /// Signals seen so far (shared with the handler running on the signal queue).
     private final class Counter: Sendable {
         let value = Mutex(0)

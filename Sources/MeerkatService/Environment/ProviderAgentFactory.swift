@@ -1,0 +1,144 @@
+import Foundation
+import MeerkatCore
+import MeerkatProviders
+import MeerkatTools
+
+/// Builds agents on the real providers: the model comes from the session intent, then `[agent].model`, then the
+/// configured or catalog default of the requested provider, then the first provider with a key (Anthropic, OpenAI,
+/// Gemini). The provider is decided by exact catalog ownership; unknown models and missing keys are typed errors.
+public struct ProviderAgentFactory: AgentFactory {
+    public let catalog: ModelCatalog
+    let environment: [String: String]
+    let projectRoot: URL
+    let taskDirectory: URL?
+    let transport: HTTPTransport
+
+    public init(
+        config: SkatConfig, projectRoot: URL, taskDirectory: URL? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment, transport: HTTPTransport = .shared
+    ) throws(ServiceError) {
+        var catalog = ModelCatalog.builtIn
+        let selfHosted = config.selfHosted.models.compactMap { alias, model -> SelfHostedModel? in
+            guard let server = config.selfHosted.servers[model.server] else { return nil }
+            return SelfHostedModel(
+                alias: alias, remoteModel: model.remoteModel, baseURL: server.baseURL,
+                apiStyle: server.apiStyle == "responses" ? .responses : .chatCompletions,
+                apiKeyVariable: server.apiKeyEnv,
+                contextWindow: model.contextWindow ?? 32_768, maxOutputTokens: model.maxOutputTokens ?? 8192,
+                supportsTemperature: model.supportsTemperature, supportsReasoning: model.supportsReasoning,
+                vision: model.vision, imageToolResults: model.imageToolResults,
+                callTimeout: .seconds(model.callTimeoutSecs ?? 600))
+        }
+        do {
+            if !selfHosted.isEmpty { catalog = try catalog.adding(selfHosted: selfHosted) }
+        } catch {
+            throw .invalidRequest(field: "self_hosted.models", message: "\(error)")
+        }
+        self.catalog = catalog
+        self.environment = environment
+        self.projectRoot = projectRoot
+        self.taskDirectory = taskDirectory
+        self.transport = transport
+    }
+
+    /// The model a session with this intent would use under `config`.
+    public func resolveModel(intent: SessionIntent, config: SkatConfig) throws(ServiceError) -> String {
+        if let model = intent.model ?? config.agent.model { return model }
+        let credentials = CredentialResolver(environment: environment)
+        let provider: ProviderKind?
+        if let named = intent.provider ?? config.agent.provider {
+            guard
+                let kind = ProviderKind(rawValue: named)
+                    ?? ProviderKind.allCases.first(where: { $0.description == named })
+            else {
+                throw .invalidRequest(
+                    field: "provider", message: "unknown provider '\(named)' (anthropic, openai, gemini, self_hosted)")
+            }
+            provider = kind
+        } else {
+            provider = [ProviderKind.anthropic, .openai, .gemini].first { credentials.apiKey(for: $0) != nil }
+        }
+        switch provider {
+        case .anthropic?:
+            return config.models.anthropic ?? ModelCatalog.defaultModel(for: .anthropic) ?? "claude-opus-5"
+        case .openai?: return config.models.openai ?? ModelCatalog.defaultModel(for: .openai) ?? "gpt-5.6-sol"
+        case .gemini?: return config.models.gemini ?? ModelCatalog.defaultModel(for: .gemini) ?? "gemini-3.5-flash"
+        case .selfHosted?:
+            guard let model = config.selfHosted.defaultModel ?? config.selfHosted.models.keys.sorted().first else {
+                throw .invalidRequest(field: "self_hosted.default_model", message: "no self-hosted model is configured")
+            }
+            return model
+        case nil:
+            throw .missingCredentials(
+                provider: "any provider",
+                variables: [
+                    "ANTHROPIC_API_KEY", "OPENAI_API_KEY", "GEMINI_API_KEY (or pass -m with a self-hosted model)",
+                ])
+        }
+    }
+
+    public func makeAgent(for session: Session, intent: SessionIntent, config: SkatConfig) async throws(ServiceError)
+        -> Agent
+    {
+        let model = try resolveModel(intent: intent, config: config)
+        let entry: CatalogEntry
+        do {
+            entry = try catalog.entry(for: model)
+        } catch {
+            throw .unknownModel(model)
+        }
+        if let named = intent.provider, named != entry.profile.provider.rawValue,
+            named != entry.profile.provider.description
+        {
+            throw .invalidRequest(
+                field: "provider", message: "model '\(model)' belongs to \(entry.profile.provider), not \(named)")
+        }
+        let client: any LLMClient
+        do {
+            client = try LLMClientFactory(catalog: catalog, environment: environment, transport: transport).makeClient(
+                for: model)
+        } catch {
+            if case .missingCredentials(let provider, let checked) = error {
+                throw .missingCredentials(provider: provider.description, variables: checked)
+            }
+            throw .unknownModel(model)
+        }
+        var agentConfig = try intent.agentConfig(
+            model: model, maxOutputTokens: entry.profile.maxOutputTokens, config: config)
+        if !entry.profile.supportsTemperature { agentConfig.temperature = nil }
+        return Agent(
+            session: session, client: client,
+            tools: try tools(intent: intent, config: config, entry: entry, session: session), config: agentConfig)
+    }
+
+    func tools(intent: SessionIntent, config: SkatConfig, entry: CatalogEntry, session: Session) throws(ServiceError)
+        -> ToolDispatcher
+    {
+        let presetName = intent.tools ?? config.tools.preset
+        guard let preset = ToolPreset(rawValue: presetName) else {
+            throw .invalidRequest(field: "tools", message: "unknown preset '\(presetName)'")
+        }
+        let root: ProjectRoot
+        do {
+            root = try ProjectRoot(projectRoot.path)
+        } catch {
+            throw .invalidRequest(field: "project_root", message: "\(error)")
+        }
+        let shell = ShellConfig(
+            defaultTimeout: .seconds(config.shell.timeoutSecs), shell: config.shell.program,
+            securityMode: ShellSecurityMode(rawValue: config.shell.securityMode) ?? .unrestricted,
+            securityPatterns: config.shell.securityPatterns)
+        let taskStore: any TaskStore = taskDirectory.map { JSONFileTaskStore(directory: $0) } ?? InMemoryTaskStore()
+        let builtins = BuiltinTools(
+            root: root, taskStore: taskStore, shell: shell,
+            capabilities: ModelToolCapabilities(imageToolResults: entry.profile.imageToolResults))
+        var filter = ToolFilter.all
+        let allow = intent.allowTools ?? config.tools.allow
+        let block = intent.blockTools ?? config.tools.block
+        if let allow { filter = .allow(Set(allow)) }
+        if let block, !block.isEmpty {
+            filter = allow == nil ? .deny(Set(block)) : .allow(Set(allow ?? []).subtracting(block))
+        }
+        return builtins.dispatcher(preset: preset, filter: filter)
+    }
+}

@@ -1,0 +1,193 @@
+import ArgumentParser
+import Foundation
+import MeerkatCore
+import MeerkatSQLite
+import MeerkatService
+
+struct SessionCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "session", abstract: "List, show, read, delete or interrupt sessions.",
+        subcommands: [List.self, Show.self, History.self, Delete.self, Interrupt.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List sessions, newest first.")
+        @OptionGroup var realm: RealmOptions
+        @Option var limit = 20
+        @Option var offset = 0
+        @Option(name: .customLong("label"), help: "Only sessions with label K=V (repeatable).") var labels: [String] =
+            []
+        @Flag(help: "Include archived sessions.") var all = false
+        @Option(name: [.short, .customLong("output")]) var output: OutputFormat = .text
+
+        func run() async throws {
+            try await realm.withEnvironment { environment in try await body(environment) }
+        }
+
+        private func body(_ environment: SkatEnvironment) async throws {
+            let query = SessionQuery(
+                labels: try parseLabels(labels), includeArchived: all, limit: limit, offset: offset)
+            let sessions: [SessionMeta]
+            do {
+                sessions = try await environment.service.listSessions(query)
+            } catch {
+                throw fail(error)
+            }
+            if output == .json {
+                printJSON(sessions)
+                return
+            }
+            if sessions.isEmpty { Output.err("no sessions\n") }
+            for meta in sessions {
+                let labels = meta.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
+                    separator: ",")
+                Output.out(
+                    "\(meta.id)  \(WireJSON.formatDate(meta.updatedAt))  \(meta.messageCount) msgs  \(meta.totalTokens) tok"
+                        + (labels.isEmpty ? "" : "  \(labels)") + (meta.archived ? "  (archived)" : "") + "\n")
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a session's metadata and usage.")
+        @OptionGroup var realm: RealmOptions
+        @Argument(help: "Session id, unique prefix or `last`.") var session: String
+        @Option(name: [.short, .customLong("output")]) var output: OutputFormat = .text
+
+        func run() async throws {
+            try await realm.withEnvironment { environment in try await body(environment) }
+        }
+
+        private func body(_ environment: SkatEnvironment) async throws {
+            do {
+                let id = try await environment.service.resolve(SessionSelector(session))
+                let meta = try await environment.service.meta(id)
+                if output == .json {
+                    printJSON(meta)
+                } else {
+                    Output.out(
+                        "session   \(meta.id)\ncreated   \(WireJSON.formatDate(meta.createdAt))\nupdated   \(WireJSON.formatDate(meta.updatedAt))\n"
+                            + "messages  \(meta.messageCount)\ntokens    \(meta.totalTokens)\n")
+                    if let intent = meta.metadata[Session.intentKey] {
+                        Output.out("intent    \(intent.compactText())\n")
+                    }
+                }
+            } catch let error as ServiceError {
+                throw fail(error)
+            }
+        }
+    }
+
+    struct History: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print a session's committed transcript.")
+        @OptionGroup var realm: RealmOptions
+        @Argument(help: "Session id, unique prefix or `last`.") var session: String
+        @Option var offset = 0
+        @Option var limit = 100
+        @Option(name: [.short, .customLong("output")]) var output: OutputFormat = .text
+
+        func run() async throws {
+            try await realm.withEnvironment { environment in try await body(environment) }
+        }
+
+        private func body(_ environment: SkatEnvironment) async throws {
+            do {
+                let id = try await environment.service.resolve(SessionSelector(session))
+                let page = try await environment.service.history(id, offset: offset, limit: limit)
+                if output == .json {
+                    printJSON(
+                        HistoryOutput(
+                            messages: page.messages, offset: page.offset, total: page.total, hasMore: page.hasMore))
+                    return
+                }
+                for message in page.messages { Output.out(Self.line(message) + "\n") }
+                if page.hasMore { Output.err("(more: --offset \(page.offset + page.messages.count))\n") }
+            } catch let error as ServiceError {
+                throw fail(error)
+            }
+        }
+
+        static func line(_ message: Message) -> String {
+            switch message {
+            case .system(let content, _): "system: \(content)"
+            case .systemNotice(let kind, let blocks, _):
+                "notice(\(kind.rawValue)): \(blocks.map(\.textProjection).joined(separator: " "))"
+            case .user(let content, let role, _):
+                "user\(role == .conversational ? "" : "(\(role.rawValue))"): \(content.map(\.textProjection).joined(separator: " "))"
+            case .assistant(let blocks, _, _):
+                "assistant: "
+                    + blocks.map { block in
+                        switch block {
+                        case .text(let text, _): text
+                        case .reasoning(let text, _): "[thinking] \(text)"
+                        case .toolUse(let call): "[tool_use \(call.name) \(call.args.compactText())]"
+                        }
+                    }.joined(separator: " ")
+            case .toolResults(let results, _):
+                "tool_results: "
+                    + results.map { "\($0.isError ? "✗" : "✓") \(TerminalRenderer.preview($0.text, limit: 200))" }
+                    .joined(separator: " | ")
+            }
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a session and its history.")
+        @OptionGroup var realm: RealmOptions
+        @Argument(help: "Session id, unique prefix or `last`.") var session: String
+
+        func run() async throws {
+            try await realm.withEnvironment { environment in try await body(environment) }
+        }
+
+        private func body(_ environment: SkatEnvironment) async throws {
+            do {
+                let id = try await environment.service.resolve(SessionSelector(session))
+                try await environment.service.delete(id)
+                Output.out("deleted \(id)\n")
+            } catch let error as ServiceError {
+                throw fail(error)
+            }
+        }
+    }
+
+    struct Interrupt: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Interrupt the turn a session is running (in this or another skat process on this host).")
+        @OptionGroup var realm: RealmOptions
+        @Argument(help: "Session id, unique prefix or `last`.") var session: String
+
+        func run() async throws {
+            try await realm.withEnvironment { environment in try await body(environment) }
+        }
+
+        private func body(_ environment: SkatEnvironment) async throws {
+            let id: SessionID
+            do {
+                id = try await environment.service.resolve(SessionSelector(session))
+            } catch {
+                throw fail(error)
+            }
+            // The process running the session holds its lease; a SIGINT makes it interrupt the turn cleanly.
+            if let leasing = environment.realm.runtimeStore as? any SessionLeasing,
+                let holder = try? await leasing.holder(session: id), let pid = LeaseOwner.localProcess(holder)
+            {
+                guard kill(pid, SIGINT) == 0 else {
+                    throw SkatFailure("cannot signal process \(pid): \(String(cString: strerror(errno)))")
+                }
+                Output.out("interrupt sent to process \(pid) running \(id)\n")
+                return
+            }
+            Output.out("session \(id) is not running; nothing to interrupt\n")
+        }
+    }
+}
+
+/// `skat session history -o json`.
+struct HistoryOutput: Encodable {
+    var messages: [Message]
+    var offset: Int
+    var total: Int
+    var hasMore: Bool
+
+    private enum CodingKeys: String, CodingKey { case messages, offset, total, hasMore = "has_more" }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import MeerkatCore
+import MeerkatRuntime
+
+/// The stable JSON printed by `skat run -o json` for each input (documented in docs/cli.md).
+struct RunOutput: Encodable {
+    var sessionID: SessionID
+    var inputID: InputID
+    /// The completion type: `completed`, `completed_without_result`, `cancelled`, `abandoned_with_error`, ...
+    var status: String
+    var deduplicated: Bool
+    var text: String?
+    var structuredOutput: JSONValue?
+    var extractionError: ExtractionError?
+    var usage: Usage?
+    var turns: Int?
+    var toolCalls: Int?
+    var terminalCauseKind: TerminalCauseKind?
+    var error: String?
+
+    private enum CodingKeys: String, CodingKey {
+        case sessionID = "session_id", inputID = "input_id", status, deduplicated, text
+        case structuredOutput = "structured_output", extractionError = "extraction_error", usage, turns
+        case toolCalls = "tool_calls", terminalCauseKind = "terminal_cause_kind", error
+    }
+
+    init(session: SessionID, input: InputID, outcome: CompletionOutcome, deduplicated: Bool) {
+        sessionID = session
+        inputID = input
+        status = outcome.completionType
+        self.deduplicated = deduplicated
+        switch outcome {
+        case .completed(let result):
+            text = result.text
+            structuredOutput = result.structuredOutput
+            extractionError = result.extractionError
+            usage = result.usage
+            turns = result.turns
+            toolCalls = result.toolCalls
+            terminalCauseKind = result.terminalCauseKind
+        case .completedWithoutResult, .callbackPending, .callbackBatchPending:
+            break
+        case .cancelled:
+            error = "the run was interrupted"
+        case .abandoned(_, let report), .abandonedWithError(_, let report),
+            .completedWithFinalizationFailure(let report),
+            .runtimeTerminated(_, let report):
+            error = report.message
+        }
+    }
+
+    /// 0 ok, 1 error, 2 budget exhausted, 130 interrupted.
+    var exitCode: Int32 {
+        switch status {
+        case "completed":
+            return terminalCauseKind == .budgetExhausted || terminalCauseKind == .timeBudgetExceeded
+                ? SkatExit.budgetExhausted : SkatExit.ok
+        case "completed_without_result", "callback_pending", "callback_batch_pending": return SkatExit.ok
+        case "cancelled": return SkatExit.interrupted
+        default: return SkatExit.error
+        }
+    }
+}
