@@ -100,6 +100,11 @@ let package = Package(
             exclude: ["Fixtures"],
             swiftSettings: strict
         ),
+        .testTarget(
+            name: "SkatTests",
+            dependencies: ["skat", "MeerkatCore", "MeerkatTesting"],
+            swiftSettings: strict
+        ),
         .testTarget(name: "MeerkatCoreTests", dependencies: ["MeerkatCore", "MeerkatTesting"], swiftSettings: strict),
         .testTarget(
             name: "MeerkatToolsTests",

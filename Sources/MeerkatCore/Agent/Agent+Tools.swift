@@ -15,7 +15,9 @@ extension Agent {
 
     /// Runs every call of one assistant message in parallel (bounded), then commits one `tool_results` row with a
     /// result for every call, in request order — also when cancelled or out of budget.
-    func runToolBatch(_ calls: [ToolCall], state: inout RunState, visible: Set<String>) async -> BatchOutcome {
+    func runToolBatch(
+        _ calls: [ToolCall], state: inout RunState, visible: Set<String>, checkpoint: any RunCheckpoint = NoCheckpoint()
+    ) async -> BatchOutcome {
         var outcome = BatchOutcome()
         for call in calls { events.publish(.toolCallRequested(id: call.id, name: call.name, args: call.args)) }
 
@@ -56,7 +58,9 @@ extension Agent {
                 let call = calls[index]
                 events.publish(.toolExecutionStarted(id: call.id, name: call.name))
                 let context = ToolCallContext(
-                    sessionID: sessionID, runID: runID, toolUseID: call.id, yieldSignal: signal)
+                    sessionID: sessionID, runID: runID, toolUseID: call.id, yieldSignal: signal,
+                    yieldGeneration: generation,
+                    yieldPending: { await checkpoint.yieldPending() })
                 let timeout = policy.timeout(for: call.name)
                 group.addTask {
                     (

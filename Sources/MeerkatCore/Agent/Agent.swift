@@ -21,7 +21,8 @@ public actor Agent {
     let builtAt: Duration
     let yieldSignal = YieldSignal()
 
-    /// The yield signal's generation when the current model call started (see `ToolCallContext.yieldGeneration`).
+    /// The yield signal's generation when the run started or its last tool batch ended (see
+    /// `ToolCallContext.yieldGeneration`).
     var batchYieldGeneration: UInt64 = 0
     var lifetimeTokens = 0
     var lifetimeToolCalls = 0
@@ -129,6 +130,8 @@ public actor Agent {
                 cause: .fatalFailure, message: "a run is already in progress for this session", reason: "session_busy")
         }
         let runID = options.runID ?? RunID()
+        // Wake-ups fired from now on reach this run's cooperative waits, even one that lands before its first tool.
+        batchYieldGeneration = yieldSignal.generation
         let task = Task { try await self.loop(prepared, runID: runID, options: options) }
         current = (runID, task)
         let outcome = await withTaskCancellationHandler {
@@ -196,7 +199,6 @@ public actor Agent {
             }
             try Task.checkCancellation()
             events.publish(.turnStarted(turnNumber: state.calls + 1))
-            batchYieldGeneration = yieldSignal.generation
             let visible = visibleTools(metadata?.flowToolOverlay)
             let request = LLMRequest(
                 model: metadata?.model ?? config.model, messages: requestMessages(state), tools: visible,
@@ -215,7 +217,9 @@ public actor Agent {
                 events.publish(.turnCompleted(stopReason: response.stopReason, usage: response.usage))
                 return try await finishWithExtraction(state, options: options)
             }
-            let executed = await runToolBatch(calls, state: &state, visible: Set(visible.map(\.name)))
+            let executed = await runToolBatch(
+                calls, state: &state, visible: Set(visible.map(\.name)), checkpoint: options.checkpoint)
+            batchYieldGeneration = yieldSignal.generation
             await options.checkpoint.sessionProgress(session, runStartIndex: state.startIndex)
             if executed.cancelled { throw CancellationError() }
             if executed.budgetExhausted {

@@ -169,6 +169,8 @@ public protocol RunCheckpoint: Sendable {
     func atBoundary(_ info: CheckpointInfo) async -> [SteerContext]
     /// See the extension: mid-run transcript progress.
     func sessionProgress(_ session: Session, runStartIndex: Int) async
+    /// See the extension: whether a cooperative wait should return at once.
+    func yieldPending() async -> Bool
 }
 
 extension RunCheckpoint {
@@ -176,6 +178,11 @@ extension RunCheckpoint {
     /// the transcript length when the run started. The runtime persists it so that a process that dies mid-run leaves
     /// a transcript that recovery can close (RUNTIME.md §11.4). The default ignores it.
     public func sessionProgress(_ session: Session, runStartIndex: Int) async {}
+
+    /// True while the runtime has asked the run to yield (new work arrived) and the run has not reached a boundary
+    /// since. Cooperative waits check it before waiting, so a wake-up that arrived before they started is not lost.
+    /// The default is false.
+    public func yieldPending() async -> Bool { false }
 }
 
 /// A checkpoint that never injects anything.

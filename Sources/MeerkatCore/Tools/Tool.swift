@@ -106,16 +106,26 @@ public struct ToolCallContext: Sendable {
     /// The signal's generation when the tool batch started: a wait should return when the signal fired after it,
     /// so that a wake-up that arrives between the model's request and the tool's start is not lost.
     public var yieldGeneration: UInt64
+    /// Asks the runtime whether a wake-up is already pending for this run (see `RunCheckpoint.yieldPending()`).
+    public var yieldPending: @Sendable () async -> Bool
 
     public init(
         sessionID: SessionID, runID: RunID?, toolUseID: String, yieldSignal: YieldSignal = YieldSignal(),
-        yieldGeneration: UInt64? = nil
+        yieldGeneration: UInt64? = nil, yieldPending: @escaping @Sendable () async -> Bool = { false }
     ) {
         self.sessionID = sessionID
         self.runID = runID
         self.toolUseID = toolUseID
         self.yieldSignal = yieldSignal
         self.yieldGeneration = yieldGeneration ?? yieldSignal.generation
+        self.yieldPending = yieldPending
+    }
+
+    /// True when a cooperative wait should return at once: the signal fired since the batch began, or the runtime
+    /// reports a pending wake-up.
+    public func shouldYield() async -> Bool {
+        if yieldSignal.generation != yieldGeneration { return true }
+        return await yieldPending()
     }
 }
 

@@ -13,6 +13,10 @@ struct LiveCheckpoint: RunCheckpoint {
 }
 
 extension LiveCheckpoint {
+    func yieldPending() async -> Bool {
+        await runtime.yieldRequested(run: run)
+    }
+
     func sessionProgress(_ session: Session, runStartIndex: Int) async {
         await runtime.saveProgress(run: run, session: session, runStartIndex: runStartIndex)
     }

@@ -12,6 +12,7 @@ extension SessionRuntime {
             try await admitLocked(input, withoutWake: withoutWake, wantsCompletion: wantsCompletion)
         }
         if signal.shouldInterruptYielding, machine.state == .running, let executor {
+            yieldRequestedRun = machine.currentRun
             await executor.interruptYielding()
         }
         if signal.shouldWake { wake() }

@@ -201,6 +201,8 @@ extension SessionRuntime {
     /// live boundary receipt, or cancels the run when cancel-after-boundary was requested.
     func reachBoundary(run: RunID, info: CheckpointInfo) async -> [SteerContext] {
         guard machine.currentRun == run else { return [] }
+        // The run reached a boundary: whatever asked it to yield is handled here.
+        if yieldRequestedRun == run { yieldRequestedRun = nil }
         if cancelAfterBoundaryRequest?.run == run, let executor {
             cancelAfterBoundaryRequest = nil
             await executor.interrupt(run: run)

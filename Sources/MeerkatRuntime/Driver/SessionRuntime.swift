@@ -28,6 +28,8 @@ public actor SessionRuntime {
     /// A pending cancel-after-boundary request, scoped to the run it was made for.
     var cancelAfterBoundaryRequest: (run: RunID, reason: String)?
     var unregistered = false
+    /// The run that was asked to yield (interrupt_yielding) and has not reached a boundary since.
+    var yieldRequestedRun: RunID?
     let now: @Sendable () -> Date
     /// The mutation gate: every command that changes the machine holds it, so an `await` inside one command can
     /// never interleave with another command's changes (RUNTIME.md §0).
@@ -137,6 +139,11 @@ public actor SessionRuntime {
         await lockGate()
         defer { unlockGate() }
         return try await body()
+    }
+
+    /// True while `run` was asked to yield and has not reached a boundary since.
+    func yieldRequested(run: RunID) -> Bool {
+        yieldRequestedRun == run && machine.currentRun == run
     }
 
     // MARK: Queries

@@ -34,13 +34,17 @@ public struct CreateSessionRequest: Sendable {
     public var systemPrompt: SystemPromptOverride?
     /// Extra sections appended to the system prompt.
     public var instructions: [String]
+    /// Makes creation idempotent: a second create with the same key returns the first session.
+    public var creationKey: String?
 
     public init(
-        intent: SessionIntent = SessionIntent(), systemPrompt: SystemPromptOverride? = nil, instructions: [String] = []
+        intent: SessionIntent = SessionIntent(), systemPrompt: SystemPromptOverride? = nil, instructions: [String] = [],
+        creationKey: String? = nil
     ) {
         self.intent = intent
         self.systemPrompt = systemPrompt
         self.instructions = instructions
+        self.creationKey = creationKey
     }
 }
 
@@ -88,6 +92,10 @@ public actor SessionService {
 
     /// Creates a session: validates the intent, assembles the system prompt, persists the session and makes it live.
     public func createSession(_ request: CreateSessionRequest) async throws(ServiceError) -> SessionID {
+        if let key = request.creationKey, let existing = try await session(creationKey: key) {
+            _ = try await live(existing)
+            return existing
+        }
         try request.intent.validate()
         let prompt: String?
         do {
@@ -105,6 +113,7 @@ public actor SessionService {
         if !request.intent.labels.isEmpty {
             metadata["labels"] = .object(request.intent.labels.mapValues(JSONValue.string))
         }
+        if let key = request.creationKey { metadata[Self.creationKeyMetadata] = .string(key) }
         let session = Session(
             messages: prompt.map { [.system(content: $0, createdAt: Date())] } ?? [], metadata: metadata)
         // Build the agent first: an unknown model or a missing key fails before anything is stored.
@@ -117,6 +126,15 @@ public actor SessionService {
         try await holdLease(session.id)
         try await attach(agent, to: session.id)
         return session.id
+    }
+
+    /// Metadata key recording the creation key of a session.
+    public static let creationKeyMetadata = "creation_key"
+
+    /// The session created with `key`, if any.
+    public func session(creationKey key: String) async throws(ServiceError) -> SessionID? {
+        try await listSessions(SessionQuery(includeArchived: true, limit: .max))
+            .first { $0.metadata[Self.creationKeyMetadata]?.stringValue == key }?.id
     }
 
     /// Resolves a selector to a session id.

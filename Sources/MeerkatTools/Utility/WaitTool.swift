@@ -1,3 +1,4 @@
+import Foundation
 import MeerkatCore
 
 /// `wait {seconds, reason?}`: pauses cooperatively.
@@ -48,23 +49,27 @@ public struct WaitTool: Tool {
         let generation = context.yieldGeneration
         let clock = self.clock
         let started = ContinuousClock.now
-        let wake = await withTaskGroup(of: Wake.self) { group in
-            group.addTask {
-                do {
-                    try await clock.sleep(for: .seconds(seconds))
-                    return .timeout
-                } catch {
-                    return .cancelled
+        let alreadyWoken = await context.shouldYield()
+        let wake =
+            alreadyWoken
+            ? Wake.yieldSignal
+            : await withTaskGroup(of: Wake.self) { group in
+                group.addTask {
+                    do {
+                        try await clock.sleep(for: .seconds(seconds))
+                        return .timeout
+                    } catch {
+                        return .cancelled
+                    }
                 }
+                group.addTask {
+                    await signal.wait(after: generation)
+                    return Task.isCancelled ? .cancelled : .yieldSignal
+                }
+                let first = await group.next() ?? .cancelled
+                group.cancelAll()
+                return first
             }
-            group.addTask {
-                await signal.wait(after: generation)
-                return Task.isCancelled ? .cancelled : .yieldSignal
-            }
-            let first = await group.next() ?? .cancelled
-            group.cancelAll()
-            return first
-        }
         let elapsed = ContinuousClock.now - started
         var result: [String: JSONValue] = [
             "requested_secs": .number(seconds),

@@ -223,8 +223,11 @@ struct RunCommand: AsyncParsableCommand {
                 tools: tools, allowTools: allowTool.isEmpty ? nil : allowTool,
                 blockTools: blockTool.isEmpty ? nil : blockTool,
                 outputSchema: schemaValue, labels: labelMap)
+            // With an idempotency key, a retried command finds the session its first attempt created.
             return try await service.createSession(
-                CreateSessionRequest(intent: intent, systemPrompt: system.map { .set($0) }, instructions: instructions))
+                CreateSessionRequest(
+                    intent: intent, systemPrompt: system.map { .set($0) }, instructions: instructions,
+                    creationKey: idempotencyKey.map { "run:\($0)" }))
         } catch {
             throw fail(error)
         }
