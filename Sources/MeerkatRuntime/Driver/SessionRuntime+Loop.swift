@@ -82,6 +82,7 @@ extension SessionRuntime {
                 continue
             }
             try guarded { machine throws(MachineGuardError) in try machine.beginRun(run, batch: batch) }
+            cancelAfterBoundaryReason = nil  // a request for an earlier run never cancels this one
             try await write(rows(for: batch.inputIDs, reason: "StageForRun"))
             return (primitive, batch)
         }
@@ -202,7 +203,8 @@ extension SessionRuntime {
             return []
         }
         let delivered = try? await gated { () throws(RuntimeDriverError) -> [SteerContext] in
-            guard machine.currentRun == run else { return [] }
+            // An unregistered runtime no longer owns its rows: a run still finishing must not commit steers.
+            guard !unregistered, machine.currentRun == run else { return [] }
             let ids = machine.liveSteerCandidates()
             guard !ids.isEmpty else { return [] }
             var draft = machine
