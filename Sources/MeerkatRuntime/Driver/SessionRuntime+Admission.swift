@@ -33,43 +33,59 @@ extension SessionRuntime {
             } catch {
                 throw Self.driverError(error)
             }
-            if let existing {
-                let outcome = AcceptOutcome.deduplicated(
-                    inputID: input.id, existingID: existing.inputID, existingSeed: existing.seed)
-                let handle =
-                    wantsCompletion && !existing.isTerminal
-                    ? CompletionHandle(inputID: existing.inputID, runtime: self) : nil
-                machine.pendingEvents.append(.inputDeduplicated(input.id, existingID: existing.inputID))
-                publishEvents()
-                return (outcome, handle, .none)
+            if let existing { return durableDuplicate(input, existing, wantsCompletion: wantsCompletion) }
+        }
+        // A second delivery of an input the live machine no longer tracks (finished and archived, or admitted before a
+        // restart) collapses onto its durable row: admitting it again would overwrite a terminal row and run it twice.
+        if machine.inputs[input.id] == nil {
+            let existing: StoredInputState?
+            do {
+                existing = try await store.loadInput(runtimeID, input.id)
+            } catch {
+                throw Self.driverError(error)
             }
+            if let existing { return durableDuplicate(input, existing, wantsCompletion: wantsCompletion) }
         }
 
-        var draft = machine
-        let decision: AdmissionDecision
+        // Decided without copying the machine; an accepted input is applied only once its row is durable.
+        let pending: RuntimeMachine.PendingAdmission
         do {
-            decision = try draft.admit(input, withoutWake: withoutWake)
+            pending = try machine.decideAdmission(input, withoutWake: withoutWake)
         } catch {
             throw error.driverError
         }
-        switch decision {
+        switch pending.decision {
         case .invalid(let failure):
             throw .precheckFailed(failure)
         case .rejected(let reason):
             return (.rejected(reason: reason), nil, .none)
         case .deduplicated(let existingID, let seed):
-            machine = draft
+            machine.apply(pending)
             publishEvents()
             let live = seed.map { !$0.phase.isTerminal } ?? false
             let handle = wantsCompletion && live ? CompletionHandle(inputID: existingID, runtime: self) : nil
             return (.deduplicated(inputID: input.id, existingID: existingID, existingSeed: seed), handle, .none)
         case .accepted(let accepted):
-            return try await commitAdmission(input, accepted, draft: draft, wantsCompletion: wantsCompletion)
+            return try await commitAdmission(input, accepted, pending, wantsCompletion: wantsCompletion)
         }
     }
 
+    /// The answer to an input that collapses onto an existing durable row: nothing is written.
+    private func durableDuplicate(_ input: Input, _ existing: StoredInputState, wantsCompletion: Bool)
+        -> (AcceptOutcome, CompletionHandle?, AdmissionSignal)
+    {
+        let outcome = AcceptOutcome.deduplicated(
+            inputID: input.id, existingID: existing.inputID, existingSeed: existing.seed)
+        let handle =
+            wantsCompletion && !existing.isTerminal ? CompletionHandle(inputID: existing.inputID, runtime: self) : nil
+        machine.pendingEvents.append(.inputDeduplicated(input.id, existingID: existing.inputID))
+        publishEvents()
+        return (outcome, handle, .none)
+    }
+
     private func commitAdmission(
-        _ input: Input, _ accepted: AcceptedAdmission, draft: RuntimeMachine, wantsCompletion: Bool
+        _ input: Input, _ accepted: AcceptedAdmission, _ pending: RuntimeMachine.PendingAdmission,
+        wantsCompletion: Bool
     ) async throws(RuntimeDriverError) -> (AcceptOutcome, CompletionHandle?, AdmissionSignal) {
         let stamp = now()
         var state = InputState(admitting: input, plan: accepted.plan, at: stamp)
@@ -78,11 +94,10 @@ extension SessionRuntime {
             state.terminalCompletion = .completedWithoutResult
             state.persistedInput = nil  // nothing will ever replay it
         }
-        let row = StoredInputState(state: state, seed: draft.inputs[input.id]?.seed ?? accepted.seed)
+        let row = StoredInputState(state: state, seed: pending.facts?.seed ?? accepted.seed)
         var delta = [row]
         var coalescedRow: StoredInputState?
-        if let coalesced = accepted.coalescedInputID, var older = ledger[coalesced], let facts = draft.inputs[coalesced]
-        {
+        if let (coalesced, facts) = pending.coalesced, var older = ledger[coalesced] {
             older.state.recordTransition(from: older.seed.phase, to: facts.phase, reason: "CoalesceInput", at: stamp)
             older.seed = facts.seed
             older.state.terminalCompletion = .completedWithoutResult
@@ -93,11 +108,11 @@ extension SessionRuntime {
         do {
             try await store.writeInputs(runtimeID, delta)
         } catch {
-            // Nothing was admitted: the draft machine is dropped and no row survives.
+            // Nothing was admitted: the decision is dropped and no row survives.
             throw Self.driverError(error)
         }
         // The gate is held: nothing changed the machine while the rows were written.
-        machine = draft
+        machine.apply(pending)
         ledger[row.inputID] = row
         if let coalescedRow {
             adopt([coalescedRow])

@@ -209,7 +209,8 @@ extension SessionRuntime {
             return []
         }
         let delivered = try? await gated { () throws(RuntimeDriverError) -> [SteerContext] in
-            guard machine.currentRun == run else { return [] }
+            // An unregistered runtime no longer owns its rows: a run still finishing must not commit steers.
+            guard !unregistered, machine.currentRun == run else { return [] }
             let ids = machine.liveSteerCandidates()
             guard !ids.isEmpty else { return [] }
             var draft = machine

@@ -35,30 +35,49 @@ extension RuntimeMachine {
     public func previewAdmission(_ input: Input, withoutWake: Bool = false) throws(MachineGuardError)
         -> AdmissionDecision
     {
-        var copy = self
-        return try copy.admit(input, withoutWake: withoutWake)
+        try decideAdmission(input, withoutWake: withoutWake).decision
     }
 
     /// Admits an input (RUNTIME.md §3.1 steps 4–9): lifecycle check, pre-checks, validation, live idempotency,
     /// policy, coalescing, queueing, idempotency binding and the post-admission signal.
     public mutating func admit(_ input: Input, withoutWake: Bool = false) throws(MachineGuardError) -> AdmissionDecision
     {
+        let pending = try decideAdmission(input, withoutWake: withoutWake)
+        apply(pending)
+        return pending.decision
+    }
+
+    /// An admission decided against the machine but not applied yet. The driver makes an accepted one durable before
+    /// applying it, so the machine never shows an input whose row is not written, and is never copied to try one.
+    struct PendingAdmission: Sendable {
+        var inputID: InputID
+        var decision: AdmissionDecision
+        /// The new input's facts (accepted only).
+        var facts: InputFacts?
+        /// The older input this one coalesces, with its facts once coalesced.
+        var coalesced: (id: InputID, facts: InputFacts)?
+    }
+
+    /// Decides an admission without changing the machine (see `admit`).
+    func decideAdmission(_ input: Input, withoutWake: Bool) throws(MachineGuardError) -> PendingAdmission {
         guard state.acceptsInput else {
             if state == .destroyed { throw .destroyed }
             throw .notReady(operation: "accept_input", state: state)
         }
         // Retired during a run: the run finishes, but the runtime takes no new input from now on.
         if state == .running, preRunPhase == .retired { throw .notReady(operation: "accept_input", state: .retired) }
-        if let failure = InputValidation.precheck(input) { return .invalid(failure) }
-        if let reason = InputValidation.validate(input) { return .rejected(reason) }
-        if let key = input.header.idempotencyKey, let existing = idempotency[key] {
-            pendingEvents.append(.inputDeduplicated(input.id, existingID: existing))
-            return .deduplicated(existingID: existing, existingSeed: inputs[existing]?.seed)
+        if let failure = InputValidation.precheck(input) {
+            return PendingAdmission(inputID: input.id, decision: .invalid(failure))
         }
-        if inputs[input.id] != nil {
-            // A reused input id behaves like a duplicate delivery of that input.
-            pendingEvents.append(.inputDeduplicated(input.id, existingID: input.id))
-            return .deduplicated(existingID: input.id, existingSeed: inputs[input.id]?.seed)
+        if let reason = InputValidation.validate(input) {
+            return PendingAdmission(inputID: input.id, decision: .rejected(reason))
+        }
+        // A reused input id behaves like a duplicate delivery of that input.
+        if let existing = input.header.idempotencyKey.flatMap({ idempotency[$0] })
+            ?? (inputs[input.id] != nil ? input.id : nil)
+        {
+            return PendingAdmission(
+                inputID: input.id, decision: .deduplicated(existingID: existing, existingSeed: inputs[existing]?.seed))
         }
         let plan: AdmissionPlan
         do {
@@ -68,29 +87,52 @@ extension RuntimeMachine {
         }
 
         let scope = input.supersessionScope(in: runtimeID)
-        var coalesced: InputID?
-        if let scope, SupersessionScope.coalescesOnAdmission(input.kind) {
-            coalesced = (queued(.queue) + queued(.steer)).first { inputs[$0]?.supersession == scope }
+        var coalesced: (id: InputID, facts: InputFacts)?
+        if let scope, SupersessionScope.coalescesOnAdmission(input.kind),
+            let older = (queued(.queue) + queued(.steer)).first(where: { inputs[$0]?.supersession == scope }),
+            var facts = inputs[older]
+        {
+            facts.lane = nil
+            facts.terminal = .coalesced(aggregateID: input.id)
+            facts.phase = .coalesced
+            coalesced = (older, facts)
         }
 
-        let sequence = mintSequence()
+        let sequence = nextAdmissionSequence
         let seed = plan.initialSeed(admissionSequence: sequence)
-        inputs[input.id] = InputFacts(
+        let facts = InputFacts(
             kind: input.kind, phase: seed.phase, lane: plan.isConsumedOnAccept ? nil : plan.lane,
             recoveryLane: plan.lane, attempts: 0, admissionSequence: sequence, lastRunID: nil, boundarySequence: nil,
             terminal: seed.terminalOutcome, semantics: plan.semantics, idempotencyKey: input.header.idempotencyKey,
             supersession: scope)
-        pendingEvents.append(.inputAccepted(input.id))
-        if plan.isConsumedOnAccept {
-            pendingEvents.append(.inputConsumed(input.id, runID: nil))
-        } else {
-            pendingEvents.append(.inputQueued(input.id))
+        let accepted = AcceptedAdmission(
+            plan: plan, seed: seed, coalescedInputID: coalesced?.id, signal: plan.signal)
+        return PendingAdmission(
+            inputID: input.id, decision: .accepted(accepted), facts: facts, coalesced: coalesced)
+    }
+
+    /// Applies a decided admission. It must be applied to the machine it was decided against, unchanged since.
+    mutating func apply(_ pending: PendingAdmission) {
+        switch pending.decision {
+        case .invalid, .rejected:
+            return
+        case .deduplicated(let existing, _):
+            pendingEvents.append(.inputDeduplicated(pending.inputID, existingID: existing))
+        case .accepted(let accepted):
+            guard let facts = pending.facts else { return }
+            let id = pending.inputID
+            nextAdmissionSequence = max(nextAdmissionSequence, facts.admissionSequence + 1)
+            inputs[id] = facts
+            pendingEvents.append(.inputAccepted(id))
+            if accepted.plan.isConsumedOnAccept {
+                pendingEvents.append(.inputConsumed(id, runID: nil))
+            } else {
+                pendingEvents.append(.inputQueued(id))
+            }
+            if let coalesced = pending.coalesced { terminalise(coalesced.id, .coalesced(aggregateID: id)) }
+            if let key = facts.idempotencyKey { idempotency[key] = id }
+            pendingSignal = pendingSignal.merged(with: accepted.signal)
         }
-        if let coalesced { terminalise(coalesced, .coalesced(aggregateID: input.id)) }
-        if let key = input.header.idempotencyKey { idempotency[key] = input.id }
-        let signal = plan.signal
-        pendingSignal = pendingSignal.merged(with: signal)
-        return .accepted(AcceptedAdmission(plan: plan, seed: seed, coalescedInputID: coalesced, signal: signal))
     }
 
     /// Removes a terminal input from the live machine once its row is durable, releasing its live idempotency

@@ -20,7 +20,9 @@ extension RuntimeMachine {
     /// (through the store's index); each active row is normalised by its observed phase:
     /// accepted → queued; queued stays queued (its lane and order kept); staged → queued; applied or
     /// applied_pending_consumption → consumed when its receipt is committed, queued when it is missing, unchanged
-    /// when receipts cannot be observed; ephemeral rows are discarded. The runtime comes back `idle`.
+    /// when receipts cannot be observed; ephemeral rows are discarded. A staged or applied row that already spent its
+    /// last attempt (RUNTIME.md §5.3, max 3) is abandoned `max_attempts_exhausted` instead of being run a fourth time.
+    /// The runtime comes back `idle`.
     public static func recover(
         runtimeID: LogicalRuntimeID, rows: [StoredInputState], receiptExists: ReceiptObservation, now: Date
     ) throws(RuntimeDriverError) -> RecoveryPlan {
@@ -78,6 +80,20 @@ extension RuntimeMachine {
                     reason = "MissingBoundaryReceipt"
                 }
             case .consumed, .superseded, .coalesced, .abandoned:
+                continue
+            }
+            if reason != nil, seed.phase != .accepted, seed.attemptCount >= InputStateSeed.maxStageAttempts {
+                // The dead process spent the input's last attempt: another run would exceed the retry budget.
+                let outcome = InputTerminalOutcome.abandoned(reason: .maxAttemptsExhausted(attempts: seed.attemptCount))
+                seed.phase = .abandoned
+                seed.terminalOutcome = outcome
+                next.seed = seed
+                next.state.terminalCompletion = CompletionClassifier.outcome(forTerminal: outcome)
+                next.state.recordTransition(from: row.phase, to: .abandoned, reason: "MaxAttemptsExhausted", at: now)
+                next.state.recoveryCount += 1
+                rewrites.append((row, next))
+                report.inputsAbandoned += 1
+                report.details.append("\(row.inputID): abandoned (attempts exhausted)")
                 continue
             }
             let sequence = seed.admissionSequence ?? machine.mintSequence()

@@ -161,8 +161,9 @@ extension RuntimeMachine {
     /// Consumes live steers at a checkpoint of the current run under one new boundary sequence (RUNTIME.md §7.6).
     public mutating func applyLiveSteers(_ ids: [InputID], run: RunID) throws(MachineGuardError) -> UInt64 {
         guard currentRun == run, state == .running else { throw .staleRun(expected: currentRun, got: run) }
-        let eligible = Set(liveSteerCandidates())
-        for id in ids where !eligible.contains(id) {
+        var eligible = Set(liveSteerCandidates())
+        for id in ids where eligible.remove(id) == nil {
+            // Not a candidate, or named twice (it would stage an already consumed input again).
             throw .illegalTransition(input: id, from: inputs[id]?.phase ?? .accepted, transition: "live_steer")
         }
         boundaryCounter += 1
@@ -193,12 +194,18 @@ extension RuntimeMachine {
     /// `ResolveUnstageableQueuedInput`: queued inputs whose primitive could not be built take an attempt and go to
     /// the back of their lane, or are abandoned at the cap.
     public mutating func resolveUnstageable(_ ids: [InputID]) throws(MachineGuardError) -> [InputID] {
-        var abandoned: [InputID] = []
+        // Check every member first: a refused call must leave the machine unchanged, and a member named twice would
+        // take two attempts for one refusal.
+        var seen = Set<InputID>()
         for id in ids {
             guard let facts = inputs[id] else { throw .unknownInput(id) }
-            guard facts.phase == .queued else {
+            guard facts.phase == .queued, seen.insert(id).inserted else {
                 throw .illegalTransition(input: id, from: facts.phase, transition: "resolve_unstageable")
             }
+        }
+        var abandoned: [InputID] = []
+        for id in ids {
+            guard let facts = inputs[id] else { continue }
             let attempts = facts.attempts + 1
             inputs[id]?.attempts = attempts
             if attempts < InputStateSeed.maxStageAttempts {

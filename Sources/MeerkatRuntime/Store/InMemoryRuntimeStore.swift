@@ -140,12 +140,13 @@ public actor InMemoryRuntimeStore: RuntimeStore, SessionStore {
     }
 
     private func put(_ runtime: LogicalRuntimeID, _ rows: [StoredInputState]) {
-        var state = runtimes[runtime] ?? Runtime()
+        // Mutated in place: copying the runtime out and back would copy every stored row on each write.
         for row in rows {
-            state.inputs[row.inputID] = row
-            if let key = row.state.idempotencyKey { state.idempotency[key] = row.inputID }
+            runtimes[runtime, default: Runtime()].inputs[row.inputID] = row
+            if let key = row.state.idempotencyKey {
+                runtimes[runtime, default: Runtime()].idempotency[key] = row.inputID
+            }
         }
-        runtimes[runtime] = state
     }
 
     private static func key(_ run: RunID, _ sequence: UInt64) -> String { "\(run)#\(sequence)" }
