@@ -2,8 +2,8 @@ import Foundation
 import MeerkatCore
 
 /// The MCP behaviour shared by the stdio and HTTP modes: `initialize`, `ping`, paginated `tools/list` and
-/// `tools/call` for `echo`, `fail` (an `isError` result), `image` (a PNG as base64) and `crash` (the process
-/// exits mid-call).
+/// `tools/call` for `echo`, `fail` (an `isError` result), `image` (a PNG as base64), `crash` (the process
+/// exits mid-call) and `hang` (never answers).
 struct TestServerLogic: Sendable {
     /// What to do with one inbound message.
     enum Reply: Sendable {
@@ -66,6 +66,8 @@ struct TestServerLogic: Sendable {
                             ["type": "image", "data": .string(Self.pixelPNG), "mimeType": "image/png"],
                         ]
                     ])
+            case "hang":
+                return .hang
             default:
                 return .crash
             }
@@ -99,6 +101,11 @@ struct TestServerLogic: Sendable {
         case "image":
             [
                 "name": "image", "description": "Returns a 1x1 PNG.",
+                "inputSchema": ["type": "object", "properties": [:]],
+            ]
+        case "hang":
+            [
+                "name": "hang", "description": "Never answers (only offered when listed in --tools).",
                 "inputSchema": ["type": "object", "properties": [:]],
             ]
         case "crash":

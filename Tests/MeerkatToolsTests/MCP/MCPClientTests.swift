@@ -61,15 +61,39 @@ import Testing
 
     @Test func connectTimeoutIsHonoured() async throws {
         let started = ContinuousClock.now
+        let marker = "slow-\(UUID().uuidString)"
         await #expect(throws: MCPClientError.connectTimeout(server: "slow", seconds: 0.3)) {
-            _ = try await MCPClient.connect(MCPTestServer.stdio("slow", ["--hang-initialize"], timeout: 0.3))
+            _ = try await MCPClient.connect(
+                MCPTestServer.stdio("slow", ["--hang-initialize", "--name", marker], timeout: 0.3))
         }
         #expect(ContinuousClock.now - started < .seconds(10))
+        // The server process was terminated and reaped before `connect` threw.
+        #expect(liveProcesses(withArgument: marker).isEmpty)
         let http = try await HTTPTestServerProcess(arguments: ["--hang-initialize"])
         await #expect(throws: MCPClientError.connectTimeout(server: "slow-http", seconds: 0.3)) {
             _ = try await MCPClient.connect(.http("slow-http", url: http.url, connectTimeoutSeconds: 0.3))
         }
         await http.stop()
+    }
+
+    @Test func cancelledCallReturnsAtOnceAndKeepsTheConnection() async throws {
+        let marker = "cancel-\(UUID().uuidString)"
+        try await withClient(MCPTestServer.stdio("local", ["--tools", "echo,hang", "--name", marker])) { client in
+            try await cancelHangingCall(client)
+        }
+        #expect(liveProcesses(withArgument: marker).isEmpty)
+        let server = try await HTTPTestServerProcess(arguments: ["--tools", "echo,hang"])
+        try await withClient(.http("remote", url: server.url)) { client in
+            try await cancelHangingCall(client)
+        }
+        await server.stop()
+    }
+
+    private func cancelHangingCall(_ client: MCPClient) async throws {
+        let call = Task { try await client.callTool("hang", arguments: [:]) }
+        call.cancel()
+        await #expect(throws: CancellationError.self) { try await call.value }
+        #expect(try await client.callTool("echo", arguments: ["text": "still here"]) == .text("still here"))
     }
 
     @Test func launchFailuresAreReported() async {

@@ -175,5 +175,9 @@ import Testing
             try config.remove(name: "two", scope: .user)
         }
         #expect(try config.list().map(\.server.name) == ["two"])
+        // An entry that would not load again is refused and the file is left alone.
+        #expect(throws: MCPConfigError.self) { try config.add(server: .stdio(" ", command: "srv"), scope: .project) }
+        #expect(throws: MCPConfigError.self) { try config.add(server: .http("empty", url: ""), scope: .project) }
+        #expect(try config.servers(in: .project).map(\.name) == ["two"])
     }
 }

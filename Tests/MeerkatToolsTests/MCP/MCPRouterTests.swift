@@ -40,10 +40,12 @@ import Testing
     }
 
     @Test func nameExposedByTwoServersIsWithheldFromBoth() async throws {
+        let marker = "pair-\(UUID().uuidString)"
         let servers = [
-            MCPTestServer.stdio("alpha", ["--tools", "echo,fail"]),
-            MCPTestServer.stdio("beta", ["--tools", "echo,image"]),
+            MCPTestServer.stdio("alpha", ["--tools", "echo,fail", "--name", marker]),
+            MCPTestServer.stdio("beta", ["--tools", "echo,image", "--name", marker]),
         ]
+        defer { #expect(liveProcesses(withArgument: marker).isEmpty) }
         try await withRouter(servers) { router, log in
             await router.waitUntilSettled()
             #expect(await router.toolNames() == ["fail", "image"])

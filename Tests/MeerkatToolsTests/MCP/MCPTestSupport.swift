@@ -281,3 +281,15 @@ func withRouter<T: Sendable>(
         throw error
     }
 }
+
+/// Live (non-zombie) processes whose command line contains `marker` as an argument.
+func liveProcesses(withArgument marker: String) -> [pid_t] {
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    return entries.compactMap { entry -> pid_t? in
+        guard let pid = pid_t(entry),
+            let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"),
+            data.split(separator: 0).contains(where: { String(decoding: $0, as: UTF8.self) == marker })
+        else { return nil }
+        return processIsGone(pid) ? nil : pid
+    }
+}

@@ -12,6 +12,8 @@ public enum MCPClientError: Error, Sendable, Hashable, CustomStringConvertible {
     case http(status: Int, body: String)
     /// The server sent something the protocol does not allow.
     case protocolViolation(String)
+    /// The request was abandoned because its task was cancelled.
+    case cancelled
 
     public var description: String {
         switch self {
@@ -22,6 +24,7 @@ public enum MCPClientError: Error, Sendable, Hashable, CustomStringConvertible {
         case .server(let code, let message): "MCP server error \(code): \(message)"
         case .http(let status, let body): "MCP server answered HTTP \(status)\(body.isEmpty ? "" : ": \(body)")"
         case .protocolViolation(let message): "MCP protocol violation: \(message)"
+        case .cancelled: "the MCP request was cancelled"
         }
     }
 }

@@ -7,6 +7,8 @@ actor MCPConnection {
     private let transport: any MCPTransport
     private var nextID = 1
     private var pending: [Int: CheckedContinuation<JSONValue, any Error>] = [:]
+    /// The task sending each pending request (cancelled with it: an HTTP request in flight is aborted).
+    private var senders: [Int: Task<Void, Never>] = [:]
     private var closedReason: String?
     private let closed = OneShot<String>()
     private var onNotification: (@Sendable (String, JSONValue?) -> Void)?
@@ -54,7 +56,7 @@ actor MCPConnection {
                     return
                 }
                 pending[id] = continuation
-                Task { await self.transmit(payload, id: id) }
+                senders[id] = Task { await self.transmit(payload, id: id) }
             }
         } onCancel: {
             Task { await self.cancel(id: id) }
@@ -76,6 +78,7 @@ actor MCPConnection {
     }
 
     private func transmit(_ payload: JSONValue, id: Int) async {
+        defer { senders.removeValue(forKey: id) }
         do {
             try await transport.send(payload)
         } catch {
@@ -89,6 +92,7 @@ actor MCPConnection {
 
     private func cancel(id: Int) async {
         guard let continuation = pending.removeValue(forKey: id) else { return }
+        senders.removeValue(forKey: id)?.cancel()
         continuation.resume(throwing: CancellationError())
         try? await notify(
             "notifications/cancelled", params: ["requestId": .number(Double(id)), "reason": "cancelled by the client"])
@@ -102,6 +106,8 @@ actor MCPConnection {
         closedReason = reason
         let waiting = pending
         pending.removeAll()
+        for sender in senders.values { sender.cancel() }
+        senders.removeAll()
         for continuation in waiting.values { continuation.resume(throwing: MCPClientError.connectionClosed(reason)) }
         closed.complete(reason)
     }

@@ -106,10 +106,13 @@ public struct MCPConfigFile: Sendable {
 
     private func write(_ servers: [MCPServerConfig], to scope: MCPConfigScope) throws(MCPConfigError) {
         let file = path(for: scope)
+        let text = MCPConfigTOML.render(servers)
+        // Never write a file that would not load again (an empty name or command, a bad timeout).
+        _ = try MCPConfigTOML.parse(text, file: file)
         do {
             try FileManager.default.createDirectory(
                 atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try Data(MCPConfigTOML.render(servers).utf8).write(to: URL(fileURLWithPath: file), options: .atomic)
+            try Data(text.utf8).write(to: URL(fileURLWithPath: file), options: .atomic)
         } catch {
             throw .writeFailed(file: file, message: error.localizedDescription)
         }

@@ -9,7 +9,8 @@ import NIOHTTP1
 /// server assigns is sent back on every later request and released with DELETE on close.
 ///
 /// A failure to reach the server, a connection lost mid-response or a 404 for an established session closes
-/// the transport (the router reconnects); other HTTP errors fail only the request concerned.
+/// the transport (the router reconnects); other HTTP errors fail only the request concerned, and a cancelled
+/// request aborts only its own HTTP exchange.
 actor MCPHTTPTransport: MCPTransport {
     private static let maxJSONBody = 64 * 1024 * 1024
     private static let maxErrorBody = 4096
@@ -58,6 +59,7 @@ actor MCPHTTPTransport: MCPTransport {
         do {
             response = try await client.execute(request, deadline: .distantFuture)
         } catch {
+            if Task.isCancelled { throw .cancelled }
             throw await lose("cannot reach \(url): \(error)")
         }
         if let assigned = response.headers.first(name: "Mcp-Session-Id") { sessionID = assigned }
@@ -78,6 +80,7 @@ actor MCPHTTPTransport: MCPTransport {
             do {
                 body = try await response.body.collect(upTo: Self.maxJSONBody)
             } catch {
+                if Task.isCancelled { throw .cancelled }
                 throw await lose("the response from \(url) broke off: \(error)")
             }
             guard body.readableBytes > 0 else { return }
@@ -115,6 +118,7 @@ actor MCPHTTPTransport: MCPTransport {
                 for data in decoder.feed(chunk.readableBytesView) { await deliverEvent(data) }
             }
         } catch {
+            if Task.isCancelled { throw .cancelled }
             throw await lose("the event stream from \(url) broke off: \(error)")
         }
         for data in decoder.finish() { await deliverEvent(data) }
