@@ -15,6 +15,7 @@ public enum MCPClientError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The request was abandoned because its task was cancelled.
     case cancelled
 
+    /// The message to show the user.
     public var description: String {
         switch self {
         case .launchFailed(let server, let message): "cannot start MCP server '\(server)': \(message)"

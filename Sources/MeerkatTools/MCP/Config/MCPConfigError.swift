@@ -15,6 +15,7 @@ public enum MCPConfigError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The file could not be written.
     case writeFailed(file: String, message: String)
 
+    /// The message to show the user.
     public var description: String {
         switch self {
         case .unreadable(let file, let message):

@@ -3,6 +3,7 @@ import MeerkatCore
 /// One MCP tool offered to the model under its own name; calls go through the router to the server that owns
 /// it (provenance: `serverName`).
 public struct MCPTool: Tool {
+    /// The server's name, description and input schema.
     public let definition: ToolDefinition
     /// The server that lists this tool.
     public let serverName: String
@@ -20,6 +21,7 @@ public struct MCPTool: Tool {
         self.router = router
     }
 
+    /// Calls the tool on its server through the router.
     public func call(_ arguments: JSONValue, context: ToolCallContext) async throws -> ToolOutput {
         try await router.call(server: serverName, tool: definition.name, arguments: arguments)
     }
