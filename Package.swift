@@ -46,7 +46,27 @@ let package = Package(
             dependencies: ["MeerkatCore", "MeerkatRuntime", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
-        .target(name: "MeerkatTools", dependencies: ["MeerkatCore"], swiftSettings: strict),
+        .target(
+            name: "MeerkatTools",
+            dependencies: [
+                "MeerkatCore",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "MeerkatMCPTestServer",
+            dependencies: [
+                "MeerkatCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "MeerkatService",
             dependencies: [
@@ -108,7 +128,7 @@ let package = Package(
         .testTarget(name: "MeerkatCoreTests", dependencies: ["MeerkatCore", "MeerkatTesting"], swiftSettings: strict),
         .testTarget(
             name: "MeerkatToolsTests",
-            dependencies: ["MeerkatTools", "MeerkatCore", "MeerkatTesting"],
+            dependencies: ["MeerkatTools", "MeerkatCore", "MeerkatTesting", "MeerkatMCPTestServer"],
             swiftSettings: strict
         ),
         .testTarget(

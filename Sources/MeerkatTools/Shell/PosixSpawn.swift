@@ -53,10 +53,12 @@ enum PosixSpawn {
     }
 
     /// Starts `executable` with `arguments` (argv[0] included) as the leader of a new process group, with
-    /// stdin from `/dev/null`, the given stdout/stderr descriptors, default signal dispositions and an empty
-    /// signal mask. Returns the pid, which is also the process group id.
+    /// stdin from `stdin` (default `/dev/null`), the given stdout/stderr descriptors, default signal
+    /// dispositions and an empty signal mask, in `environment` (`KEY=value` entries; default: this process's).
+    /// Returns the pid, which is also the process group id.
     static func spawn(
-        executable: String, arguments: [String], workingDirectory: String, stdout: Int32, stderr: Int32
+        executable: String, arguments: [String], workingDirectory: String, stdin: Int32? = nil, stdout: Int32,
+        stderr: Int32, environment entries: [String]? = nil
     ) throws(Failure) -> pid_t {
         var actions = FileActions()
         var attributes = Attributes()
@@ -67,7 +69,11 @@ enum PosixSpawn {
         guard posix_spawnattr_init(&attributes) == 0 else { throw Failure(description: "posix_spawnattr_init failed") }
         defer { posix_spawnattr_destroy(&attributes) }
 
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if let stdin {
+            posix_spawn_file_actions_adddup2(&actions, stdin, 0)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        }
         posix_spawn_file_actions_adddup2(&actions, stdout, 1)
         posix_spawn_file_actions_adddup2(&actions, stderr, 2)
         #if os(Linux)
@@ -100,7 +106,14 @@ enum PosixSpawn {
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0
-        let status = posix_spawn(&pid, executable, &actions, &attributes, &argv, environment())
+        let status: Int32
+        if let entries {
+            var envp: [UnsafeMutablePointer<CChar>?] = entries.map { strdup($0) } + [nil]
+            defer { for pointer in envp { free(pointer) } }
+            status = posix_spawn(&pid, executable, &actions, &attributes, &argv, &envp)
+        } else {
+            status = posix_spawn(&pid, executable, &actions, &attributes, &argv, environment())
+        }
         guard status == 0 else {
             throw Failure(description: "cannot start '\(executable)': \(String(cString: strerror(status)))")
         }
