@@ -15,7 +15,7 @@ struct Skat: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             RunCommand.self, SessionCommand.self, InputCommand.self, ModelsCommand.self, ConfigCommand.self,
-            InitCommand.self, DoctorCommand.self, MockProviderCommand.self, DemoCommand.self,
+            InitCommand.self, DoctorCommand.self, MCPCommand.self, MockProviderCommand.self, DemoCommand.self,
         ],
         defaultSubcommand: RunCommand.self
     )

@@ -192,6 +192,26 @@ struct CLITests {
         #expect(server.requests.isEmpty)
     }
 
+    @Test func mcpServerToolsAreUsableFromRun() async throws {
+        let server = try await mock()
+        defer { Task { await server.stop() } }
+        let sandbox = try SkatSandbox(mockBaseURL: server.baseURL)
+        let testServer = SkatBinary.url.deletingLastPathComponent().appendingPathComponent("MeerkatMCPTestServer")
+        let add = try await sandbox.run(["mcp", "add", "tester", "--", testServer.path])
+        #expect(add.status == 0, "\(add.stderr)")
+        let list = try await sandbox.run(["mcp", "list", "--json"])
+        #expect(try JSONValue.parse(list.stdout).arrayValue?.first?["name"] == "tester")
+        let run = try one(
+            try await sandbox.run([
+                "run", "-m", "gpt-5.4", "--wait-for-mcp", "-o", "json", #"call tool echo {"text": "via MCP"}"#,
+            ]))
+        #expect(run["text"] == "tool results: via MCP")
+        let removed = try await sandbox.run(["mcp", "remove", "tester"])
+        #expect(removed.status == 0 && removed.stdout.contains("removed MCP server tester"))
+        let missing = try await sandbox.run(["mcp", "get", "tester"])
+        #expect(missing.status == 1 && missing.stderr == "skat: no MCP server named 'tester'\n")
+    }
+
     @Test func versionHelpModelsAndConfig() async throws {
         let server = try await mock()
         defer { Task { await server.stop() } }

@@ -12,10 +12,13 @@ public struct ProviderAgentFactory: AgentFactory {
     let projectRoot: URL
     let taskDirectory: URL?
     let transport: HTTPTransport
+    /// MCP tools, when servers are configured.
+    public let mcp: MCPToolFeed?
 
     public init(
         config: SkatConfig, projectRoot: URL, taskDirectory: URL? = nil,
-        environment: [String: String] = ProcessInfo.processInfo.environment, transport: HTTPTransport = .shared
+        environment: [String: String] = ProcessInfo.processInfo.environment, transport: HTTPTransport = .shared,
+        mcp: MCPToolFeed? = nil
     ) throws(ServiceError) {
         var catalog = ModelCatalog.builtIn
         let selfHosted = config.selfHosted.models.compactMap { alias, model -> SelfHostedModel? in
@@ -39,6 +42,7 @@ public struct ProviderAgentFactory: AgentFactory {
         self.projectRoot = projectRoot
         self.taskDirectory = taskDirectory
         self.transport = transport
+        self.mcp = mcp
     }
 
     /// The model a session with this intent would use under `config`.
@@ -106,13 +110,20 @@ public struct ProviderAgentFactory: AgentFactory {
         var agentConfig = try intent.agentConfig(
             model: model, maxOutputTokens: entry.profile.maxOutputTokens, config: config)
         if !entry.profile.supportsTemperature { agentConfig.temperature = nil }
-        return Agent(
-            session: session, client: client,
-            tools: try tools(intent: intent, config: config, entry: entry, session: session), config: agentConfig)
+        let build = try dispatcherBuilder(intent: intent, config: config, entry: entry)
+        guard let mcp, (intent.tools ?? config.tools.preset) != "none" else {
+            return Agent(session: session, client: client, tools: build([]), config: agentConfig)
+        }
+        await mcp.start()
+        let agent = Agent(session: session, client: client, tools: build(await mcp.currentTools()), config: agentConfig)
+        await mcp.register(agent, build: build)
+        return agent
     }
 
-    func tools(intent: SessionIntent, config: SkatConfig, entry: CatalogEntry, session: Session) throws(ServiceError)
-        -> ToolDispatcher
+    /// A function from the MCP tools of the moment to the agent's full dispatcher: the preset's builtins plus MCP
+    /// tools, narrowed by the allow/block filters. A builtin keeps its name: an MCP tool with the same name is dropped.
+    func dispatcherBuilder(intent: SessionIntent, config: SkatConfig, entry: CatalogEntry) throws(ServiceError)
+        -> @Sendable ([any Tool]) -> ToolDispatcher
     {
         let presetName = intent.tools ?? config.tools.preset
         guard let preset = ToolPreset(rawValue: presetName) else {
@@ -139,6 +150,18 @@ public struct ProviderAgentFactory: AgentFactory {
         if let block, !block.isEmpty {
             filter = allow == nil ? .deny(Set(block)) : .allow(Set(allow ?? []).subtracting(block))
         }
-        return builtins.dispatcher(preset: preset, filter: filter)
+        let builtin = builtins.dispatcher(preset: preset, filter: filter)
+        return { mcpTools in
+            let extra = mcpTools.filter { tool in
+                !builtin.contains(tool.name) && Self.passes(tool.name, allow: allow, block: block)
+            }
+            return extra.isEmpty ? builtin : builtin.adding(extra)
+        }
+    }
+
+    static func passes(_ name: String, allow: [String]?, block: [String]?) -> Bool {
+        if let allow, !allow.contains(name) { return false }
+        if let block, block.contains(name) { return false }
+        return true
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import MeerkatCore
 import MeerkatRuntime
 import MeerkatSQLite
+import MeerkatTools
 
 /// Where and how to open a realm, and which config layers apply.
 public struct SkatEnvironmentOptions: Sendable {
@@ -42,10 +43,14 @@ public final class SkatEnvironment: Sendable {
     public let service: SessionService
     public let projectRoot: URL
     public let options: SkatEnvironmentOptions
+    /// The MCP servers' tools, when `.skat/mcp.toml` or `~/.skat/mcp.toml` configure any.
+    public let mcp: MCPToolFeed?
 
     private init(
-        realm: Realm, config: SkatConfig, service: SessionService, projectRoot: URL, options: SkatEnvironmentOptions
+        realm: Realm, config: SkatConfig, service: SessionService, projectRoot: URL, options: SkatEnvironmentOptions,
+        mcp: MCPToolFeed?
     ) {
+        self.mcp = mcp
         self.realm = realm
         self.config = config
         self.service = service
@@ -79,25 +84,38 @@ public final class SkatEnvironment: Sendable {
             throw .config(error)
         }
         let agents: any AgentFactory
+        var mcp: MCPToolFeed?
         if let factory {
             agents = factory
         } else {
+            let home = options.environment["HOME"] ?? NSHomeDirectory()
+            let servers: [MCPServerConfig]
+            do {
+                servers = try MCPConfigFile(
+                    projectRoot: projectRoot.path, homeDirectory: home, environment: options.environment
+                )
+                .resolvedServers()
+            } catch {
+                throw .invalidRequest(field: "mcp", message: error.description)
+            }
+            if !servers.isEmpty { mcp = MCPToolFeed(router: MCPRouter(servers: servers)) }
             agents = try ProviderAgentFactory(
                 config: config, projectRoot: projectRoot,
                 taskDirectory: realm.directory.appendingPathComponent("tasks"),
-                environment: options.environment)
+                environment: options.environment, mcp: mcp)
         }
         let prompts = SystemPromptAssembler(projectRoot: projectRoot)
         let service = SessionService(
             store: realm.runtimeStore, sessions: realm.sessionStore, factory: agents, config: config, prompts: prompts,
             leasing: realm.runtimeStore as? any SessionLeasing)
         return SkatEnvironment(
-            realm: realm, config: config, service: service, projectRoot: projectRoot, options: options)
+            realm: realm, config: config, service: service, projectRoot: projectRoot, options: options, mcp: mcp)
     }
 
     /// Stops every live session and closes the realm.
     public func close() async {
         await service.shutdown()
+        await mcp?.shutdown()
         try? realm.close()
     }
 

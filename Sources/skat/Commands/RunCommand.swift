@@ -85,6 +85,11 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: [.short, .long], help: "Show every tool result.")
     var verbose = false
 
+    @Flag(
+        name: .customLong("wait-for-mcp"),
+        help: "Connect every MCP server before the first turn (otherwise their tools appear as they connect).")
+    var waitForMCP = false
+
     func validate() throws {
         if let tools, !["none", "safe", "workspace", "full"].contains(tools) {
             throw ValidationError("--tools must be one of none, safe, workspace, full (got '\(tools)')")
@@ -106,6 +111,11 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let schemaValue = try schema.map(loadSchema)
         let environment = try await realm.open()
+        if waitForMCP, let mcp = environment.mcp {
+            await mcp.start()
+            await mcp.router.waitUntilSettled()
+            for notice in await mcp.router.notices() { Output.err("mcp: \(notice)\n") }
+        }
         let service = environment.service
         let exitCode: Int32
         do {
