@@ -53,7 +53,8 @@ private func clientOverhead() async throws {
     try await server.start()
     let client = ChatCompletionsClient(apiKey: APIKey("bench-key"), baseURL: server.baseURL, environment: [:])
     let request = LLMRequest(
-        model: "gpt-5.4", messages: [.user(content: [.text("hello bench")], transcriptRole: .conversational, createdAt: Date())],
+        model: "gpt-5.4",
+        messages: [.user(content: [.text("hello bench")], transcriptRole: .conversational, createdAt: Date())],
         maxTokens: 256)
     let body = try Array(WireJSON.encoder().encode(client.wireBody(for: request)))
     let url = server.baseURL + "/v1/chat/completions"
@@ -78,13 +79,19 @@ private func clientOverhead() async throws {
             try await bare()
             try await viaClient()
         }
+        let connectionsBefore = server.connectionCount
         let bareTime = try await measure(count: count, concurrency: concurrency, bare)
+        let connectionsAfterBare = server.connectionCount
         let clientTime = try await measure(count: count, concurrency: concurrency, viaClient)
+        print(
+            "\(label): new connections: bare \(connectionsAfterBare - connectionsBefore), "
+                + "client \(server.connectionCount - connectionsAfterBare)")
         let bareMicros = bareTime.seconds / Double(count) * 1e6
         let clientMicros = clientTime.seconds / Double(count) * 1e6
         print(
             String(
-                format: "%@: bare AHC %.0f µs/request, ChatCompletionsClient %.0f µs/request, overhead %.0f µs (%.0f%%)",
+                format:
+                    "%@: bare AHC %.0f µs/request, ChatCompletionsClient %.0f µs/request, overhead %.0f µs (%.0f%%)",
                 label, bareMicros, clientMicros, clientMicros - bareMicros, (clientMicros / bareMicros - 1) * 100))
     }
     await server.stop()
