@@ -79,8 +79,13 @@ private func clientOverhead() async throws {
             try await bare()
             try await viaClient()
         }
+        let connectionsBefore = server.connectionCount
         let bareTime = try await measure(count: count, concurrency: concurrency, bare)
+        let connectionsAfterBare = server.connectionCount
         let clientTime = try await measure(count: count, concurrency: concurrency, viaClient)
+        print(
+            "\(label): new connections: bare \(connectionsAfterBare - connectionsBefore), "
+                + "client \(server.connectionCount - connectionsAfterBare)")
         let bareMicros = bareTime.seconds / Double(count) * 1e6
         let clientMicros = clientTime.seconds / Double(count) * 1e6
         print(

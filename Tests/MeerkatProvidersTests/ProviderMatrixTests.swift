@@ -315,4 +315,20 @@ import Testing
             }
         }
     }
+
+    @Test(arguments: ProviderUnderTest.allCases)
+    func completedStreamsReuseThePooledConnection(_ provider: ProviderUnderTest) async throws {
+        // A private pool, so other tests' connections cannot interfere with the count.
+        let transport = HTTPTransport()
+        defer { Task { try? await transport.shutdown() } }
+        try await withMockServer { server in
+            let client = provider.client(server, transport: transport)
+            for index in 0..<3 {
+                server.enqueue(.text("reply \(index)"))
+                let events = await collect(client.stream(provider.request([Fixtures.user("Hi")])))
+                #expect(events.text == "reply \(index)")
+            }
+            #expect(server.connectionCount == 1)
+        }
+    }
 }

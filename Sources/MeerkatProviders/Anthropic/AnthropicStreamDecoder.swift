@@ -3,6 +3,8 @@ import MeerkatCore
 
 /// Decodes the Messages API event stream into `LLMEvent`s (PROVIDERS.md §1.3–§1.8).
 struct AnthropicStreamDecoder: StreamDecoder {
+    /// One decoder per stream (creating one per event is measurable on the hot path).
+    private let json = JSONDecoder()
     private enum Block {
         case text
         case toolUse(id: String, name: String, json: String)
@@ -19,7 +21,7 @@ struct AnthropicStreamDecoder: StreamDecoder {
     mutating func decode(_ event: SSEEvent, atEOF: Bool) -> [LLMEvent] {
         let wire: AnthropicWireEvent
         do {
-            wire = try JSONDecoder().decode(AnthropicWireEvent.self, from: Data(event.data.utf8))
+            wire = try json.decode(AnthropicWireEvent.self, from: Data(event.data.utf8))
         } catch {
             return [StreamFailures.unparsable(event, atEOF: atEOF, "not a JSON event")]
         }

@@ -11,8 +11,11 @@ public struct CatalogEntry: Sendable, Hashable {
 
     /// The id users and configs name.
     public var id: String
+    /// Human-readable name.
     public var displayName: String
+    /// How prominently the model is offered.
     public var tier: Tier
+    /// Capabilities.
     public var profile: ModelProfile
     /// The model name sent on the wire (differs for self-hosted aliases).
     public var wireModel: String

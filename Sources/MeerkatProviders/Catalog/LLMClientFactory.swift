@@ -4,6 +4,7 @@ import MeerkatCore
 /// Builds the right `LLMClient` for a model: resolves the provider by catalog ownership, finds the credential,
 /// applies base-URL overrides and the model's call timeout.
 public struct LLMClientFactory: Sendable {
+    /// The catalog models are resolved in.
     public let catalog: ModelCatalog
     private let credentials: CredentialResolver
     private let environment: [String: String]

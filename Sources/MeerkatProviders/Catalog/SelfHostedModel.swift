@@ -14,16 +14,23 @@ public struct SelfHostedModel: Sendable, Hashable {
     public var remoteModel: String
     /// The server, e.g. `http://localhost:11434/v1`.
     public var baseURL: String
+    /// The API the server speaks.
     public var apiStyle: APIStyle
     /// Environment variable holding the key; nil = no auth.
     public var apiKeyVariable: String?
-    /// Declared capabilities (self-hosted models are not guessed from their names).
+    /// Context window (capabilities are declared; self-hosted models are not guessed from their names).
     public var contextWindow: Int
+    /// Largest output.
     public var maxOutputTokens: Int
+    /// Whether `temperature` may be sent.
     public var supportsTemperature: Bool
+    /// Whether the model reasons (streams reasoning text).
     public var supportsReasoning: Bool
+    /// Image input.
     public var vision: Bool
+    /// Images inside tool results.
     public var imageToolResults: Bool
+    /// Longest a single call may take.
     public var callTimeout: Duration
 
     /// Creates a self-hosted model description.

@@ -14,7 +14,7 @@ public enum ProviderErrorClassifier {
     public static func classify(status: Int, headers: HTTPHeaders, body: [UInt8], now: Date = Date()) -> LLMError {
         let payload = (try? JSONValue.parse(Data(body))).flatMap(ProviderErrorPayload.init(json:))
         let kind = kind(status: status, payload: payload)
-        let message = payload?.message.map { "\($0)" } ?? describeNonJSON(status: status, headers: headers, body: body)
+        let message = payload?.message ?? describeNonJSON(status: status, headers: headers, body: body)
         var retryAfter = RetryHint.retryAfter(from: headers, now: now) ?? payload?.retryDelay
         if !kind.isRetryable { retryAfter = nil }
         return LLMError(

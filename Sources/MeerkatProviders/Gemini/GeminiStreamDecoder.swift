@@ -7,6 +7,8 @@ import MeerkatCore
 /// kept in the call's meta and echoed back). The stream has no end marker: EOF after a chunk with
 /// `finishReason` is success, EOF without one is truncation.
 struct GeminiStreamDecoder: StreamDecoder {
+    /// One decoder per stream (creating one per event is measurable on the hot path).
+    private let json = JSONDecoder()
     private var thought: (text: String, signature: String?)?
     private var callCount = 0
     private var finishReason: String?
@@ -17,7 +19,7 @@ struct GeminiStreamDecoder: StreamDecoder {
     mutating func decode(_ event: SSEEvent, atEOF: Bool) -> [LLMEvent] {
         let chunk: GeminiWireChunk
         do {
-            chunk = try JSONDecoder().decode(GeminiWireChunk.self, from: Data(event.data.utf8))
+            chunk = try json.decode(GeminiWireChunk.self, from: Data(event.data.utf8))
         } catch {
             return [StreamFailures.unparsable(event, atEOF: atEOF, "not a GenerateContentResponse")]
         }

@@ -7,6 +7,8 @@ import MeerkatCore
 /// uniquely. The turn is complete at `finish_reason`, but the stream is read on to `[DONE]`/EOF for the trailing
 /// usage chunk, bounded by the driver's trailer wait.
 struct ChatCompletionsStreamDecoder: StreamDecoder {
+    /// One decoder per stream (creating one per event is measurable on the hot path).
+    private let json = JSONDecoder()
     private struct Call {
         var id: String
         var name: String
@@ -21,6 +23,8 @@ struct ChatCompletionsStreamDecoder: StreamDecoder {
     private var refused = false
     private let idPrefix = "call_" + UUID().uuidString.prefix(8).lowercased()
 
+    private static let errorKey = Array(#""error""#.utf8)
+
     var pendingOutcome: LLMStreamOutcome? { finishReason == nil ? nil : outcome() }
 
     mutating func decode(_ event: SSEEvent, atEOF: Bool) -> [LLMEvent] {
@@ -28,14 +32,14 @@ struct ChatCompletionsStreamDecoder: StreamDecoder {
             return completeTurn() + [.done(outcome())]
         }
         // An error envelope decodes as an empty chunk; look for one first (PROVIDERS.md §5).
-        if event.data.contains("\"error\""), let json = try? JSONValue.parse(event.data),
+        if event.data.utf8.firstRange(of: Self.errorKey) != nil, let json = try? JSONValue.parse(event.data),
             let error = ProviderErrorClassifier.classifyInBand(json)
         {
             return [.done(.failure(error))]
         }
         let chunk: ChatCompletionsWireChunk
         do {
-            chunk = try JSONDecoder().decode(ChatCompletionsWireChunk.self, from: Data(event.data.utf8))
+            chunk = try json.decode(ChatCompletionsWireChunk.self, from: Data(event.data.utf8))
         } catch {
             return [StreamFailures.unparsable(event, atEOF: atEOF, "not a chat.completion.chunk")]
         }

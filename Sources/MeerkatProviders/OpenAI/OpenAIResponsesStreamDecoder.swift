@@ -6,6 +6,8 @@ import MeerkatCore
 /// Argument deltas reference the output item (`fc_…`); events carry the `call_id` (`call_…`) instead, because
 /// that is what the tool result must quote.
 struct OpenAIResponsesStreamDecoder: StreamDecoder {
+    /// One decoder per stream (creating one per event is measurable on the hot path).
+    private let json = JSONDecoder()
     private struct Call {
         var callID: String
         var name: String
@@ -21,7 +23,7 @@ struct OpenAIResponsesStreamDecoder: StreamDecoder {
         if event.data == "[DONE]" { return [] }  // Some compatible servers add it; the terminal event decides.
         let wire: OpenAIResponsesWireEvent
         do {
-            wire = try JSONDecoder().decode(OpenAIResponsesWireEvent.self, from: Data(event.data.utf8))
+            wire = try json.decode(OpenAIResponsesWireEvent.self, from: Data(event.data.utf8))
         } catch {
             return [StreamFailures.unparsable(event, atEOF: atEOF, "not a JSON event")]
         }

@@ -60,6 +60,7 @@ public final class MockProviderServer: Sendable {
         var scripts: [MockScript] = []
         var requests: [MockRecordedRequest] = []
         var disconnects = 0
+        var connections = 0
         var serial = 0
         var waiters: [Waiter] = []
         var nextWaiterID = 0
@@ -149,6 +150,9 @@ public final class MockProviderServer: Sendable {
     /// Every request received so far, in arrival order.
     public var requests: [MockRecordedRequest] { state.withLock { $0.requests } }
 
+    /// How many TCP connections clients opened (pooling keeps this low).
+    public var connectionCount: Int { state.withLock { $0.connections } }
+
     /// How many responses the client abandoned before they were complete (cancellation, timeouts).
     public var clientDisconnects: Int { state.withLock { $0.disconnects } }
 
@@ -217,6 +221,7 @@ public final class MockProviderServer: Sendable {
     }
 
     private func serve(_ connection: Connection) async {
+        update { $0.connections += 1 }
         let channel = connection.channel
         var running: (task: Task<Void, Never>, playback: Playback)?
         defer { running?.task.cancel() }

@@ -131,12 +131,14 @@ struct MockSSEEncoder {
 }
 
 /// SplitMix64: a tiny seeded generator so torture runs replay exactly.
-struct MockRandom: RandomNumberGenerator {
+public struct MockRandom: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    /// Creates a generator; the same seed gives the same sequence.
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    /// The next value.
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var value = state
         value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9

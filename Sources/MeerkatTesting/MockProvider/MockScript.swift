@@ -15,7 +15,9 @@ public enum MockScript: Sendable {
 
 /// A literal HTTP response.
 public struct MockRawResponse: Sendable {
+    /// HTTP status.
     public var status: Int
+    /// Response headers (no content length = chunked).
     public var headers: [(name: String, value: String)]
     /// Body writes in order (each flushed separately).
     public var chunks: [[UInt8]]

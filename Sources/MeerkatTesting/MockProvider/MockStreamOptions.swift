@@ -55,6 +55,7 @@ public struct MockStreamOptions: Sendable {
     public struct InBandError: Sendable, Hashable {
         /// Events sent before the error.
         public var afterEvents: Int
+        /// Which payload.
         public var style: InBandErrorStyle
 
         /// Creates an in-band error plan.
@@ -88,6 +89,7 @@ public struct MockStreamOptions: Sendable {
         case argumentsInFirstFragment
     }
 
+    /// How the body is cut into writes.
     public var chunking: Chunking = .perEvent
     /// nil = the dialect's usual (CRLF for Gemini, LF otherwise).
     public var lineEnding: LineEnding?

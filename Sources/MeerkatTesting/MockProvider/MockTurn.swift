@@ -18,10 +18,15 @@ public struct MockTurn: Sendable, Hashable {
 
     /// Token counts to report (mapped to each dialect's fields).
     public struct Usage: Sendable, Hashable {
+        /// Uncached input tokens.
         public var input: Int
+        /// Output tokens (reasoning included).
         public var output: Int
+        /// Input tokens read from the cache.
         public var cacheRead: Int
+        /// Input tokens written to the cache (Anthropic only).
         public var cacheWrite: Int
+        /// Reasoning tokens (part of `output`).
         public var reasoning: Int
 
         /// Creates usage.
@@ -34,9 +39,11 @@ public struct MockTurn: Sendable, Hashable {
         }
     }
 
+    /// The answer in order.
     public var items: [Item]
     /// Explicit stop; nil = tool use when the turn has calls, else end of turn.
     public var stop: Stop?
+    /// Reported token counts.
     public var usage: Usage
 
     /// Creates a turn.

@@ -1,4 +1,5 @@
 import MeerkatProviders
+import MeerkatTesting
 import Testing
 
 /// Feeds `chunks` and the end of stream, returning every item.
@@ -124,7 +125,7 @@ private func split(_ bytes: [UInt8], at cuts: [Int]) -> [[UInt8]] {
     }
 
     @Test func randomSplitsMatchWholeParse() throws {
-        var generator = SplitMix64(seed: 42)
+        var generator = MockRandom(seed: 42)
         let text = (0..<50).map { "event: t\($0)\ndata: {\"i\":\($0),\"s\":\"ü€𝄞\"}\n\n" }.joined()
         let bytes = Array(text.utf8)
         let whole = try parseAll([bytes])
@@ -164,18 +165,5 @@ private func split(_ bytes: [UInt8], at cuts: [Int]) -> [[UInt8]] {
     @Test func invalidUTF8IsReplacedNotFatal() throws {
         let bytes: [UInt8] = Array("data: a".utf8) + [0xFF] + Array("b\n\n".utf8)
         #expect(events(try parseAll([bytes])) == [SSEEvent(data: "a\u{FFFD}b")])
-    }
-}
-
-/// A tiny deterministic RNG so failures replay.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
