@@ -4,5 +4,6 @@ func benchmarkSuites() -> [String: @Sendable () async throws -> Void] {
         "providers": providersBenchmark,
         "sqlite": { try await SQLiteBench.run() },
         "runtime": { try await RuntimeBench.run() },
+        "cli": { try await CLIBench.run() },
     ]
 }
