@@ -4,7 +4,8 @@ import Foundation
 /// this benchmark (build both in release: `swift build -c release` then `swift run -c release meerkat-bench cli`).
 enum CLIBench {
     static func run() async throws {
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent()
             .appendingPathComponent("skat")
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             print("skat not found at \(binary.path); build it first (swift build -c release --product skat)")
