@@ -133,7 +133,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MeerkatProvidersTests",
-            dependencies: ["MeerkatProviders", "MeerkatCore", "MeerkatTesting"],
+            dependencies: ["MeerkatProviders", "MeerkatCore", "MeerkatTesting", "MeerkatTools"],
             swiftSettings: strict
         ),
     ]
