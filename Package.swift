@@ -111,7 +111,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MeerkatServiceTests",
-            dependencies: ["MeerkatService", "MeerkatCore", "MeerkatTesting", "MeerkatSQLite"],
+            dependencies: ["MeerkatService", "MeerkatCore", "MeerkatTesting", "MeerkatSQLite", "MeerkatTools"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -113,17 +113,23 @@ extension SessionStore {
     }
 }
 
-/// The process-memory `SessionStore`.
-public actor InMemorySessionStore: SessionStore {
+/// Sessions held in memory with the `SessionStore` rules (append-only saves, label filters, newest-first paging,
+/// archive, delete). The in-memory stores keep one of these inside their actor.
+public struct SessionTable: Sendable {
     private var sessions: [SessionID: Session] = [:]
     private var archived: Set<SessionID> = []
 
     public init() {}
 
-    public func save(_ session: Session) throws(SessionStoreError) {
+    /// Checks that `session` may replace the stored one (append-only).
+    public func checkSave(_ session: Session) throws(SessionStoreError) {
         if let existing = sessions[session.id] {
-            try Self.checkAppendOnly(existing: existing.messages, next: session)
+            try InMemorySessionStore.checkAppendOnly(existing: existing.messages, next: session)
         }
+    }
+
+    public mutating func save(_ session: Session) throws(SessionStoreError) {
+        try checkSave(session)
         sessions[session.id] = session
     }
 
@@ -139,15 +145,29 @@ public actor InMemorySessionStore: SessionStore {
         sessions[id].map { $0.meta(archived: archived.contains(id)) }
     }
 
-    public func archive(_ id: SessionID) throws(SessionStoreError) {
+    public mutating func archive(_ id: SessionID) throws(SessionStoreError) {
         guard sessions[id] != nil else { throw .notFound(id) }
         archived.insert(id)
     }
 
-    public func delete(_ id: SessionID) throws(SessionStoreError) {
+    public mutating func delete(_ id: SessionID) throws(SessionStoreError) {
         guard sessions.removeValue(forKey: id) != nil else { throw .notFound(id) }
         archived.remove(id)
     }
+}
+
+/// The process-memory `SessionStore`.
+public actor InMemorySessionStore: SessionStore {
+    private var table = SessionTable()
+
+    public init() {}
+
+    public func save(_ session: Session) throws(SessionStoreError) { try table.save(session) }
+    public func load(_ id: SessionID) -> Session? { table.load(id) }
+    public func list(_ query: SessionQuery) -> [SessionMeta] { table.list(query) }
+    public func loadMeta(_ id: SessionID) -> SessionMeta? { table.loadMeta(id) }
+    public func archive(_ id: SessionID) throws(SessionStoreError) { try table.archive(id) }
+    public func delete(_ id: SessionID) throws(SessionStoreError) { try table.delete(id) }
 
     /// Throws unless `next` keeps every committed message unchanged and in place.
     public static func checkAppendOnly(existing: [Message], next: Session) throws(SessionStoreError) {

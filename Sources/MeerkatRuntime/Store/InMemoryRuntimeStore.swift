@@ -12,8 +12,7 @@ public actor InMemoryRuntimeStore: RuntimeStore, SessionStore {
     }
 
     private var runtimes: [LogicalRuntimeID: Runtime] = [:]
-    private var sessions: [SessionID: Session] = [:]
-    private var archived: Set<SessionID> = []
+    private var sessions = SessionTable()
     private var failWrites: RuntimeStoreError?
     /// Number of successful write calls (for tests that prove a dedup wrote nothing).
     public private(set) var writeCount = 0
@@ -49,9 +48,9 @@ public actor InMemoryRuntimeStore: RuntimeStore, SessionStore {
     public func atomicApply(_ runtime: LogicalRuntimeID, _ commit: BoundaryCommit) throws(RuntimeStoreError) {
         if let failWrites { throw failWrites }
         // Validate everything before writing anything: the commit is all or nothing.
-        if let session = commit.session, let existing = sessions[session.id] {
+        if let session = commit.session {
             do {
-                try InMemorySessionStore.checkAppendOnly(existing: existing.messages, next: session)
+                try sessions.checkSave(session)
             } catch {
                 throw .conflict(error.description)
             }
@@ -59,7 +58,7 @@ public actor InMemoryRuntimeStore: RuntimeStore, SessionStore {
         if let receipt = commit.receipt {
             runtimes[runtime, default: Runtime()].receipts[Self.key(receipt.runID, receipt.sequence)] = receipt
         }
-        if let session = commit.session { sessions[session.id] = session }
+        if let session = commit.session { try? sessions.save(session) }  // checked above
         put(runtime, commit.inputs)
         if let lifecycle = commit.lifecycle { runtimes[runtime, default: Runtime()].lifecycle = lifecycle }
         writeCount += 1
@@ -94,40 +93,24 @@ public actor InMemoryRuntimeStore: RuntimeStore, SessionStore {
     }
 
     public func loadSession(_ id: SessionID) throws(RuntimeStoreError) -> Session? {
-        sessions[id]
+        sessions.load(id)
     }
 
     // MARK: SessionStore
 
     public func save(_ session: Session) throws(SessionStoreError) {
         if let failWrites { throw .unavailable("\(failWrites)") }
-        if let existing = sessions[session.id] {
-            try InMemorySessionStore.checkAppendOnly(existing: existing.messages, next: session)
-        }
-        sessions[session.id] = session
+        try sessions.save(session)
         writeCount += 1
     }
 
-    public func load(_ id: SessionID) -> Session? { sessions[id] }
-
-    public func list(_ query: SessionQuery) -> [SessionMeta] {
-        let all = sessions.values.map { $0.meta(archived: archived.contains($0.id)) }.filter(query.matches)
-            .sorted { ($0.updatedAt, $0.id) > ($1.updatedAt, $1.id) }
-        return Array(all.dropFirst(max(0, query.offset)).prefix(max(0, query.limit)))
-    }
-
-    public func loadMeta(_ id: SessionID) -> SessionMeta? {
-        sessions[id].map { $0.meta(archived: archived.contains(id)) }
-    }
-
-    public func archive(_ id: SessionID) throws(SessionStoreError) {
-        guard sessions[id] != nil else { throw .notFound(id) }
-        archived.insert(id)
-    }
+    public func load(_ id: SessionID) -> Session? { sessions.load(id) }
+    public func list(_ query: SessionQuery) -> [SessionMeta] { sessions.list(query) }
+    public func loadMeta(_ id: SessionID) -> SessionMeta? { sessions.loadMeta(id) }
+    public func archive(_ id: SessionID) throws(SessionStoreError) { try sessions.archive(id) }
 
     public func delete(_ id: SessionID) throws(SessionStoreError) {
-        guard sessions.removeValue(forKey: id) != nil else { throw .notFound(id) }
-        archived.remove(id)
+        try sessions.delete(id)
         runtimes.removeValue(forKey: .session(id))
     }
 

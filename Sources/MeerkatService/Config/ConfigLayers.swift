@@ -1,5 +1,6 @@
 import Foundation
 import MeerkatCore
+import MeerkatTools
 
 /// Where config comes from, in order of precedence (lowest first): built-in defaults → user
 /// (`~/.skat/config.toml`) → realm (`<realm>/config.toml`) → per-request overrides.

@@ -1,5 +1,6 @@
 import Foundation
 import MeerkatCore
+import MeerkatTools
 
 /// A realm's `config.toml` with a generation number in `config_state.json`, for compare-and-swap updates
 /// (`skat config get|set|patch`).

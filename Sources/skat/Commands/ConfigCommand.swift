@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MeerkatCore
 import MeerkatService
+import MeerkatTools
 
 struct ConfigCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

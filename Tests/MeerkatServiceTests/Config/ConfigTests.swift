@@ -1,6 +1,7 @@
 import Foundation
 import MeerkatCore
 import MeerkatService
+import MeerkatTools
 import Testing
 
 @Suite("Configuration")

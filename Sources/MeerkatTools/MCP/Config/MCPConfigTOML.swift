@@ -1,22 +1,13 @@
 import Foundation
 import MeerkatCore
-import TOMLKit
 
 /// Reads and writes the `mcp.toml` format: `[[servers]]` tables, nothing else at the top level.
 enum MCPConfigTOML {
     /// Parses a file's text into its server entries, in file order. `file` names the source in errors.
     static func parse(_ text: String, file: String) throws(MCPConfigError) -> [MCPServerConfig] {
-        let json: String
-        do {
-            json = try TOMLTable(string: text).convert(to: .json)
-        } catch let error as TOMLParseError {
-            throw .unreadable(file: file, message: "\(error.description) at \(error.source.begin.debugDescription)")
-        } catch {
-            throw .unreadable(file: file, message: "\(error)")
-        }
         let root: [String: JSONValue]
         do {
-            root = try JSONValue.parse(json).objectValue ?? [:]
+            root = try TOMLDocument.parseObject(text)
         } catch {
             throw .unreadable(file: file, message: error.message)
         }
@@ -65,30 +56,7 @@ enum MCPConfigTOML {
         "{ " + members.keys.sorted().map { "\(key($0)) = \(quote(members[$0] ?? ""))" }.joined(separator: ", ") + " }"
     }
 
-    private static func key(_ key: String) -> String {
-        let bare =
-            !key.isEmpty && key.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
-        return bare ? key : quote(key)
-    }
+    private static func key(_ key: String) -> String { TOMLDocument.quoteKey(key) }
 
-    /// A TOML basic string.
-    private static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += String(format: "\\u%04X", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    private static func quote(_ text: String) -> String { TOMLDocument.quote(text) }
 }
