@@ -82,7 +82,15 @@ extension SessionRuntime {
                 continue
             }
             try guarded { machine throws(MachineGuardError) in try machine.beginRun(run, batch: batch) }
-            try await write(rows(for: batch.inputIDs, reason: "StageForRun"))
+            do {
+                try await write(rows(for: batch.inputIDs, reason: "StageForRun"))
+            } catch {
+                // Not durable, so never applied: roll the run back (the store failure costs the attempt) rather than
+                // leave the runtime `running` with nothing in flight.
+                _ = try? machine.finishRun(run, .replay)
+                publishEvents()
+                throw error
+            }
             return (primitive, batch)
         }
         return nil

@@ -436,3 +436,25 @@ struct FinalizationFailureTests {
         #expect(await executor.applyCount == 1)
     }
 }
+
+@Suite("Staging write failure")
+struct StagingWriteFailureTests {
+    @Test func failedStagingWriteRollsTheRunBackInsteadOfStickingInRunning() async throws {
+        let (runtime, store) = try await makeRuntime()
+        let (outcome, _) = try await runtime.accept(Inputs.prompt("q"))
+        await store.failWrites(with: .unavailable("disk busy"))
+        let executor = TestExecutor()
+        try? await runtime.attach(executor)
+        await settled(runtime)
+        #expect(await runtime.state != .running)
+        #expect(await executor.applyCount == 0)
+        await store.failWrites(with: nil)
+        // Once the store is back, the input still runs.
+        let handle = runtime.handle(for: outcome.inputID!)
+        _ = try await runtime.accept(Inputs.prompt("wake"))
+        guard case .completed = try await handle.wait() else {
+            Issue.record("the input runs once the store is back")
+            return
+        }
+    }
+}
