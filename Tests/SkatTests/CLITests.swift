@@ -212,6 +212,31 @@ struct CLITests {
         #expect(missing.status == 1 && missing.stderr == "skat: no MCP server named 'tester'\n")
     }
 
+    @Test func initCreatesTheProjectConfigAndDoctorReportsHealth() async throws {
+        let server = try await mock()
+        defer { Task { await server.stop() } }
+        let sandbox = try SkatSandbox(mockBaseURL: server.baseURL)
+        let initialized = try await sandbox.run(["init"])
+        #expect(initialized.status == 0 && initialized.stdout.hasPrefix("created "))
+        let template = try String(
+            contentsOf: sandbox.project.appendingPathComponent(".skat/config.toml"), encoding: .utf8)
+        #expect(template.contains("[agent]"))
+        #expect(try await sandbox.run(["init"]).stdout.contains("already exists; nothing changed"))
+        let doctor = try await sandbox.run(["doctor"])
+        #expect(doctor.status == 0, "\(doctor.stdout)\(doctor.stderr)")
+        #expect(doctor.stdout.contains("ok   openai key found"))
+        #expect(doctor.stdout.contains("ok   database integrity"))
+        #expect(!doctor.stdout.contains("test-key"))  // keys are never printed
+        // A configured self-hosted server that does not answer fails the check.
+        let patch = try await sandbox.run(
+            ["config", "patch"],
+            stdin: #"{"self_hosted": {"servers": {"gone": {"base_url": "http://127.0.0.1:9/v1"}}}}"#)
+        #expect(patch.status == 0, "\(patch.stderr)")
+        let failing = try await sandbox.run(["doctor"])
+        #expect(failing.status == 1)
+        #expect(failing.stdout.contains("FAIL self-hosted server gone"))
+    }
+
     @Test func versionHelpModelsAndConfig() async throws {
         let server = try await mock()
         defer { Task { await server.stop() } }

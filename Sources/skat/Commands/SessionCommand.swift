@@ -71,7 +71,7 @@ struct SessionCommand: AsyncParsableCommand {
                         Output.out("intent    \(intent.compactText())\n")
                     }
                 }
-            } catch let error as ServiceError {
+            } catch {
                 throw fail(error)
             }
         }
@@ -101,7 +101,7 @@ struct SessionCommand: AsyncParsableCommand {
                 }
                 for message in page.messages { Output.out(Self.line(message) + "\n") }
                 if page.hasMore { Output.err("(more: --offset \(page.offset + page.messages.count))\n") }
-            } catch let error as ServiceError {
+            } catch {
                 throw fail(error)
             }
         }
@@ -144,7 +144,7 @@ struct SessionCommand: AsyncParsableCommand {
                 let id = try await environment.service.resolve(SessionSelector(session))
                 try await environment.service.delete(id)
                 Output.out("deleted \(id)\n")
-            } catch let error as ServiceError {
+            } catch {
                 throw fail(error)
             }
         }
