@@ -154,11 +154,17 @@ struct AgentBudgetRetryTests {
         let client = ScriptedLLMClient([.stall(after: [.textDelta("par")]), .text("complete")])
         let agent = makeAgent(client, clock: clock) { $0.retry.streamInactivityTimeout = .seconds(5) }
         let recorder = EventRecorder(agent)
+        var events = agent.events.subscribe().makeAsyncIterator()
         let run = Task { try await agent.run(.text("go")) }
-        await client.waitForRequests(1)
+        // The stream showed activity at t=0: wait for it, so the watchdog's deadline is t=5 whatever the scheduling.
+        while let envelope = await events.next(), envelope.payload != .textDelta("par") {}
         await clock.waitForSleepers(1)
         clock.advance(by: .seconds(5))
-        await clock.waitForSleepers(1)  // the retry backoff
+        // The next sleeper after the `retrying` event is the backoff; move time exactly to its deadline.
+        while let envelope = await events.next() {
+            if case .retrying = envelope.payload { break }
+        }
+        await clock.waitForSleepers(1)
         clock.advanceToNextDeadline()
         let result = try await run.value
         #expect(result.text == "complete")
