@@ -122,7 +122,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SkatTests",
-            dependencies: ["skat", "MeerkatCore", "MeerkatTesting"],
+            dependencies: ["skat", "MeerkatCore", "MeerkatTesting", "MeerkatRuntime", "MeerkatSQLite"],
             swiftSettings: strict
         ),
         .testTarget(name: "MeerkatCoreTests", dependencies: ["MeerkatCore", "MeerkatTesting"], swiftSettings: strict),
