@@ -122,7 +122,9 @@ let package = Package(
         ),
         .testTarget(
             name: "SkatTests",
-            dependencies: ["skat", "MeerkatMCPTestServer", "MeerkatCore", "MeerkatTesting"],
+            dependencies: [
+                "skat", "MeerkatMCPTestServer", "MeerkatCore", "MeerkatTesting", "MeerkatRuntime", "MeerkatSQLite",
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "MeerkatCoreTests", dependencies: ["MeerkatCore", "MeerkatTesting"], swiftSettings: strict),

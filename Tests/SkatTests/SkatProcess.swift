@@ -119,6 +119,17 @@ final class SkatRunning: Sendable {
         try? input.fileHandleForWriting.close()
     }
 
+    /// Writes to stdin without trapping when the process is gone (ignore SIGPIPE first); false when the write failed.
+    @discardableResult
+    func send(_ text: String) -> Bool {
+        (try? input.fileHandleForWriting.write(contentsOf: Data(text.utf8))) != nil
+    }
+
+    /// Sends SIGKILL (reap it with `finish()`).
+    func killNow() {
+        kill(process.processIdentifier, SIGKILL)
+    }
+
     func interrupt() {
         kill(process.processIdentifier, SIGINT)
     }

@@ -24,16 +24,19 @@ public final class MockProviderServer: Sendable {
         public var ruleMode: Bool
         /// Reject Gemini model turns whose first `functionCall` part lacks `thoughtSignature` (Gemini 3 behaviour).
         public var geminiRequiresThoughtSignatures: Bool
+        /// How rule-mode answers are streamed (e.g. a `chunkDelay` that makes every answer slow).
+        public var ruleStreamOptions: MockStreamOptions
 
         /// Creates a configuration.
         public init(
             apiKey: String? = nil, requireAuth: Bool = true, ruleMode: Bool = true,
-            geminiRequiresThoughtSignatures: Bool = false
+            geminiRequiresThoughtSignatures: Bool = false, ruleStreamOptions: MockStreamOptions = MockStreamOptions()
         ) {
             self.apiKey = apiKey
             self.requireAuth = requireAuth
             self.ruleMode = ruleMode
             self.geminiRequiresThoughtSignatures = geminiRequiresThoughtSignatures
+            self.ruleStreamOptions = ruleStreamOptions
         }
 
         func accepts(_ key: String) -> Bool {
@@ -301,7 +304,8 @@ public final class MockProviderServer: Sendable {
                 return .body(status: 500, #"{"error":{"message":"mock: no script queued","type":"api_error"}}"#)
             }
             let turn = MockRuleEngine.turn(for: route.dialect.conversation(json), serial: serial)
-            return route.dialect.streamPlan(turn, MockRenderContext(model: model, serial: serial, options: .init()))
+            return route.dialect.streamPlan(
+                turn, MockRenderContext(model: model, serial: serial, options: configuration.ruleStreamOptions))
         }
     }
 
