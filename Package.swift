@@ -98,9 +98,10 @@ let package = Package(
         .executableTarget(
             name: "MeerkatBench",
             dependencies: [
-                "MeerkatCore", "MeerkatRuntime", "MeerkatTesting", "MeerkatProviders", "MeerkatSQLite",
+                "MeerkatCore", "MeerkatRuntime", "MeerkatTesting", "MeerkatProviders", "MeerkatSQLite", "MeerkatService",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

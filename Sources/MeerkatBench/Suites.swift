@@ -5,5 +5,6 @@ func benchmarkSuites() -> [String: @Sendable () async throws -> Void] {
         "sqlite": { try await SQLiteBench.run() },
         "runtime": { try await RuntimeBench.run() },
         "cli": { try await CLIBench.run() },
+        "e2e": { try await E2EBench.run() },
     ]
 }
