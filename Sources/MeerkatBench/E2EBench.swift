@@ -49,7 +49,7 @@ enum E2EBench {
     private static func overhead(_ bench: E2EHarness, _ settings: Settings, _ report: inout E2EReport) async throws {
         print("-- turn overhead over the floor (\(settings.runs) sequential runs per row)")
         print(E2ERow.header)
-        for backend in [E2EBackend.memory, .sqlite] {
+        for backend in [E2EBackend.memory, .sqlite, .sqlitePower] {
             for tool in [false, true] {
                 for shape in [E2EShape.newSessionPerRun, .oneSession] {
                     // Against an external server the floor's bodies come from a twin run on the in-process mock,

@@ -124,9 +124,11 @@ final class E2EStack: Sendable {
             let service = SessionService(
                 store: store, sessions: store, factory: factory, config: SkatConfig(), prompts: prompts)
             return E2EStack(service: service, realm: nil, directory: nil)
-        case .sqlite:
+        case .sqlite, .sqlitePower:
             let directory = try E2EBench.temporaryDirectory("realm")
-            let realm = try Realm.open(stateRoot: directory, realmID: try RealmID("bench"), backend: .sqlite)
+            let realm = try Realm.open(
+                stateRoot: directory, realmID: try RealmID("bench"), backend: .sqlite,
+                durability: backend == .sqlitePower ? .power : .process)
             let service = SessionService(
                 store: realm.runtimeStore, sessions: realm.sessionStore, factory: factory, config: SkatConfig(),
                 prompts: prompts, leasing: realm.runtimeStore as? any SessionLeasing)
@@ -182,7 +184,10 @@ private struct EchoTool: Tool {
 /// The realm a row runs on.
 enum E2EBackend: String, Codable, Sendable {
     case memory
+    /// SQLite with the default durability (`process`: survives SIGKILL).
     case sqlite
+    /// SQLite with `power` durability (an fsync per commit).
+    case sqlitePower = "sqlite_power"
 }
 
 /// Whether each run gets a new session or all runs share one.

@@ -67,12 +67,12 @@ struct E2ERow: Codable {
     }
 
     static let header =
-        "realm   tool  shape                 floor p50  stack p50  overhead mean  p50     p99     cpu/run (floor)"
+        "realm        tool  shape                 floor p50  stack p50  overhead mean  p50     p99     cpu/run (floor)"
 
     var line: String {
         String(
             format: "%@ %@ %@ %7.3f ms %7.3f ms %9.3f ms  %6.3f  %6.3f  %6.3f ms (%5.3f)",
-            backend.rawValue.padded(7), (tool ? "1" : "0").padded(5), shape.rawValue.padded(21), floor.p50, stack.p50,
+            backend.rawValue.padded(12), (tool ? "1" : "0").padded(5), shape.rawValue.padded(21), floor.p50, stack.p50,
             overheadPerRunMS, overheadP50MS,
             overheadP99MS, cpuPerRunMS, floorCPUPerRunMS)
     }
@@ -93,7 +93,7 @@ struct E2EHistoryRow: Codable {
         String(
             format: "%@ %5d messages (%8d request bytes): stack p50 %.3f ms, floor p50 %.3f ms, overhead %.3f ms/turn, "
                 + "cpu %.3f ms/turn",
-            backend.rawValue.padded(7), messages, requestBytes, stack.p50, floor.p50, overheadPerTurnMS, cpuPerTurnMS)
+            backend.rawValue.padded(12), messages, requestBytes, stack.p50, floor.p50, overheadPerTurnMS, cpuPerTurnMS)
     }
 }
 

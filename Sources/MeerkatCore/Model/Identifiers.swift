@@ -4,26 +4,31 @@ import Foundation
 /// so ids sort by creation time.
 public enum UUIDv7 {
     /// A new v7 UUID for the current wall-clock time.
+    ///
+    /// The random bits come from a process-wide generator seeded once from the system's CSPRNG, not from a
+    /// `getrandom` call per id: ids are minted on hot paths (every event, input and run), and they need to be unique
+    /// and unguessable in practice, not secret.
     public static func make(now: Date = Date()) -> UUID {
-        var generator = SystemRandomNumberGenerator()
-        return make(milliseconds: UInt64(max(0, now.timeIntervalSince1970 * 1000)), using: &generator)
+        let milliseconds = UInt64(max(0, now.timeIntervalSince1970 * 1000))
+        let (high, low) = IDEntropy.shared.next()
+        return make(milliseconds: milliseconds, randomHigh: high, randomLow: low)
     }
 
     /// A v7 UUID for an explicit timestamp and random source (deterministic in tests).
     public static func make(milliseconds: UInt64, using generator: inout some RandomNumberGenerator) -> UUID {
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for index in 0..<6 {
-            bytes[index] = UInt8(truncatingIfNeeded: milliseconds >> (8 * (5 - UInt64(index))))
-        }
-        for index in 6..<16 {
-            bytes[index] = UInt8.random(in: 0...255, using: &generator)
-        }
-        bytes[6] = (bytes[6] & 0x0F) | 0x70  // version 7
-        bytes[8] = (bytes[8] & 0x3F) | 0x80  // RFC 4122 variant
+        make(milliseconds: milliseconds, randomHigh: generator.next(), randomLow: generator.next())
+    }
+
+    private static func make(milliseconds: UInt64, randomHigh: UInt64, randomLow: UInt64) -> UUID {
+        // 48-bit timestamp | version 7 + 12 random bits | variant 10 + 62 random bits.
+        let high = (milliseconds << 16) | 0x7000 | (randomHigh & 0x0FFF)
+        let low = (randomLow & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
+        func byte(_ word: UInt64, _ index: UInt64) -> UInt8 { UInt8(truncatingIfNeeded: word >> (56 - 8 * index)) }
         return UUID(
             uuid: (
-                bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
+                byte(high, 0), byte(high, 1), byte(high, 2), byte(high, 3), byte(high, 4), byte(high, 5),
+                byte(high, 6), byte(high, 7), byte(low, 0), byte(low, 1), byte(low, 2), byte(low, 3), byte(low, 4),
+                byte(low, 5), byte(low, 6), byte(low, 7)
             ))
     }
 

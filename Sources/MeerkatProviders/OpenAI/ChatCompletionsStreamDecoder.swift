@@ -23,7 +23,13 @@ struct ChatCompletionsStreamDecoder: StreamDecoder {
     private var refused = false
     private let idPrefix = "call_" + UUID().uuidString.prefix(8).lowercased()
 
-    private static let errorKey = Array(#""error""#.utf8)
+    /// The `.done(.failure)` event of an in-band error envelope, if `data` is one.
+    private static func inBandError(_ data: String) -> LLMEvent? {
+        guard let json = try? JSONValue.parse(data), let error = ProviderErrorClassifier.classifyInBand(json) else {
+            return nil
+        }
+        return .done(.failure(error))
+    }
 
     var pendingOutcome: LLMStreamOutcome? { finishReason == nil ? nil : outcome() }
 
@@ -31,17 +37,17 @@ struct ChatCompletionsStreamDecoder: StreamDecoder {
         if event.data == "[DONE]" {
             return completeTurn() + [.done(outcome())]
         }
-        // An error envelope decodes as an empty chunk; look for one first (PROVIDERS.md §5).
-        if event.data.utf8.firstRange(of: Self.errorKey) != nil, let json = try? JSONValue.parse(event.data),
-            let error = ProviderErrorClassifier.classifyInBand(json)
-        {
-            return [.done(.failure(error))]
-        }
         let chunk: ChatCompletionsWireChunk
         do {
             chunk = try json.decode(ChatCompletionsWireChunk.self, from: Data(event.data.utf8))
         } catch {
+            if let failure = Self.inBandError(event.data) { return [failure] }
             return [StreamFailures.unparsable(event, atEOF: atEOF, "not a chat.completion.chunk")]
+        }
+        // An error envelope decodes as an empty chunk (PROVIDERS.md §5). Only such a chunk is searched for one, so
+        // the text deltas of the hot path never pay for a scan.
+        if chunk.choices == nil && chunk.usage == nil, let failure = Self.inBandError(event.data) {
+            return [failure]
         }
         var events: [LLMEvent] = []
         if let choice = chunk.choices?.first(where: { ($0.index ?? 0) == 0 }) {

@@ -4,9 +4,10 @@ import GRDB
 /// A realm's `realm.sqlite3`, opened once per process and shared by its session and runtime stores, so one
 /// transaction can cover a session append and the runtime rows of the same boundary.
 ///
-/// The database runs in WAL mode with `synchronous = FULL` (a commit is on disk before the write returns:
-/// durable before acknowledged) and a busy timeout, so several processes can share the file; writes take the
-/// write lock at `BEGIN IMMEDIATE`, which keeps a read-then-write transaction from failing half-way.
+/// The database runs in WAL mode with the `synchronous` level of its `RealmDurability` (a write returns after its
+/// commit: durable before acknowledged against a killed process, and with `.power` also against power loss) and a
+/// busy timeout, so several processes can share the file; writes take the write lock at `BEGIN IMMEDIATE`, which
+/// keeps a read-then-write transaction from failing half-way.
 public final class RealmDatabase: Sendable {
     /// How long a write waits for another connection's write lock before failing as unavailable.
     public static let busyTimeout: TimeInterval = 5
@@ -28,9 +29,9 @@ public final class RealmDatabase: Sendable {
     ///
     /// `manifestVersion` is the schema version the realm manifest records; it lets a lost or emptied file be
     /// reported instead of silently re-created.
-    public static func open(path: String, blobs: BlobStore, manifestVersion: Int = 0) throws(RealmError)
-        -> RealmDatabase
-    {
+    public static func open(
+        path: String, blobs: BlobStore, manifestVersion: Int = 0, durability: RealmDurability = .default
+    ) throws(RealmError) -> RealmDatabase {
         if manifestVersion > RealmSchema.currentVersion {
             throw .schemaTooNew(path: path, found: manifestVersion, supported: RealmSchema.currentVersion)
         }
@@ -39,7 +40,7 @@ public final class RealmDatabase: Sendable {
         configuration.busyMode = .timeout(busyTimeout)
         configuration.label = "realm"
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA synchronous = \(durability.synchronousPragma)")
         }
         let pool: DatabasePool
         do {

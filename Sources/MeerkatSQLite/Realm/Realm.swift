@@ -48,9 +48,9 @@ public final class Realm: Sendable {
     /// Opens `<stateRoot>/<realmID>/`, creating it on first use with `backend` (default `sqlite`) pinned in its
     /// manifest. Later opens must ask for the pinned backend or pass nil. A `sqlite` database is migrated to the
     /// current schema; one written by a newer binary is refused with `schemaTooNew`.
-    public static func open(stateRoot: URL, realmID: RealmID, backend: RealmBackend? = nil) throws(RealmError)
-        -> Realm
-    {
+    public static func open(
+        stateRoot: URL, realmID: RealmID, backend: RealmBackend? = nil, durability: RealmDurability = .default
+    ) throws(RealmError) -> Realm {
         let directory = stateRoot.appendingPathComponent(realmID.rawValue, isDirectory: true)
         try RealmFiles.ensureDirectory(directory)
         try RealmFiles.checkWritable(directory)
@@ -81,7 +81,7 @@ public final class Realm: Sendable {
         case .sqlite:
             let database = try RealmDatabase.open(
                 path: directory.appendingPathComponent(databaseFileName).path, blobs: blobs,
-                manifestVersion: manifest.schemaVersion)
+                manifestVersion: manifest.schemaVersion, durability: durability)
             let version = try database.schemaVersion()
             if version != manifest.schemaVersion {
                 manifest.schemaVersion = version

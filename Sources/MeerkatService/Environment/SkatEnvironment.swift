@@ -65,13 +65,15 @@ public final class SkatEnvironment: Sendable {
     {
         let projectRoot = RealmLocation.projectRoot(from: options.currentDirectory)
         let realm: Realm
+        let durability = try durability(options)
         do {
             let stateRoot =
                 options.stateRoot ?? RealmLocation.defaultStateRoot(currentDirectory: options.currentDirectory)
             let id =
                 try options.realm.map { text throws(RealmError) in try RealmID(text) }
                 ?? RealmLocation.defaultRealmID(currentDirectory: options.currentDirectory)
-            realm = try Realm.open(stateRoot: stateRoot, realmID: id, backend: options.backend)
+            realm = try Realm.open(
+                stateRoot: stateRoot, realmID: id, backend: options.backend, durability: durability)
         } catch {
             throw .store(error.description)
         }
@@ -110,6 +112,16 @@ public final class SkatEnvironment: Sendable {
             leasing: realm.runtimeStore as? any SessionLeasing)
         return SkatEnvironment(
             realm: realm, config: config, service: service, projectRoot: projectRoot, options: options, mcp: mcp)
+    }
+
+    /// The SQLite durability level from `SKAT_DURABILITY` (`process`, the default, or `power`).
+    private static func durability(_ options: SkatEnvironmentOptions) throws(ServiceError) -> RealmDurability {
+        guard let text = options.environment["SKAT_DURABILITY"], !text.isEmpty else { return .default }
+        guard let level = RealmDurability(rawValue: text.lowercased()) else {
+            throw .invalidRequest(
+                field: "SKAT_DURABILITY", message: "'\(text)' is not a durability level (process or power)")
+        }
+        return level
     }
 
     /// Stops every live session and closes the realm.

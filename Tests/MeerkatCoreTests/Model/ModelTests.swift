@@ -19,6 +19,23 @@ struct ModelTests {
         #expect(InputID(uuid: early) < InputID(uuid: late))
     }
 
+    @Test func v7IdsCarryVersionVariantAndTimestampAndAreUnique() {
+        let before = UInt64(Date().timeIntervalSince1970 * 1000)
+        var seen = Set<UUID>()
+        for _ in 0..<50_000 {
+            let id = UUIDv7.make()
+            #expect(UUIDv7.version(of: id) == 7)
+            #expect(id.uuid.8 & 0xC0 == 0x80)
+            seen.insert(id)
+        }
+        let sample = UUIDv7.make().uuid
+        let stamp = [sample.0, sample.1, sample.2, sample.3, sample.4, sample.5].reduce(UInt64(0)) {
+            $0 << 8 | UInt64($1)
+        }
+        #expect(stamp >= before && stamp <= UInt64(Date().timeIntervalSince1970 * 1000))
+        #expect(seen.count == 50_000)
+    }
+
     @Test func identifierRejectsNonUUIDWithClearError() {
         #expect {
             _ = try decode(SessionID.self, #""not-a-uuid""#)
