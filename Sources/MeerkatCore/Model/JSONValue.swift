@@ -118,26 +118,22 @@ extension JSONValue {
         }
     }
 
-    /// Parses JSON text. Throws `JSONValue.ParseError` with the decoder's explanation.
+    /// Parses JSON text. Throws `JSONValue.ParseError` naming the problem and its byte offset.
     public static func parse(_ text: String) throws(ParseError) -> JSONValue {
-        try parse(Data(text.utf8))
+        var text = text
+        return try parseContiguous { try text.withUTF8 { try parse(bytes: $0) } }
     }
 
-    /// Parses JSON bytes. Throws `JSONValue.ParseError` with the decoder's explanation.
+    /// Parses JSON bytes. Throws `JSONValue.ParseError` naming the problem and its byte offset.
     public static func parse(_ data: Data) throws(ParseError) -> JSONValue {
-        do {
-            return try JSONDecoder().decode(JSONValue.self, from: data)
-        } catch {
-            throw ParseError(message: Self.describe(error))
+        try parseContiguous {
+            try data.withUnsafeBytes { raw in try parse(bytes: raw.bindMemory(to: UInt8.self)) }
         }
     }
 
     /// Compact JSON text with sorted keys (stable, suitable for digests and logs).
     public func compactText() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(self) else { return "null" }
-        return String(decoding: data, as: UTF8.self)
+        String(decoding: encodedJSONBytes(), as: UTF8.self)
     }
 
     /// A JSON parse failure.
@@ -145,20 +141,6 @@ extension JSONValue {
         /// What the parser objected to.
         public let message: String
         public var description: String { message }
-    }
-
-    private static func describe(_ error: any Error) -> String {
-        switch error {
-        case DecodingError.dataCorrupted(let context):
-            if let underlying = context.underlyingError as NSError?,
-                let detail = underlying.userInfo[NSDebugDescriptionErrorKey] as? String
-            {
-                return "invalid JSON: \(detail)"
-            }
-            return "invalid JSON: \(context.debugDescription)"
-        default:
-            return "invalid JSON: \(error)"
-        }
     }
 }
 

@@ -14,8 +14,6 @@ extension JSONValue {
 
     /// Compact, key-sorted JSON bytes (stable bodies make request assertions and caching deterministic).
     func encodedBytes() -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? Array(encoder.encode(self))) ?? Array("null".utf8)
+        encodedJSONBytes()
     }
 }
