@@ -18,7 +18,8 @@ import NIOCore
 ///   instead of the in-process mock;
 /// - `MEERKAT_BENCH_JSON` — where to write the JSON results (default: none);
 /// - `MEERKAT_BENCH_SECTIONS` — a comma-separated subset of `overhead,history,concurrency,memory,acceptance,startup`;
-/// - `MEERKAT_BENCH_MAX_SESSIONS` — the largest concurrency and memory row (default 10000).
+/// - `MEERKAT_BENCH_MAX_SESSIONS` — the largest concurrency and memory row (default 10000);
+/// - `MEERKAT_BENCH_BACKENDS` — the realms of the overhead rows (default `memory,sqlite,sqlite_power`).
 enum E2EBench {
     static func run() async throws {
         let settings = Settings(environment: ProcessInfo.processInfo.environment)
@@ -49,7 +50,7 @@ enum E2EBench {
     private static func overhead(_ bench: E2EHarness, _ settings: Settings, _ report: inout E2EReport) async throws {
         print("-- turn overhead over the floor (\(settings.runs) sequential runs per row)")
         print(E2ERow.header)
-        for backend in [E2EBackend.memory, .sqlite, .sqlitePower] {
+        for backend in [E2EBackend.memory, .sqlite, .sqlitePower] where settings.backends.contains(backend) {
             for tool in [false, true] {
                 for shape in [E2EShape.newSessionPerRun, .oneSession] {
                     // Against an external server the floor's bodies come from a twin run on the in-process mock,
@@ -69,7 +70,7 @@ enum E2EBench {
         let stack = try await E2EStack.open(backend: backend, providerURL: bench.chatURL)
         defer { stack.close() }
         let prompt = { (index: Int) in tool ? "run \(index): call tool bench_echo {\"n\":\(index)}" : "run \(index)" }
-        // Warm up both paths and capture the stack's real request bodies for the floor to replay.
+        // Warm up the stack (the floor warms up on the first recorded runs).
         let oneSession = try await stack.service.createSession(CreateSessionRequest(intent: stack.intent))
         var warmSession = oneSession
         for index in 0..<20 {
@@ -78,32 +79,41 @@ enum E2EBench {
             }
             try await stack.turn(warmSession, prompt(index))
         }
-        let twin = bench.external ? try await E2EStack.open(backend: backend, providerURL: bench.mockChatURL) : stack
-        let bodies = try await bench.captureBodies(expected: tool ? 2 : 1) {
-            try await twin.turn(
-                shape == .newSessionPerRun
-                    ? try await twin.service.createSession(CreateSessionRequest(intent: twin.intent)) : oneSession,
-                prompt(runs))
-        }
-        if bench.external { twin.close() }
-        _ = try await bench.floor(bodies: bodies, runs: 20)
-        let floor = try await bench.floor(bodies: bodies, runs: runs)
+        // The floor replays exactly the requests the measured runs made (recorded by the in-process mock); against
+        // an external server they come from a twin stack on the mock, which matches for fresh sessions.
+        let twin = bench.external ? try await E2EStack.open(backend: backend, providerURL: bench.mockChatURL) : nil
+        defer { twin?.close() }
 
         var samples: [Duration] = []
         samples.reserveCapacity(runs)
+        var requests: [[[UInt8]]] = []
+        requests.reserveCapacity(runs)
         let cpuStart = CPUTime.now()
         let clock = ContinuousClock()
         let start = clock.now
         for index in 0..<runs {
+            let before = bench.mock.requests.count
             let began = clock.now
             let session =
                 shape == .newSessionPerRun
                 ? try await stack.service.createSession(CreateSessionRequest(intent: stack.intent)) : oneSession
             try await stack.turn(session, prompt(index))
             samples.append(clock.now - began)
+            if !bench.external { requests.append(bench.mock.requests[before...].map(\.body)) }
         }
         let total = clock.now - start
         let cpu = CPUTime.now() - cpuStart
+        if let twin {
+            for index in 0..<runs {
+                requests.append(
+                    try await bench.captureBodies(expected: tool ? 2 : 1) {
+                        let session = try await twin.service.createSession(CreateSessionRequest(intent: twin.intent))
+                        try await twin.turn(session, prompt(index))
+                    })
+            }
+        }
+        _ = try await bench.floor(runs: requests.prefix(20))
+        let floor = try await bench.floor(runs: requests)
         return E2ERow(
             backend: backend, tool: tool, shape: shape, runs: runs, stack: Stats(samples), floor: floor.stats,
             stackTotal: total, floorTotal: floor.total, cpuPerRun: cpu / Double(runs),
@@ -131,27 +141,25 @@ enum E2EBench {
                     turn += 1
                     messages += 2
                 }
-                let bodies = try await bench.captureBodies(expected: 1) {
-                    try await stack.turn(session, "probe \(turn)")
-                }
-                turn += 1
-                messages += 2
                 var samples: [Duration] = []
+                var requests: [[[UInt8]]] = []
                 let clock = ContinuousClock()
                 let cpuStart = CPUTime.now()
                 let start = clock.now
                 for _ in 0..<turns {
+                    let before = bench.mock.requests.count
                     let began = clock.now
                     try await stack.turn(session, "measured turn \(turn)")
                     samples.append(clock.now - began)
+                    requests.append(bench.mock.requests[before...].map(\.body))
                     turn += 1
                     messages += 2
                 }
                 let total = clock.now - start
                 let cpu = CPUTime.now() - cpuStart
-                let floor = try await bench.floor(bodies: bodies, runs: turns)
+                let floor = try await bench.floor(runs: requests)
                 let row = E2EHistoryRow(
-                    backend: backend, messages: target, turns: turns, requestBytes: bodies[0].count,
+                    backend: backend, messages: target, turns: turns, requestBytes: requests[0].first?.count ?? 0,
                     stack: Stats(samples), floor: floor.stats,
                     overheadPerTurnMS: (total - floor.total).fractionalMilliseconds / Double(turns),
                     cpuPerTurnMS: cpu * 1000 / Double(turns))
@@ -347,6 +355,7 @@ enum E2EBench {
         var jsonPath: String?
         var sections: Set<String>?
         var maxSessions: Int
+        var backends: Set<E2EBackend>
 
         init(environment: [String: String]) {
             runs = environment["MEERKAT_BENCH_RUNS"].flatMap(Int.init) ?? 300
@@ -356,6 +365,11 @@ enum E2EBench {
                 Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
             }
             maxSessions = environment["MEERKAT_BENCH_MAX_SESSIONS"].flatMap(Int.init) ?? 10_000
+            backends = Set(
+                (environment["MEERKAT_BENCH_BACKENDS"] ?? "memory,sqlite,sqlite_power").split(separator: ",").compactMap
+                {
+                    E2EBackend(rawValue: $0.trimmingCharacters(in: .whitespaces))
+                })
         }
 
         func wants(_ section: String) -> Bool { sections?.contains(section) ?? true }

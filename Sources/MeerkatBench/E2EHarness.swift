@@ -61,14 +61,15 @@ final class E2EHarness: Sendable {
         return requests.suffix(expected).map(\.body)
     }
 
-    /// The floor: `runs` iterations, each sending every body in order and draining each streamed response.
-    func floor(bodies: [[UInt8]], runs: Int) async throws -> (stats: Stats, total: Duration, cpu: Double) {
+    /// The floor: one iteration per run, each sending that run's request bodies in order and draining each streamed
+    /// response.
+    func floor(runs: some Collection<[[UInt8]]>) async throws -> (stats: Stats, total: Duration, cpu: Double) {
         var samples: [Duration] = []
-        samples.reserveCapacity(runs)
+        samples.reserveCapacity(runs.count)
         let clock = ContinuousClock()
         let cpuStart = CPUTime.now()
         let start = clock.now
-        for _ in 0..<runs {
+        for bodies in runs {
             let began = clock.now
             for body in bodies { try await send(body) }
             samples.append(clock.now - began)

@@ -18,11 +18,13 @@ public final class RealmDatabase: Sendable {
     public let blobs: BlobStore
     let pool: DatabasePool
     let prefixes = SessionPrefixCache()
+    private let writes: GroupCommit
 
     private init(path: String, blobs: BlobStore, pool: DatabasePool) {
         self.path = path
         self.blobs = blobs
         self.pool = pool
+        self.writes = GroupCommit(pool: pool)
     }
 
     /// Opens (creating if needed) and migrates the database at `path` to the current schema.
@@ -105,10 +107,11 @@ public final class RealmDatabase: Sendable {
         }
     }
 
-    /// Runs `body` in one write transaction (`BEGIN IMMEDIATE` … `COMMIT`); returns after the commit is durable.
+    /// Runs `body` atomically in a write transaction (`BEGIN IMMEDIATE` … `COMMIT`), possibly shared with
+    /// concurrent writes (group commit, each body in its own savepoint); returns after the commit.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreFault) -> T {
         do {
-            return try await pool.write(body)
+            return try await writes.write(body)
         } catch {
             throw StoreFault.from(error, path: path)
         }
