@@ -23,7 +23,12 @@ public struct LLMClientFactory: Sendable {
 
     /// A client for `model` (OpenAI models use the Responses API).
     public func makeClient(for model: String) throws(ModelCatalogError) -> any LLMClient {
-        let entry = try catalog.entry(for: model)
+        try makeClient(for: try catalog.entry(for: model))
+    }
+
+    /// A client for an entry that need not be in the catalog (an ad-hoc self-hosted server).
+    public func makeClient(for entry: CatalogEntry) throws(ModelCatalogError) -> any LLMClient {
+        let model = entry.id
         let timeouts = StreamTimeouts(callTimeout: entry.profile.callTimeout)
         switch entry.profile.provider {
         case .anthropic:
@@ -49,7 +54,7 @@ public struct LLMClientFactory: Sendable {
             case .chatCompletions:
                 return ChatCompletionsClient.selfHosted(
                     baseURL: server.baseURL, apiKey: key, modelOverride: server.remoteModel, transport: transport,
-                    timeouts: timeouts)
+                    timeouts: timeouts, structuredOutput: server.structuredOutput)
             case .responses:
                 return OpenAIResponsesClient(
                     apiKey: key, baseURL: server.baseURL, environment: [:], transport: transport, timeouts: timeouts,

@@ -30,7 +30,8 @@ public struct ProviderAgentFactory: AgentFactory {
                 contextWindow: model.contextWindow ?? 32_768, maxOutputTokens: model.maxOutputTokens ?? 8192,
                 supportsTemperature: model.supportsTemperature, supportsReasoning: model.supportsReasoning,
                 vision: model.vision, imageToolResults: model.imageToolResults,
-                callTimeout: .seconds(model.callTimeoutSecs ?? 600))
+                callTimeout: .seconds(model.callTimeoutSecs ?? 600),
+                structuredOutput: SelfHostedModel.StructuredOutputMode(rawValue: model.structuredOutput) ?? .jsonSchema)
         }
         do {
             if !selfHosted.isEmpty { catalog = try catalog.adding(selfHosted: selfHosted) }
@@ -86,10 +87,14 @@ public struct ProviderAgentFactory: AgentFactory {
     {
         let model = try resolveModel(intent: intent, config: config)
         let entry: CatalogEntry
-        do {
-            entry = try catalog.entry(for: model)
-        } catch {
-            throw .unknownModel(model)
+        if let baseURL = intent.baseURL {
+            entry = adHocEntry(model: model, baseURL: baseURL, config: config)
+        } else {
+            do {
+                entry = try catalog.entry(for: model)
+            } catch {
+                throw .unknownModel(model)
+            }
         }
         if let named = intent.provider, named != entry.profile.provider.rawValue,
             named != entry.profile.provider.description
@@ -100,7 +105,7 @@ public struct ProviderAgentFactory: AgentFactory {
         let client: any LLMClient
         do {
             client = try LLMClientFactory(catalog: catalog, environment: environment, transport: transport).makeClient(
-                for: model)
+                for: entry)
         } catch {
             if case .missingCredentials(let provider, let checked) = error {
                 throw .missingCredentials(provider: provider.description, variables: checked)
@@ -118,6 +123,27 @@ public struct ProviderAgentFactory: AgentFactory {
         let agent = Agent(session: session, client: client, tools: build(await mcp.currentTools()), config: agentConfig)
         await mcp.register(agent, build: build)
         return agent
+    }
+
+    /// The entry of a model served by an ad-hoc server (`--base-url`): Chat Completions, the key from
+    /// `SKAT_SELF_HOSTED_API_KEY` when set, capabilities from a `[self_hosted.models.<model>]` row of the same name
+    /// when there is one (its server is replaced), else the self-hosted defaults.
+    func adHocEntry(model: String, baseURL: String, config: SkatConfig) -> CatalogEntry {
+        let keyVariable = environment["SKAT_SELF_HOSTED_API_KEY"].map { _ in "SKAT_SELF_HOSTED_API_KEY" }
+        var server = SelfHostedModel(alias: model, baseURL: baseURL, apiKeyVariable: keyVariable)
+        if let configured = config.selfHosted.models[model] {
+            server.remoteModel = configured.remoteModel
+            server.contextWindow = configured.contextWindow ?? server.contextWindow
+            server.maxOutputTokens = configured.maxOutputTokens ?? server.maxOutputTokens
+            server.supportsTemperature = configured.supportsTemperature
+            server.supportsReasoning = configured.supportsReasoning
+            server.vision = configured.vision
+            server.imageToolResults = configured.imageToolResults
+            if let seconds = configured.callTimeoutSecs { server.callTimeout = .seconds(seconds) }
+            server.structuredOutput =
+                SelfHostedModel.StructuredOutputMode(rawValue: configured.structuredOutput) ?? .jsonSchema
+        }
+        return server.entry
     }
 
     /// A function from the MCP tools of the moment to the agent's full dispatcher: the preset's builtins plus MCP

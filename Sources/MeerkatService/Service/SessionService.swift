@@ -344,6 +344,16 @@ public actor SessionService {
         try await agent(id).events.subscribe()
     }
 
+    /// Subscribes to a session's runtime events: input lifecycle, runs and runtime state (making it live).
+    public func runtimeEvents(_ id: SessionID) async throws(ServiceError) -> AsyncStream<RuntimeEvent> {
+        try await live(id).events.subscribe()
+    }
+
+    /// The sequence number of the last agent event a session published (0 before any).
+    public func lastEventSeq(_ id: SessionID) async throws(ServiceError) -> UInt64 {
+        try await agent(id).events.lastSeq
+    }
+
     // MARK: Lifecycle
 
     /// Archives a session: it leaves default listings and its runtime stops; history is kept.

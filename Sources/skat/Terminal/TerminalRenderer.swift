@@ -1,5 +1,6 @@
 import Foundation
 import MeerkatCore
+import MeerkatService
 
 /// Renders a run's events for a person: streamed text on stdout, a spinner on stderr until the first token, one line
 /// per tool call. Plain (no spinner, no colour) when stderr is not a terminal.
@@ -91,6 +92,11 @@ actor TerminalRenderer {
     func finish() {
         stopSpinner()
         closeLine()
+    }
+
+    /// The line text mode ends with on stderr: the session to resume and its token usage.
+    static func summaryLine(session: SessionID, usage: UsageReport?) -> String {
+        "session \(session) · tokens \(usage?.summary ?? "unknown")\n"
     }
 
     static func preview(_ text: String, limit: Int = 120) -> String {
