@@ -23,6 +23,7 @@ struct Skat: AsyncParsableCommand {
     static func main() async {
         // `--resume` alone means the last session; a value needs `--resume=<id|prefix|last>`.
         let arguments = CommandLine.arguments.dropFirst().map { $0 == "--resume" ? "--resume=last" : $0 }
+        SkatLogging.bootstrap(arguments: Array(arguments))
         do {
             var command = try parseAsRoot(Array(arguments))
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import MeerkatCore
 import MeerkatProviders
 import MeerkatTools
@@ -14,11 +15,13 @@ public struct ProviderAgentFactory: AgentFactory {
     let transport: HTTPTransport
     /// MCP tools, when servers are configured.
     public let mcp: MCPToolFeed?
+    /// Model calls of the agents built here are logged to it.
+    let logger: Logger?
 
     public init(
         config: SkatConfig, projectRoot: URL, taskDirectory: URL? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment, transport: HTTPTransport = .shared,
-        mcp: MCPToolFeed? = nil
+        mcp: MCPToolFeed? = nil, logger: Logger? = nil
     ) throws(ServiceError) {
         var catalog = ModelCatalog.builtIn
         let selfHosted = config.selfHosted.models.compactMap { alias, model -> SelfHostedModel? in
@@ -44,6 +47,7 @@ public struct ProviderAgentFactory: AgentFactory {
         self.taskDirectory = taskDirectory
         self.transport = transport
         self.mcp = mcp
+        self.logger = logger
     }
 
     /// The model a session with this intent would use under `config`.
@@ -104,8 +108,9 @@ public struct ProviderAgentFactory: AgentFactory {
         }
         let client: any LLMClient
         do {
-            client = try LLMClientFactory(catalog: catalog, environment: environment, transport: transport).makeClient(
-                for: entry)
+            client = try LLMClientFactory(
+                catalog: catalog, environment: environment, transport: transport, logger: logger
+            ).makeClient(for: entry)
         } catch {
             if case .missingCredentials(let provider, let checked) = error {
                 throw .missingCredentials(provider: provider.description, variables: checked)
@@ -115,6 +120,12 @@ public struct ProviderAgentFactory: AgentFactory {
         var agentConfig = try intent.agentConfig(
             model: model, maxOutputTokens: entry.profile.maxOutputTokens, config: config)
         if !entry.profile.supportsTemperature { agentConfig.temperature = nil }
+        logger?.debug(
+            "agent built",
+            metadata: [
+                "session": .string(session.id.description), "model": .string(model),
+                "provider": .string(entry.profile.provider.rawValue),
+            ])
         let build = try dispatcherBuilder(intent: intent, config: config, entry: entry)
         guard let mcp, (intent.tools ?? config.tools.preset) != "none" else {
             return Agent(session: session, client: client, tools: build([]), config: agentConfig)

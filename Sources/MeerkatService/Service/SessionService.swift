@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import MeerkatCore
 import MeerkatRuntime
 
@@ -66,6 +67,8 @@ public actor SessionService {
     let prompts: SystemPromptAssembler
     private var agents: [SessionID: Agent] = [:]
     private let leases: LeaseKeeper?
+    /// Session lifecycle and turns are logged here.
+    let logger: Logger
 
     /// - Parameters:
     ///   - store: the runtime store, which also commits session snapshots.
@@ -73,8 +76,10 @@ public actor SessionService {
     ///     object or database as `store`).
     public init(
         store: any RuntimeStore, sessions: any SessionStore, factory: any AgentFactory, config: SkatConfig,
-        prompts: SystemPromptAssembler, leasing: (any SessionLeasing)? = nil
+        prompts: SystemPromptAssembler, leasing: (any SessionLeasing)? = nil,
+        logger: Logger = Logger(label: "meerkat.service")
     ) {
+        self.logger = logger
         self.leases = leasing.map { LeaseKeeper(leasing: $0) }
         self.registry = RuntimeRegistry(store: store)
         self.sessions = sessions
@@ -125,6 +130,7 @@ public actor SessionService {
         }
         try await holdLease(session.id)
         try await attach(agent, to: session.id)
+        logger.info("session created", metadata: ["session": .string(session.id.description)])
         return session.id
     }
 
@@ -261,8 +267,18 @@ public actor SessionService {
     ) {
         _ = try await live(id)
         do {
-            return try await registry.acceptInputWithCompletion(input, session: id)
+            let accepted = try await registry.acceptInputWithCompletion(input, session: id)
+            logger.debug(
+                "input admitted",
+                metadata: [
+                    "session": .string(id.description),
+                    "input": .string(accepted.0.effectiveInputID?.description ?? "none"),
+                    "deduplicated": .stringConvertible(accepted.0.isDeduplicated),
+                ])
+            return accepted
         } catch {
+            logger.notice(
+                "input refused", metadata: ["session": .string(id.description), "error": .string("\(error)")])
             throw .runtime(error)
         }
     }
@@ -276,7 +292,14 @@ public actor SessionService {
             throw .runtime(error)
         }
         do {
-            return try await CompletionHandle.waiting(on: input, runtime: runtime).wait()
+            let outcome = try await CompletionHandle.waiting(on: input, runtime: runtime).wait()
+            logger.debug(
+                "input finished",
+                metadata: [
+                    "session": .string(id.description), "input": .string(input.description),
+                    "completion": .string(outcome.completionType),
+                ])
+            return outcome
         } catch {
             throw .runtime(.internal("completion wait failed: \(error)"))
         }
