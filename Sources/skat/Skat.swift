@@ -34,13 +34,13 @@ struct Skat: AsyncParsableCommand {
         } catch let done as SkatExitCode {
             Foundation.exit(done.code)
         } catch let failure as SkatFailure {
-            Output.err("skat: \(failure.message)\n")
+            Output.failure(failure.message)
             Foundation.exit(failure.code)
         } catch let error as ServiceError {
-            Output.err("skat: \(error)\n")
+            Output.failure("\(error)")
             Foundation.exit(SkatExit.error)
         } catch let error as ConfigError {
-            Output.err("skat: \(error)\n")
+            Output.failure("\(error)")
             Foundation.exit(SkatExit.error)
         } catch {
             exit(withError: error)

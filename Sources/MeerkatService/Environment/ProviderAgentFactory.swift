@@ -50,6 +50,10 @@ public struct ProviderAgentFactory: AgentFactory {
         self.logger = logger
     }
 
+    public func resolvedModel(intent: SessionIntent, config: SkatConfig) -> String? {
+        try? resolveModel(intent: intent, config: config)
+    }
+
     /// The model a session with this intent would use under `config`.
     public func resolveModel(intent: SessionIntent, config: SkatConfig) throws(ServiceError) -> String {
         if let model = intent.model ?? config.agent.model { return model }

@@ -306,7 +306,7 @@ struct RunCommand: AsyncParsableCommand {
                         "skat: structured output failed after \(extraction.attempts) attempts: \(extraction.reason)\n")
                 }
             } else if let message = result.error {
-                Output.err("skat: \(message)\n")
+                Output.failure(message)
             }
         }
         return result.exitCode
