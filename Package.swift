@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         .target(name: "MeerkatCore", swiftSettings: strict),
@@ -38,6 +39,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -72,6 +74,7 @@ let package = Package(
             dependencies: [
                 "MeerkatCore", "MeerkatRuntime", "MeerkatProviders", "MeerkatSQLite", "MeerkatTools",
                 .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -92,6 +95,7 @@ let package = Package(
                 "MeerkatService", "MeerkatTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -126,6 +130,7 @@ let package = Package(
             dependencies: [
                 "skat", "MeerkatMCPTestServer", "MeerkatCore", "MeerkatTesting", "MeerkatRuntime", "MeerkatSQLite",
             ],
+            exclude: ["Golden"],
             swiftSettings: strict
         ),
         .testTarget(name: "MeerkatCoreTests", dependencies: ["MeerkatCore", "MeerkatTesting"], swiftSettings: strict),

@@ -23,6 +23,7 @@ struct Skat: AsyncParsableCommand {
     static func main() async {
         // `--resume` alone means the last session; a value needs `--resume=<id|prefix|last>`.
         let arguments = CommandLine.arguments.dropFirst().map { $0 == "--resume" ? "--resume=last" : $0 }
+        SkatLogging.bootstrap(arguments: Array(arguments))
         do {
             var command = try parseAsRoot(Array(arguments))
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -33,13 +34,13 @@ struct Skat: AsyncParsableCommand {
         } catch let done as SkatExitCode {
             Foundation.exit(done.code)
         } catch let failure as SkatFailure {
-            Output.err("skat: \(failure.message)\n")
+            Output.failure(failure.message)
             Foundation.exit(failure.code)
         } catch let error as ServiceError {
-            Output.err("skat: \(error)\n")
+            Output.failure("\(error)")
             Foundation.exit(SkatExit.error)
         } catch let error as ConfigError {
-            Output.err("skat: \(error)\n")
+            Output.failure("\(error)")
             Foundation.exit(SkatExit.error)
         } catch {
             exit(withError: error)

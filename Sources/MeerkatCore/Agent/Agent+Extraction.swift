@@ -33,10 +33,7 @@ extension Agent {
             commit([
                 .assistant(blocks: blocks, stopReason: hadToolCalls ? .endTurn : response.stopReason, createdAt: Date())
             ])
-            if let usage = response.usage {
-                session.usage += usage
-                lifetimeTokens += usage.totalTokens
-            }
+            account(response, request: request)
             lastOutput = blocks.compactMap { if case .text(let t, _) = $0 { t } else { nil } }.joined()
             if hadToolCalls {
                 lastReason = "tool calls are not allowed while producing structured output"

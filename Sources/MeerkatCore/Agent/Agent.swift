@@ -206,7 +206,7 @@ public actor Agent {
                 providerParams: metadata?.providerParams ?? config.providerParams)
             let response = try await callModel(request, run: state, emitDeltas: true)
             state.calls += 1
-            commitAssistant(response)
+            commitAssistant(response, request: request)
             // Progress is reported only once model output exists: before that a failed run rolls its rows back.
             await options.checkpoint.sessionProgress(session, runStartIndex: state.startIndex)
             let calls = response.blocks.compactMap { block -> ToolCall? in
@@ -259,15 +259,22 @@ public actor Agent {
         session.updatedAt = Date()
     }
 
-    private func commitAssistant(_ response: ModelResponse) {
+    private func commitAssistant(_ response: ModelResponse, request: LLMRequest) {
         commit([.assistant(blocks: response.blocks, stopReason: response.stopReason, createdAt: Date())])
-        if let usage = response.usage {
-            session.usage += usage
-            lifetimeTokens += usage.totalTokens
-        }
         let text = response.blocks.compactMap { if case .text(let t, _) = $0 { t } else { nil } }.joined()
         if !text.isEmpty { events.publish(.textComplete(text)) }
+        account(response, request: request)
         noteBudgetUse()
+    }
+
+    /// Adds a call's usage to the session and the token budget. A call without reported usage is estimated
+    /// (`TokenEstimate`) so budgets still bind, and recorded as an estimate, never as zero tokens.
+    func account(_ response: ModelResponse, request: LLMRequest) {
+        let usage =
+            response.usage ?? .unreported(estimated: TokenEstimate.call(request, response: response.blocks))
+        session.usage += usage
+        lifetimeTokens += usage.budgetedTokens
+        events.publish(.usageUpdated(call: usage, session: session.usage))
     }
 
     /// The last assistant text of the main loop (for results).

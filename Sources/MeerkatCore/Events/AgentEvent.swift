@@ -68,6 +68,9 @@ public enum AgentEvent: Sendable, Hashable {
     case toolResultReceived(id: String, name: String, content: [ContentBlock], isError: Bool)
     /// The final LLM call of a run was committed; `usage` is that call's.
     case turnCompleted(stopReason: StopReason, usage: Usage?)
+    /// After every LLM call: that call's usage (an estimate only, when the provider reported none) and the
+    /// session-cumulative usage.
+    case usageUpdated(call: Usage, session: Usage)
     /// Successful run end; `usage` is session-cumulative.
     case runCompleted(
         sessionID: SessionID, result: String, structuredOutput: JSONValue?, extractionRequired: Bool, usage: Usage,
@@ -95,6 +98,7 @@ public enum AgentEvent: Sendable, Hashable {
         case .toolExecutionTimedOut: "tool_execution_timed_out"
         case .toolResultReceived: "tool_result_received"
         case .turnCompleted: "turn_completed"
+        case .usageUpdated: "usage_updated"
         case .runCompleted: "run_completed"
         case .runFailed: "run_failed"
         case .budgetWarning: "budget_warning"
@@ -144,6 +148,8 @@ extension AgentEvent: Codable {
         case .turnCompleted(let stopReason, let usage):
             fields["stop_reason"] = .string(stopReason.rawValue)
             if let usage { fields["usage"] = try Self.value(usage) }
+        case .usageUpdated(let call, let total):
+            fields = ["usage": try Self.value(call), "session_usage": try Self.value(total)]
         case .runCompleted(let sessionID, let result, let structured, let required, let usage, let cause):
             fields = [
                 "session_id": .string(sessionID.description), "result": .string(result),
@@ -223,6 +229,7 @@ extension AgentEvent: Codable {
                 id: try field("id"), name: try field("name"), content: try field("content"),
                 isError: try field("is_error"))
         case "turn_completed": self = .turnCompleted(stopReason: try field("stop_reason"), usage: try optional("usage"))
+        case "usage_updated": self = .usageUpdated(call: try field("usage"), session: try field("session_usage"))
         case "run_completed":
             self = .runCompleted(
                 sessionID: try field("session_id"), result: try field("result"),

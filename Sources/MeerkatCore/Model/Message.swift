@@ -290,20 +290,38 @@ public struct Usage: Sendable, Hashable, Codable {
     public var cacheCreationTokens: Int?
     /// Tokens read from the provider's prompt cache.
     public var cacheReadTokens: Int?
+    /// Estimated tokens of model calls whose provider reported no usage (`TokenEstimate`); not part of the
+    /// reported counters. nil when every call reported usage.
+    public var estimatedTokens: Int?
 
     private enum CodingKeys: String, CodingKey {
         case inputTokens = "input_tokens", outputTokens = "output_tokens"
         case cacheCreationTokens = "cache_creation_tokens", cacheReadTokens = "cache_read_tokens"
+        case estimatedTokens = "estimated_tokens"
     }
 
     public init(
-        inputTokens: Int = 0, outputTokens: Int = 0, cacheCreationTokens: Int? = nil, cacheReadTokens: Int? = nil
+        inputTokens: Int = 0, outputTokens: Int = 0, cacheCreationTokens: Int? = nil, cacheReadTokens: Int? = nil,
+        estimatedTokens: Int? = nil
     ) {
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens
         self.cacheCreationTokens = cacheCreationTokens
         self.cacheReadTokens = cacheReadTokens
+        self.estimatedTokens = estimatedTokens
     }
+
+    /// Usage of a call the provider reported nothing for: only an estimate.
+    public static func unreported(estimated: Int) -> Usage { Usage(estimatedTokens: estimated) }
+
+    /// True when no call reported usage at all: the reported counters are unknown, not zero.
+    public var isUnreported: Bool {
+        inputTokens == 0 && outputTokens == 0 && cacheCreationTokens == nil && cacheReadTokens == nil
+            && estimatedTokens != nil
+    }
+
+    /// What budgets count: reported tokens plus estimates for unreported calls.
+    public var budgetedTokens: Int { totalTokens + (estimatedTokens ?? 0) }
 
     /// Input tokens as the model saw them: uncached + cache writes + cache reads.
     public var presentedInputTokens: Int { inputTokens + (cacheCreationTokens ?? 0) + (cacheReadTokens ?? 0) }
@@ -317,7 +335,8 @@ public struct Usage: Sendable, Hashable, Codable {
         return Usage(
             inputTokens: lhs.inputTokens + rhs.inputTokens, outputTokens: lhs.outputTokens + rhs.outputTokens,
             cacheCreationTokens: add(lhs.cacheCreationTokens, rhs.cacheCreationTokens),
-            cacheReadTokens: add(lhs.cacheReadTokens, rhs.cacheReadTokens))
+            cacheReadTokens: add(lhs.cacheReadTokens, rhs.cacheReadTokens),
+            estimatedTokens: add(lhs.estimatedTokens, rhs.estimatedTokens))
     }
 
     public static func += (lhs: inout Usage, rhs: Usage) { lhs = lhs + rhs }

@@ -102,6 +102,8 @@ public protocol SessionStore: Sendable {
     func loadMeta(_ id: SessionID) async throws(SessionStoreError) -> SessionMeta?
     /// Hides a session from default listings; history is kept.
     func archive(_ id: SessionID) async throws(SessionStoreError)
+    /// Lists an archived session again (a no-op for one that is not archived).
+    func unarchive(_ id: SessionID) async throws(SessionStoreError)
     /// Removes a session and its history.
     func delete(_ id: SessionID) async throws(SessionStoreError)
 }
@@ -150,6 +152,11 @@ public struct SessionTable: Sendable {
         archived.insert(id)
     }
 
+    public mutating func unarchive(_ id: SessionID) throws(SessionStoreError) {
+        guard sessions[id] != nil else { throw .notFound(id) }
+        archived.remove(id)
+    }
+
     public mutating func delete(_ id: SessionID) throws(SessionStoreError) {
         guard sessions.removeValue(forKey: id) != nil else { throw .notFound(id) }
         archived.remove(id)
@@ -167,6 +174,7 @@ public actor InMemorySessionStore: SessionStore {
     public func list(_ query: SessionQuery) -> [SessionMeta] { table.list(query) }
     public func loadMeta(_ id: SessionID) -> SessionMeta? { table.loadMeta(id) }
     public func archive(_ id: SessionID) throws(SessionStoreError) { try table.archive(id) }
+    public func unarchive(_ id: SessionID) throws(SessionStoreError) { try table.unarchive(id) }
     public func delete(_ id: SessionID) throws(SessionStoreError) { try table.delete(id) }
 
     /// Throws unless `next` keeps every committed message unchanged and in place.

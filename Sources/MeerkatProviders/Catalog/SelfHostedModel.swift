@@ -8,6 +8,27 @@ public struct SelfHostedModel: Sendable, Hashable {
         case responses
     }
 
+    /// How structured output is asked of the server (Chat Completions only). Servers differ: llama.cpp, vLLM and
+    /// Ollama accept a JSON Schema, llama-cpp-python only `json_object`, some accept neither. The schema is always
+    /// in the extraction prompt and the reply is always validated locally, so every mode ends in checked JSON.
+    public enum StructuredOutputMode: String, Sendable, Hashable, Codable, CaseIterable {
+        /// `response_format: {"type": "json_schema", ...}` (grammar-constrained on servers that support it).
+        case jsonSchema = "json_schema"
+        /// `response_format: {"type": "json_object"}` (valid JSON, shape from the prompt).
+        case jsonObject = "json_object"
+        /// No `response_format`: the schema in the prompt, local validation and bounded retries only.
+        case promptOnly = "prompt_only"
+
+        /// The next weaker mode, tried when the server refuses this one.
+        public var fallback: StructuredOutputMode? {
+            switch self {
+            case .jsonSchema: .jsonObject
+            case .jsonObject: .promptOnly
+            case .promptOnly: nil
+            }
+        }
+    }
+
     /// The catalog id users name.
     public var alias: String
     /// The model name the server knows.
@@ -32,13 +53,16 @@ public struct SelfHostedModel: Sendable, Hashable {
     public var imageToolResults: Bool
     /// Longest a single call may take.
     public var callTimeout: Duration
+    /// The first structured-output mode tried (weaker modes follow when the server refuses it).
+    public var structuredOutput: StructuredOutputMode
 
     /// Creates a self-hosted model description.
     public init(
         alias: String, remoteModel: String? = nil, baseURL: String, apiStyle: APIStyle = .chatCompletions,
         apiKeyVariable: String? = nil, contextWindow: Int = 32_768, maxOutputTokens: Int = 8_192,
         supportsTemperature: Bool = true, supportsReasoning: Bool = false, vision: Bool = false,
-        imageToolResults: Bool = false, callTimeout: Duration = .seconds(900)
+        imageToolResults: Bool = false, callTimeout: Duration = .seconds(900),
+        structuredOutput: StructuredOutputMode = .jsonSchema
     ) {
         self.alias = alias
         self.remoteModel = remoteModel ?? alias
@@ -52,6 +76,7 @@ public struct SelfHostedModel: Sendable, Hashable {
         self.vision = vision
         self.imageToolResults = imageToolResults
         self.callTimeout = callTimeout
+        self.structuredOutput = structuredOutput
     }
 
     /// The catalog entry for this model.

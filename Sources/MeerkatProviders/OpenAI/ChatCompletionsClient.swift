@@ -28,6 +28,8 @@ public struct ChatCompletionsClient: LLMClient, CustomStringConvertible {
     private let project: String?
     private let transport: HTTPTransport
     private let timeouts: StreamTimeouts
+    /// How structured output is requested; nil = always `json_schema` (OpenAI).
+    private let negotiation: StructuredOutputNegotiation?
 
     /// Creates a client.
     /// - Parameters:
@@ -40,7 +42,8 @@ public struct ChatCompletionsClient: LLMClient, CustomStringConvertible {
         apiKey: APIKey?, baseURL: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
         transport: HTTPTransport = .shared, timeouts: StreamTimeouts = StreamTimeouts(),
         provider: ProviderKind = .openai, maxTokensField: MaxTokensField = .maxCompletionTokens,
-        modelOverride: String? = nil, organization: String? = nil, project: String? = nil
+        modelOverride: String? = nil, organization: String? = nil, project: String? = nil,
+        structuredOutput: SelfHostedModel.StructuredOutputMode? = nil
     ) {
         let base = BaseURL.resolve(
             baseURL, environmentKey: provider == .openai ? "OPENAI_BASE_URL" : nil, environment: environment,
@@ -54,17 +57,25 @@ public struct ChatCompletionsClient: LLMClient, CustomStringConvertible {
         self.project = project
         self.transport = transport
         self.timeouts = timeouts
+        self.negotiation = structuredOutput.map { StructuredOutputNegotiation(initial: $0) }
     }
 
     /// A client for an OpenAI-compatible self-hosted server (`max_tokens`, optional key, provider `self_hosted`).
+    /// - Parameter structuredOutput: the first structured-output mode tried; weaker ones follow when the server
+    ///   refuses it (see `StructuredOutputNegotiation`).
     public static func selfHosted(
         baseURL: String, apiKey: APIKey? = nil, modelOverride: String? = nil, transport: HTTPTransport = .shared,
-        timeouts: StreamTimeouts = StreamTimeouts()
+        timeouts: StreamTimeouts = StreamTimeouts(),
+        structuredOutput: SelfHostedModel.StructuredOutputMode = .jsonSchema
     ) -> ChatCompletionsClient {
         ChatCompletionsClient(
             apiKey: apiKey, baseURL: baseURL, environment: [:], transport: transport, timeouts: timeouts,
-            provider: .selfHosted, maxTokensField: .maxTokens, modelOverride: modelOverride)
+            provider: .selfHosted, maxTokensField: .maxTokens, modelOverride: modelOverride,
+            structuredOutput: structuredOutput)
     }
+
+    /// The structured-output mode the next call uses (self-hosted servers), nil for OpenAI.
+    public var structuredOutputMode: SelfHostedModel.StructuredOutputMode? { negotiation?.current }
 
     public var description: String {
         "ChatCompletionsClient(\(provider), \(baseURL), \(apiKey.map(String.init(describing:)) ?? "no key"))"
@@ -72,14 +83,55 @@ public struct ChatCompletionsClient: LLMClient, CustomStringConvertible {
 
     /// The request body this client sends for `request`.
     public func wireBody(for request: LLMRequest) throws(LLMError) -> JSONValue {
+        try wireBody(for: request, structuredOutput: negotiation?.current ?? .jsonSchema)
+    }
+
+    func wireBody(for request: LLMRequest, structuredOutput: SelfHostedModel.StructuredOutputMode) throws(LLMError)
+        -> JSONValue
+    {
         var request = request
         if let modelOverride { request.model = modelOverride }
-        return try ChatCompletionsRequestBuilder.body(for: request, maxTokensField: maxTokensField.rawValue)
+        return try ChatCompletionsRequestBuilder.body(
+            for: request, maxTokensField: maxTokensField.rawValue, structuredOutput: structuredOutput)
     }
 
     public func stream(_ request: LLMRequest) -> AsyncStream<LLMEvent> {
+        guard request.outputFormat != nil, let negotiation, negotiation.current != .promptOnly else {
+            return stream(request, structuredOutput: negotiation?.current ?? .jsonSchema)
+        }
+        // A refused `response_format` is retried at once in the next weaker mode, before any event was passed on.
+        return AsyncStream { continuation in
+            let task = Task {
+                var mode = negotiation.current
+                while true {
+                    var refused = false
+                    var passedOn = false
+                    for await event in stream(request, structuredOutput: mode) {
+                        if !passedOn, case .done(.failure(let error)) = event,
+                            StructuredOutputNegotiation.isFormatRefusal(error), mode.fallback != nil
+                        {
+                            refused = true
+                            break
+                        }
+                        passedOn = true
+                        continuation.yield(event)
+                    }
+                    guard refused, let next = negotiation.downgrade(from: mode) else { break }
+                    mode = next
+                }
+                continuation.finish()
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    private func stream(_ request: LLMRequest, structuredOutput: SelfHostedModel.StructuredOutputMode)
+        -> AsyncStream<LLMEvent>
+    {
         let body: JSONValue
-        do { body = try wireBody(for: request) } catch { return SSEStreamDriver.failed(error) }
+        do { body = try wireBody(for: request, structuredOutput: structuredOutput) } catch {
+            return SSEStreamDriver.failed(error)
+        }
         let headers = OpenAIHeaders.make(apiKey: apiKey, organization: organization, project: project)
         let httpRequest = ProviderHTTPRequest(
             url: baseURL + "/chat/completions", headers: headers, body: body.encodedBytes())

@@ -5,7 +5,10 @@ import MeerkatCore
 /// System rows keep their position as `system` messages (legal anywhere on this wire); notices are user text;
 /// reasoning is not replayed (the wire has no slot for it); each tool result is one `tool` message.
 enum ChatCompletionsRequestBuilder {
-    static func body(for request: LLMRequest, maxTokensField: String) throws(LLMError) -> JSONValue {
+    static func body(
+        for request: LLMRequest, maxTokensField: String,
+        structuredOutput: SelfHostedModel.StructuredOutputMode = .jsonSchema
+    ) throws(LLMError) -> JSONValue {
         var body: [String: JSONValue] = [
             "model": .string(request.model),
             "stream": true,
@@ -28,10 +31,19 @@ enum ChatCompletionsRequestBuilder {
         if let temperature = request.temperature { body["temperature"] = .number(temperature) }
         if let stops = request.stopSequences, !stops.isEmpty { body["stop"] = .array(stops.map(JSONValue.string)) }
         if let format = request.outputFormat {
-            body["response_format"] = [
-                "type": "json_schema",
-                "json_schema": ["name": .string(format.name), "schema": format.schema, "strict": .bool(format.strict)],
-            ]
+            switch structuredOutput {
+            case .jsonSchema:
+                body["response_format"] = [
+                    "type": "json_schema",
+                    "json_schema": [
+                        "name": .string(format.name), "schema": format.schema, "strict": .bool(format.strict),
+                    ],
+                ]
+            case .jsonObject:
+                body["response_format"] = ["type": "json_object"]
+            case .promptOnly:
+                break
+            }
         }
         let built = JSONValue.object(body)
         return request.providerParams.map { built.merging($0) } ?? built

@@ -108,6 +108,7 @@ public actor InMemoryRuntimeStore: RuntimeStore, SessionStore {
     public func list(_ query: SessionQuery) -> [SessionMeta] { sessions.list(query) }
     public func loadMeta(_ id: SessionID) -> SessionMeta? { sessions.loadMeta(id) }
     public func archive(_ id: SessionID) throws(SessionStoreError) { try sessions.archive(id) }
+    public func unarchive(_ id: SessionID) throws(SessionStoreError) { try sessions.unarchive(id) }
 
     public func delete(_ id: SessionID) throws(SessionStoreError) {
         try sessions.delete(id)

@@ -67,9 +67,18 @@ public final class SQLiteSessionStore: SessionStore {
     }
 
     public func archive(_ id: SessionID) async throws(SessionStoreError) {
+        try await setArchived(id, true)
+    }
+
+    public func unarchive(_ id: SessionID) async throws(SessionStoreError) {
+        try await setArchived(id, false)
+    }
+
+    private func setArchived(_ id: SessionID, _ archived: Bool) async throws(SessionStoreError) {
         do {
             try await database.write { db in
-                try db.execute(sql: "UPDATE sessions SET archived = 1 WHERE id = ?", arguments: [id.description])
+                try db.execute(
+                    sql: "UPDATE sessions SET archived = ? WHERE id = ?", arguments: [archived ? 1 : 0, id.description])
                 if db.changesCount == 0 { throw StoreFault.notFound(id) }
             }
         } catch {

@@ -66,6 +66,8 @@ public struct SkatConfig: Sendable, Hashable {
         public var supportsThinking = false
         public var supportsReasoning = false
         public var callTimeoutSecs: Int?
+        /// `json_schema` (default), `json_object` or `prompt_only`: the first structured-output mode tried.
+        public var structuredOutput = "json_schema"
     }
 
     /// `[budget]` and `[limits]` combined.
@@ -212,6 +214,9 @@ public struct SkatConfig: Sendable, Hashable {
             entry.supportsReasoning = try model.bool("supports_reasoning") ?? false
             _ = try model.bool("supports_web_search")
             entry.callTimeoutSecs = try model.int("call_timeout_secs", min: 1)
+            entry.structuredOutput =
+                try model.oneOf("structured_output", ["json_schema", "json_object", "prompt_only"])
+                ?? entry.structuredOutput
             try model.finish()
             self.selfHosted.models[alias] = entry
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import MeerkatCore
 import MeerkatProviders
 import MeerkatTools
@@ -14,11 +15,13 @@ public struct ProviderAgentFactory: AgentFactory {
     let transport: HTTPTransport
     /// MCP tools, when servers are configured.
     public let mcp: MCPToolFeed?
+    /// Model calls of the agents built here are logged to it.
+    let logger: Logger?
 
     public init(
         config: SkatConfig, projectRoot: URL, taskDirectory: URL? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment, transport: HTTPTransport = .shared,
-        mcp: MCPToolFeed? = nil
+        mcp: MCPToolFeed? = nil, logger: Logger? = nil
     ) throws(ServiceError) {
         var catalog = ModelCatalog.builtIn
         let selfHosted = config.selfHosted.models.compactMap { alias, model -> SelfHostedModel? in
@@ -30,7 +33,8 @@ public struct ProviderAgentFactory: AgentFactory {
                 contextWindow: model.contextWindow ?? 32_768, maxOutputTokens: model.maxOutputTokens ?? 8192,
                 supportsTemperature: model.supportsTemperature, supportsReasoning: model.supportsReasoning,
                 vision: model.vision, imageToolResults: model.imageToolResults,
-                callTimeout: .seconds(model.callTimeoutSecs ?? 600))
+                callTimeout: .seconds(model.callTimeoutSecs ?? 600),
+                structuredOutput: SelfHostedModel.StructuredOutputMode(rawValue: model.structuredOutput) ?? .jsonSchema)
         }
         do {
             if !selfHosted.isEmpty { catalog = try catalog.adding(selfHosted: selfHosted) }
@@ -43,6 +47,11 @@ public struct ProviderAgentFactory: AgentFactory {
         self.taskDirectory = taskDirectory
         self.transport = transport
         self.mcp = mcp
+        self.logger = logger
+    }
+
+    public func resolvedModel(intent: SessionIntent, config: SkatConfig) -> String? {
+        try? resolveModel(intent: intent, config: config)
     }
 
     /// The model a session with this intent would use under `config`.
@@ -86,10 +95,14 @@ public struct ProviderAgentFactory: AgentFactory {
     {
         let model = try resolveModel(intent: intent, config: config)
         let entry: CatalogEntry
-        do {
-            entry = try catalog.entry(for: model)
-        } catch {
-            throw .unknownModel(model)
+        if let baseURL = intent.baseURL {
+            entry = adHocEntry(model: model, baseURL: baseURL, config: config)
+        } else {
+            do {
+                entry = try catalog.entry(for: model)
+            } catch {
+                throw .unknownModel(model)
+            }
         }
         if let named = intent.provider, named != entry.profile.provider.rawValue,
             named != entry.profile.provider.description
@@ -99,8 +112,9 @@ public struct ProviderAgentFactory: AgentFactory {
         }
         let client: any LLMClient
         do {
-            client = try LLMClientFactory(catalog: catalog, environment: environment, transport: transport).makeClient(
-                for: model)
+            client = try LLMClientFactory(
+                catalog: catalog, environment: environment, transport: transport, logger: logger
+            ).makeClient(for: entry)
         } catch {
             if case .missingCredentials(let provider, let checked) = error {
                 throw .missingCredentials(provider: provider.description, variables: checked)
@@ -110,6 +124,12 @@ public struct ProviderAgentFactory: AgentFactory {
         var agentConfig = try intent.agentConfig(
             model: model, maxOutputTokens: entry.profile.maxOutputTokens, config: config)
         if !entry.profile.supportsTemperature { agentConfig.temperature = nil }
+        logger?.debug(
+            "agent built",
+            metadata: [
+                "session": .string(session.id.description), "model": .string(model),
+                "provider": .string(entry.profile.provider.rawValue),
+            ])
         let build = try dispatcherBuilder(intent: intent, config: config, entry: entry)
         guard let mcp, (intent.tools ?? config.tools.preset) != "none" else {
             return Agent(session: session, client: client, tools: build([]), config: agentConfig)
@@ -118,6 +138,27 @@ public struct ProviderAgentFactory: AgentFactory {
         let agent = Agent(session: session, client: client, tools: build(await mcp.currentTools()), config: agentConfig)
         await mcp.register(agent, build: build)
         return agent
+    }
+
+    /// The entry of a model served by an ad-hoc server (`--base-url`): Chat Completions, the key from
+    /// `SKAT_SELF_HOSTED_API_KEY` when set, capabilities from a `[self_hosted.models.<model>]` row of the same name
+    /// when there is one (its server is replaced), else the self-hosted defaults.
+    func adHocEntry(model: String, baseURL: String, config: SkatConfig) -> CatalogEntry {
+        let keyVariable = environment["SKAT_SELF_HOSTED_API_KEY"].map { _ in "SKAT_SELF_HOSTED_API_KEY" }
+        var server = SelfHostedModel(alias: model, baseURL: baseURL, apiKeyVariable: keyVariable)
+        if let configured = config.selfHosted.models[model] {
+            server.remoteModel = configured.remoteModel
+            server.contextWindow = configured.contextWindow ?? server.contextWindow
+            server.maxOutputTokens = configured.maxOutputTokens ?? server.maxOutputTokens
+            server.supportsTemperature = configured.supportsTemperature
+            server.supportsReasoning = configured.supportsReasoning
+            server.vision = configured.vision
+            server.imageToolResults = configured.imageToolResults
+            if let seconds = configured.callTimeoutSecs { server.callTimeout = .seconds(seconds) }
+            server.structuredOutput =
+                SelfHostedModel.StructuredOutputMode(rawValue: configured.structuredOutput) ?? .jsonSchema
+        }
+        return server.entry
     }
 
     /// A function from the MCP tools of the moment to the agent's full dispatcher: the preset's builtins plus MCP

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import MeerkatCore
 import MeerkatRuntime
 import MeerkatSQLite
@@ -18,6 +19,8 @@ public struct SkatEnvironmentOptions: Sendable {
     public var environment: [String: String]
     /// Per-request config overrides (highest layer).
     public var overrides: [String: JSONValue]
+    /// Where the service and the model calls log (the process's logging system by default).
+    public var logger = Logger(label: "meerkat")
 
     public init(
         stateRoot: URL? = nil, realm: String? = nil, backend: RealmBackend? = nil,
@@ -104,12 +107,12 @@ public final class SkatEnvironment: Sendable {
             agents = try ProviderAgentFactory(
                 config: config, projectRoot: projectRoot,
                 taskDirectory: realm.directory.appendingPathComponent("tasks"),
-                environment: options.environment, mcp: mcp)
+                environment: options.environment, mcp: mcp, logger: options.logger)
         }
         let prompts = SystemPromptAssembler(projectRoot: projectRoot)
         let service = SessionService(
             store: realm.runtimeStore, sessions: realm.sessionStore, factory: agents, config: config, prompts: prompts,
-            leasing: realm.runtimeStore as? any SessionLeasing)
+            leasing: realm.runtimeStore as? any SessionLeasing, logger: options.logger)
         return SkatEnvironment(
             realm: realm, config: config, service: service, projectRoot: projectRoot, options: options, mcp: mcp)
     }

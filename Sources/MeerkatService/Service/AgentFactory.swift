@@ -5,4 +5,11 @@ import MeerkatCore
 public protocol AgentFactory: Sendable {
     /// The agent that will run `session`'s turns.
     func makeAgent(for session: Session, intent: SessionIntent, config: SkatConfig) async throws(ServiceError) -> Agent
+    /// The model a session with this intent would use, when the factory can tell without building an agent.
+    func resolvedModel(intent: SessionIntent, config: SkatConfig) -> String?
+}
+
+extension AgentFactory {
+    /// Unknown by default.
+    public func resolvedModel(intent: SessionIntent, config: SkatConfig) -> String? { nil }
 }

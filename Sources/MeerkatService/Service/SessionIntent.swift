@@ -17,17 +17,21 @@ public struct SessionIntent: Sendable, Hashable, Codable {
     public var blockTools: [String]?
     public var outputSchema: JSONValue?
     public var labels: [String: String]
+    /// An OpenAI-compatible server (`http://host:port/v1`) that serves `model` directly, without a
+    /// `[self_hosted]` entry (Chat Completions, no key unless `SKAT_SELF_HOSTED_API_KEY` is set).
+    public var baseURL: String?
 
     private enum CodingKeys: String, CodingKey {
         case model, provider, maxTokens = "max_tokens", budgetTokens = "budget_tokens", maxToolCalls = "max_tool_calls"
         case maxDuration = "max_duration", tools, allowTools = "allow_tools", blockTools = "block_tools"
-        case outputSchema = "output_schema", labels
+        case outputSchema = "output_schema", labels, baseURL = "base_url"
     }
 
     public init(
         model: String? = nil, provider: String? = nil, maxTokens: Int? = nil, budgetTokens: Int? = nil,
         maxToolCalls: Int? = nil, maxDuration: String? = nil, tools: String? = nil, allowTools: [String]? = nil,
-        blockTools: [String]? = nil, outputSchema: JSONValue? = nil, labels: [String: String] = [:]
+        blockTools: [String]? = nil, outputSchema: JSONValue? = nil, labels: [String: String] = [:],
+        baseURL: String? = nil
     ) {
         self.model = model
         self.provider = provider
@@ -40,6 +44,7 @@ public struct SessionIntent: Sendable, Hashable, Codable {
         self.blockTools = blockTools
         self.outputSchema = outputSchema
         self.labels = labels
+        self.baseURL = baseURL
     }
 
     public init(from decoder: any Decoder) throws {
@@ -55,6 +60,7 @@ public struct SessionIntent: Sendable, Hashable, Codable {
         blockTools = try container.decodeIfPresent([String].self, forKey: .blockTools)
         outputSchema = try container.decodeIfPresent(JSONValue.self, forKey: .outputSchema)
         labels = try container.decodeIfPresent([String: String].self, forKey: .labels) ?? [:]
+        baseURL = try container.decodeIfPresent(String.self, forKey: .baseURL)
     }
 
     /// Checks the fields that can be checked without the catalog.
@@ -81,6 +87,20 @@ public struct SessionIntent: Sendable, Hashable, Codable {
                 _ = try OutputSchema(json: outputSchema)
             } catch {
                 throw .invalidRequest(field: "output_schema", message: error.message)
+            }
+        }
+        if let baseURL {
+            guard let url = URL(string: baseURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw .invalidRequest(
+                    field: "base_url",
+                    message: "must be an http(s) URL such as http://127.0.0.1:11434/v1, got '\(baseURL)'")
+            }
+            guard model != nil else {
+                throw .invalidRequest(field: "base_url", message: "needs a model name the server knows (-m)")
+            }
+            if let provider, provider != "self_hosted" {
+                throw .invalidRequest(
+                    field: "base_url", message: "serves self-hosted models only, not provider '\(provider)'")
             }
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import MeerkatCore
 import MeerkatRuntime
 
@@ -66,6 +67,8 @@ public actor SessionService {
     let prompts: SystemPromptAssembler
     private var agents: [SessionID: Agent] = [:]
     private let leases: LeaseKeeper?
+    /// Session lifecycle and turns are logged here.
+    let logger: Logger
 
     /// - Parameters:
     ///   - store: the runtime store, which also commits session snapshots.
@@ -73,8 +76,10 @@ public actor SessionService {
     ///     object or database as `store`).
     public init(
         store: any RuntimeStore, sessions: any SessionStore, factory: any AgentFactory, config: SkatConfig,
-        prompts: SystemPromptAssembler, leasing: (any SessionLeasing)? = nil
+        prompts: SystemPromptAssembler, leasing: (any SessionLeasing)? = nil,
+        logger: Logger = Logger(label: "meerkat.service")
     ) {
+        self.logger = logger
         self.leases = leasing.map { LeaseKeeper(leasing: $0) }
         self.registry = RuntimeRegistry(store: store)
         self.sessions = sessions
@@ -114,6 +119,9 @@ public actor SessionService {
             metadata["labels"] = .object(request.intent.labels.mapValues(JSONValue.string))
         }
         if let key = request.creationKey { metadata[Self.creationKeyMetadata] = .string(key) }
+        if let model = factory.resolvedModel(intent: request.intent, config: config) {
+            metadata[SessionSummary.modelKey] = .string(model)
+        }
         let session = Session(
             messages: prompt.map { [.system(content: $0, createdAt: Date())] } ?? [], metadata: metadata)
         // Build the agent first: an unknown model or a missing key fails before anything is stored.
@@ -125,6 +133,7 @@ public actor SessionService {
         }
         try await holdLease(session.id)
         try await attach(agent, to: session.id)
+        logger.info("session created", metadata: ["session": .string(session.id.description)])
         return session.id
     }
 
@@ -223,6 +232,9 @@ public actor SessionService {
             throw .invalidRequest(field: "intent", message: "\(error)")
         }
         if !intent.labels.isEmpty { session.metadata["labels"] = .object(intent.labels.mapValues(JSONValue.string)) }
+        if let model = factory.resolvedModel(intent: intent, config: config) {
+            session.metadata[SessionSummary.modelKey] = .string(model)
+        }
         session.updatedAt = Date()
         // Build first: a bad model or a missing key leaves the session unchanged.
         let agent = try await factory.makeAgent(for: session, intent: intent, config: config)
@@ -261,8 +273,18 @@ public actor SessionService {
     ) {
         _ = try await live(id)
         do {
-            return try await registry.acceptInputWithCompletion(input, session: id)
+            let accepted = try await registry.acceptInputWithCompletion(input, session: id)
+            logger.debug(
+                "input admitted",
+                metadata: [
+                    "session": .string(id.description),
+                    "input": .string(accepted.0.effectiveInputID?.description ?? "none"),
+                    "deduplicated": .stringConvertible(accepted.0.isDeduplicated),
+                ])
+            return accepted
         } catch {
+            logger.notice(
+                "input refused", metadata: ["session": .string(id.description), "error": .string("\(error)")])
             throw .runtime(error)
         }
     }
@@ -276,7 +298,14 @@ public actor SessionService {
             throw .runtime(error)
         }
         do {
-            return try await CompletionHandle.waiting(on: input, runtime: runtime).wait()
+            let outcome = try await CompletionHandle.waiting(on: input, runtime: runtime).wait()
+            logger.debug(
+                "input finished",
+                metadata: [
+                    "session": .string(id.description), "input": .string(input.description),
+                    "completion": .string(outcome.completionType),
+                ])
+            return outcome
         } catch {
             throw .runtime(.internal("completion wait failed: \(error)"))
         }
@@ -344,7 +373,84 @@ public actor SessionService {
         try await agent(id).events.subscribe()
     }
 
+    /// Subscribes to a session's runtime events: input lifecycle, runs and runtime state (making it live).
+    public func runtimeEvents(_ id: SessionID) async throws(ServiceError) -> AsyncStream<RuntimeEvent> {
+        try await live(id).events.subscribe()
+    }
+
+    /// The sequence number of the last agent event a session published (0 before any).
+    public func lastEventSeq(_ id: SessionID) async throws(ServiceError) -> UInt64 {
+        try await agent(id).events.lastSeq
+    }
+
     // MARK: Lifecycle
+
+    /// Sessions matching the query with their titles, newest first.
+    public func summaries(_ query: SessionQuery = SessionQuery()) async throws(ServiceError) -> [SessionSummary] {
+        var out: [SessionSummary] = []
+        for meta in try await listSessions(query) {
+            out.append(SessionSummary(meta: meta, title: try await title(of: meta)))
+        }
+        return out
+    }
+
+    /// The summary of one session.
+    public func summary(_ id: SessionID) async throws(ServiceError) -> SessionSummary {
+        let meta = try await meta(id)
+        return SessionSummary(meta: meta, title: try await title(of: meta))
+    }
+
+    /// The stored title, else the first line of the first prompt.
+    private func title(of meta: SessionMeta) async throws(ServiceError) -> String? {
+        if let title = meta.metadata[SessionSummary.titleKey]?.stringValue { return title }
+        return try await loadSession(meta.id).flatMap { SessionSummary.defaultTitle($0.messages) }
+    }
+
+    /// Sets a session's title (an empty title restores the default). Refused while a turn is running here.
+    public func rename(_ id: SessionID, title: String) async throws(ServiceError) {
+        let trimmed = title.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.contains(where: \.isNewline) else {
+            throw .invalidRequest(field: "title", message: "must be one line")
+        }
+        guard trimmed.count <= 200 else {
+            throw .invalidRequest(field: "title", message: "must be at most 200 characters, got \(trimmed.count)")
+        }
+        guard var session = try await loadSession(id) else { throw .sessionNotFound(id.description) }
+        if agents[id] != nil, let runtime = try? await registry.runtime(id), await runtime.state == .running {
+            throw .invalidRequest(field: "session", message: "a turn is running; rename it when it is idle")
+        }
+        session.metadata[SessionSummary.titleKey] = trimmed.isEmpty ? nil : .string(trimmed)
+        session.updatedAt = Date()
+        do {
+            try await sessions.save(session)
+        } catch {
+            throw .store(error.description)
+        }
+        // A live agent holds the old metadata and would write it back with its next turn: rebuild it.
+        if agents[id] != nil {
+            await registry.unregister(session: id)
+            agents.removeValue(forKey: id)
+            _ = try await live(id)
+        }
+    }
+
+    /// The transcript as JSON or Markdown.
+    public func export(_ id: SessionID, format: TranscriptExport.Format) async throws(ServiceError) -> String {
+        guard let session = try await loadSession(id) else { throw .sessionNotFound(id.description) }
+        let title =
+            session.metadata[SessionSummary.titleKey]?.stringValue ?? SessionSummary.defaultTitle(session.messages)
+        return try TranscriptExport.render(session, title: title, format: format)
+    }
+
+    /// Lists an archived session again.
+    public func unarchive(_ id: SessionID) async throws(ServiceError) {
+        guard try await exists(id) else { throw .sessionNotFound(id.description) }
+        do {
+            try await sessions.unarchive(id)
+        } catch {
+            throw .store(error.description)
+        }
+    }
 
     /// Archives a session: it leaves default listings and its runtime stops; history is kept.
     public func archive(_ id: SessionID) async throws(ServiceError) {

@@ -213,6 +213,11 @@ enum MockChatDialect {
         guard let messages = body["messages"]?.arrayValue else {
             throw invalid("Missing required parameter: 'messages'.")
         }
+        if let accepted = configuration.chatResponseFormats, let format = body["response_format"],
+            let type = format["type"]?.stringValue, !accepted.contains(type)
+        {
+            throw MockValidationFailure(plan: pythonValidationError(field: "response_format", got: type, accepted))
+        }
         var pending: [String] = []
         for (index, message) in messages.enumerated() {
             let role = message["role"]?.stringValue ?? ""
@@ -264,6 +269,26 @@ enum MockChatDialect {
     private static func text(of content: JSONValue?) -> String {
         if case .string(let text)? = content { return text }
         return (content?.arrayValue ?? []).compactMap { $0["text"]?.stringValue }.joined(separator: "\n")
+    }
+
+    /// A FastAPI request-validation failure turned into a 500 by a catch-all handler (llama-cpp-python): the message
+    /// spans several lines and ends in a source location.
+    private static func pythonValidationError(field: String, got: String, _ accepted: Set<String>)
+        -> MockResponsePlan
+    {
+        let expected = accepted.sorted().map { "'\($0)'" }.joined(separator: " or ")
+        let message = """
+            1 validation error:
+              {'type': 'literal_error', 'loc': ('body', '\(field)', 'type'), 'msg': "Input should be \(expected)", \
+            'input': '\(got)'}
+
+              File "/srv/app/server/routes.py", line 301, in create_chat_completion
+                POST /v1/chat/completions
+            """
+        let json: JSONValue = [
+            "error": ["message": .string(message), "type": "internal_server_error", "param": nil, "code": nil]
+        ]
+        return .body(status: 500, json.compactText())
     }
 
     private static func invalid(_ message: String) -> MockValidationFailure {

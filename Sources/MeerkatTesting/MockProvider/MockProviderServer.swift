@@ -26,17 +26,31 @@ public final class MockProviderServer: Sendable {
         public var geminiRequiresThoughtSignatures: Bool
         /// How rule-mode answers are streamed (e.g. a `chunkDelay` that makes every answer slow).
         public var ruleStreamOptions: MockStreamOptions
+        /// Chat Completions: the `response_format.type` values accepted; nil accepts all. Others are refused the
+        /// way llama-cpp-python refuses them: HTTP 500 whose body is a multi-line request-validation error.
+        public var chatResponseFormats: Set<String>?
+        /// Chat Completions: whether streams carry usage at all (false overrides every script's placement).
+        public var chatStreamsUsage: Bool
 
         /// Creates a configuration.
         public init(
             apiKey: String? = nil, requireAuth: Bool = true, ruleMode: Bool = true,
-            geminiRequiresThoughtSignatures: Bool = false, ruleStreamOptions: MockStreamOptions = MockStreamOptions()
+            geminiRequiresThoughtSignatures: Bool = false, ruleStreamOptions: MockStreamOptions = MockStreamOptions(),
+            chatResponseFormats: Set<String>? = nil, chatStreamsUsage: Bool = true
         ) {
             self.apiKey = apiKey
             self.requireAuth = requireAuth
             self.ruleMode = ruleMode
             self.geminiRequiresThoughtSignatures = geminiRequiresThoughtSignatures
             self.ruleStreamOptions = ruleStreamOptions
+            self.chatResponseFormats = chatResponseFormats
+            self.chatStreamsUsage = chatStreamsUsage
+        }
+
+        /// A keyless server that behaves like llama-cpp-python's OpenAI-compatible server: `response_format` of
+        /// type `json_schema` is refused (only `text` and `json_object` pass) and streams carry no usage.
+        public static var llamaCppPython: Configuration {
+            Configuration(requireAuth: false, chatResponseFormats: ["text", "json_object"], chatStreamsUsage: false)
         }
 
         func accepts(_ key: String) -> Bool {
@@ -292,9 +306,15 @@ public final class MockProviderServer: Sendable {
         let json = record.json
         let script: MockScript? = state.withLock { $0.scripts.isEmpty ? nil : $0.scripts.removeFirst() }
         let model = route.dialect.model(body: json, pathModel: route.pathModel)
+        func withUsagePolicy(_ options: MockStreamOptions) -> MockStreamOptions {
+            var options = options
+            if route.dialect == .chatCompletions, !configuration.chatStreamsUsage { options.chatUsage = .none }
+            return options
+        }
         switch script {
         case .turn(let turn, let options)?:
-            return route.dialect.streamPlan(turn, MockRenderContext(model: model, serial: serial, options: options))
+            return route.dialect.streamPlan(
+                turn, MockRenderContext(model: model, serial: serial, options: withUsagePolicy(options)))
         case .error(let error)?:
             return route.dialect.errorPlan(error)
         case .raw(let raw)?:
@@ -305,7 +325,9 @@ public final class MockProviderServer: Sendable {
             }
             let turn = MockRuleEngine.turn(for: route.dialect.conversation(json), serial: serial)
             return route.dialect.streamPlan(
-                turn, MockRenderContext(model: model, serial: serial, options: configuration.ruleStreamOptions))
+                turn,
+                MockRenderContext(
+                    model: model, serial: serial, options: withUsagePolicy(configuration.ruleStreamOptions)))
         }
     }
 

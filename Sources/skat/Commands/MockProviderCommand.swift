@@ -17,12 +17,22 @@ struct MockProviderCommand: AsyncParsableCommand {
         case anthropic, openai, chat, gemini, all
     }
 
+    /// Which server the mock imitates.
+    enum Imitation: String, ExpressibleByArgument, CaseIterable {
+        /// Every feature of the real APIs.
+        case standard
+        /// llama-cpp-python: refuses `response_format` json_schema (HTTP 500), streams no usage.
+        case llamaCppPython = "llama-cpp-python"
+    }
+
     @Option(help: "Port (0 picks a free one).") var port = 0
+    @Option(help: "Imitate a server: standard or llama-cpp-python.") var like: Imitation = .standard
     @Option(help: "Which setup line to print: anthropic, openai, chat, gemini or all.") var dialect: Dialect = .all
 
     func run() async throws {
         let server = MockProviderServer(
-            configuration: MockProviderServer.Configuration(requireAuth: false, ruleMode: true))
+            configuration: like == .llamaCppPython
+                ? .llamaCppPython : MockProviderServer.Configuration(requireAuth: false, ruleMode: true))
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         let bound: Int
         do {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import MeerkatCore
 import MeerkatSQLite
 import MeerkatService
@@ -15,17 +16,28 @@ struct RealmOptions: ParsableArguments {
     @Option(name: .customLong("realm-backend"), help: "sqlite (default) or memory.")
     var realmBackend: RealmBackend?
 
+    @OptionGroup var log: LogOptions
+
     /// Opens the environment, turning failures into one-line errors.
     func open(overrides: [String: JSONValue] = [:], factory: (any AgentFactory)? = nil) async throws -> SkatEnvironment
     {
-        let options = SkatEnvironmentOptions(
+        var options = SkatEnvironmentOptions(
             stateRoot: stateRoot.map { URL(fileURLWithPath: $0) }, realm: realm, backend: realmBackend,
             overrides: overrides)
+        options.logger = Logger(label: "skat")
+        let environment: SkatEnvironment
         do {
-            return try await SkatEnvironment.open(options, factory: factory)
+            environment = try await SkatEnvironment.open(options, factory: factory)
         } catch {
             throw SkatFailure(error.description)
         }
+        do {
+            try log.attach(realmDirectory: environment.realm.directory)
+        } catch {
+            await environment.close()
+            throw error
+        }
+        return environment
     }
 }
 

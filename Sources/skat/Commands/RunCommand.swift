@@ -39,6 +39,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: [.short, .long], help: "Provider: anthropic, openai, gemini or self_hosted.")
     var provider: String?
 
+    @Option(
+        name: .customLong("base-url"),
+        help: "An OpenAI-compatible server (Ollama, llama.cpp, vLLM) serving -m: http://host:port/v1 (no key needed).")
+    var baseURL: String?
+
     @Option(help: "System prompt for a new session (replaces the default prompt and AGENTS.md).")
     var system: String?
 
@@ -63,8 +68,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("block-tool"), help: "Hide these tools (repeatable).")
     var blockTool: [String] = []
 
-    @Option(name: [.short, .customLong("output")], help: "text or json.")
-    var output: OutputFormat = .text
+    @Option(name: [.short, .customLong("output")], help: "text, json or stream-json (every event as a JSON line).")
+    var output: RunOutputFormat = .text
+
+    @Flag(name: [.short, .long], help: "Text output: no session id and token usage on stderr at the end.")
+    var quiet = false
 
     @Option(
         name: .customLong("idempotency-key"), help: "A retried command with the same key never runs its input twice.")
@@ -137,8 +145,12 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             throw fail(error)
         }
-        let rendering = Task { [output] in
-            for await envelope in events where output == .text { await renderer.render(envelope.payload) }
+        var stream: StreamJSONRenderer?
+        var rendering: Task<Void, Never>?
+        if output == .streamJSON {
+            stream = try await startStreamJSON(service, sessionID, events)
+        } else if output == .text {
+            rendering = Task { for await envelope in events { await renderer.render(envelope.payload) } }
         }
         let interrupted = InterruptedFlag()
         let signal = InterruptSignal {
@@ -174,6 +186,7 @@ struct RunCommand: AsyncParsableCommand {
         if inputs.isEmpty { throw SkatFailure("nothing to run: give a prompt or pipe input", code: SkatExit.usage) }
 
         var code = SkatExit.ok
+        var last: RunOutput?
         for (outcome, _) in inputs {
             guard let id = outcome.effectiveInputID else { continue }
             let completion: CompletionOutcome
@@ -183,10 +196,23 @@ struct RunCommand: AsyncParsableCommand {
                 throw fail(error)
             }
             await renderer.finish()
-            code = max(code, report(completion, session: sessionID, input: id, deduplicated: outcome.isDeduplicated))
+            let result = RunOutput(
+                session: sessionID, input: id, outcome: completion, deduplicated: outcome.isDeduplicated)
+            if let stream {
+                await stream.drain(
+                    agentSeq: (try? await service.lastEventSeq(sessionID)) ?? 0,
+                    input: outcome.isDeduplicated ? nil : id)
+                await stream.result(result)
+            }
+            code = max(code, report(result, completion))
+            last = result
         }
         await renderer.finish()
-        rendering.cancel()
+        rendering?.cancel()
+        await stream?.stop()
+        if output == .text, !quiet, let last, last.status == "completed" {
+            Output.err(TerminalRenderer.summaryLine(session: sessionID, usage: last.usage))
+        }
         if interrupted.isSet { return SkatExit.interrupted }
         return code
     }
@@ -212,7 +238,7 @@ struct RunCommand: AsyncParsableCommand {
             if let resume {
                 let id = try await service.resume(SessionSelector(resume))
                 if schemaValue != nil || maxTokens != nil || maxToolCalls != nil || maxDuration != nil || tools != nil
-                    || !allowTool.isEmpty || !blockTool.isEmpty || !labelMap.isEmpty
+                    || !allowTool.isEmpty || !blockTool.isEmpty || !labelMap.isEmpty || baseURL != nil
                 {
                     try await service.updateIntent(id) { intent in
                         if let schemaValue { intent.outputSchema = schemaValue }
@@ -223,6 +249,10 @@ struct RunCommand: AsyncParsableCommand {
                         if !allowTool.isEmpty { intent.allowTools = allowTool }
                         if !blockTool.isEmpty { intent.blockTools = blockTool }
                         intent.labels.merge(labelMap) { _, new in new }
+                        if let baseURL {
+                            intent.baseURL = baseURL
+                            if let model { intent.model = model }
+                        }
                     }
                 }
                 return id
@@ -232,7 +262,7 @@ struct RunCommand: AsyncParsableCommand {
                 maxDuration: maxDuration,
                 tools: tools, allowTools: allowTool.isEmpty ? nil : allowTool,
                 blockTools: blockTool.isEmpty ? nil : blockTool,
-                outputSchema: schemaValue, labels: labelMap)
+                outputSchema: schemaValue, labels: labelMap, baseURL: baseURL)
             // With an idempotency key, a retried command finds the session its first attempt created.
             return try await service.createSession(
                 CreateSessionRequest(
@@ -243,12 +273,28 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    /// Prints the outcome of one input and returns its exit code.
-    private func report(_ completion: CompletionOutcome, session: SessionID, input: InputID, deduplicated: Bool)
-        -> Int32
-    {
-        let result = RunOutput(session: session, input: input, outcome: completion, deduplicated: deduplicated)
+    /// Opens the `-o stream-json` writer on the session's agent and runtime events.
+    private func startStreamJSON(
+        _ service: SessionService, _ sessionID: SessionID, _ events: AsyncStream<EventEnvelope>
+    ) async throws -> StreamJSONRenderer {
+        let runtimeEvents: AsyncStream<RuntimeEvent>
+        do {
+            runtimeEvents = try await service.runtimeEvents(sessionID)
+        } catch {
+            throw fail(error)
+        }
+        let stream = StreamJSONRenderer(session: sessionID)
+        await stream.begin(resumed: resume != nil)
+        await stream.start(agent: events, runtime: runtimeEvents)
+        return stream
+    }
+
+    /// Prints the outcome of one input (stream-json results are written by the stream) and returns its exit code.
+    private func report(_ result: RunOutput, _ completion: CompletionOutcome) -> Int32 {
+        let deduplicated = result.deduplicated
         switch output {
+        case .streamJSON:
+            break
         case .json:
             printJSON(result)
         case .text:
@@ -260,7 +306,7 @@ struct RunCommand: AsyncParsableCommand {
                         "skat: structured output failed after \(extraction.attempts) attempts: \(extraction.reason)\n")
                 }
             } else if let message = result.error {
-                Output.err("skat: \(message)\n")
+                Output.failure(message)
             }
         }
         return result.exitCode

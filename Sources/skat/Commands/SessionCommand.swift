@@ -6,8 +6,12 @@ import MeerkatService
 
 struct SessionCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "session", abstract: "List, show, read, delete or interrupt sessions.",
-        subcommands: [List.self, Show.self, History.self, Delete.self, Interrupt.self])
+        commandName: "session",
+        abstract: "List, show, read, rename, archive, export, delete or interrupt sessions.",
+        subcommands: [
+            List.self, Show.self, History.self, Rename.self, Archive.self, Unarchive.self, Export.self, Delete.self,
+            Interrupt.self,
+        ])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List sessions, newest first.")
@@ -26,9 +30,9 @@ struct SessionCommand: AsyncParsableCommand {
         private func body(_ environment: SkatEnvironment) async throws {
             let query = SessionQuery(
                 labels: try parseLabels(labels), includeArchived: all, limit: limit, offset: offset)
-            let sessions: [SessionMeta]
+            let sessions: [SessionSummary]
             do {
-                sessions = try await environment.service.listSessions(query)
+                sessions = try await environment.service.summaries(query)
             } catch {
                 throw fail(error)
             }
@@ -37,12 +41,14 @@ struct SessionCommand: AsyncParsableCommand {
                 return
             }
             if sessions.isEmpty { Output.err("no sessions\n") }
-            for meta in sessions {
-                let labels = meta.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
+            for summary in sessions {
+                let labels = summary.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
                     separator: ",")
+                let title = TerminalRenderer.preview(summary.title ?? "(untitled)", limit: 50)
                 Output.out(
-                    "\(meta.id)  \(WireJSON.formatDate(meta.updatedAt))  \(meta.messageCount) msgs  \(meta.totalTokens) tok"
-                        + (labels.isEmpty ? "" : "  \(labels)") + (meta.archived ? "  (archived)" : "") + "\n")
+                    "\(summary.id)  \(WireJSON.formatDate(summary.lastActivity))  \(summary.model ?? "-")  \(title)"
+                        + "  (\(summary.messageCount) msgs, \(summary.totalTokens) tok)"
+                        + (labels.isEmpty ? "" : "  \(labels)") + (summary.archived ? "  [archived]" : "") + "\n")
             }
         }
     }
@@ -130,6 +136,79 @@ struct SessionCommand: AsyncParsableCommand {
         }
     }
 
+    struct Rename: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Give a session a title (an empty title restores the default: the first prompt's first line).")
+        @OptionGroup var realm: RealmOptions
+        @Argument(help: "Session id, unique prefix or `last`.") var session: String
+        @Argument(help: "The new title.") var title: [String] = []
+
+        func run() async throws {
+            try await realm.withEnvironment { environment in
+                let service = environment.service
+                let id = try await service.resolve(SessionSelector(session))
+                try await service.rename(id, title: title.joined(separator: " "))
+                Output.out("\(id)  \(try await service.summary(id).title ?? "(untitled)")\n")
+            }
+        }
+    }
+
+    struct Archive: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Hide a session from `session list` (history is kept; `--all` still lists it).")
+        @OptionGroup var realm: RealmOptions
+        @Argument(help: "Session id, unique prefix or `last`.") var session: String
+
+        func run() async throws {
+            try await realm.withEnvironment { environment in
+                let id = try await environment.service.resolve(SessionSelector(session))
+                try await environment.service.archive(id)
+                Output.out("archived \(id)\n")
+            }
+        }
+    }
+
+    struct Unarchive: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List an archived session again.")
+        @OptionGroup var realm: RealmOptions
+        @Argument(help: "Session id or unique prefix.") var session: String
+
+        func run() async throws {
+            try await realm.withEnvironment { environment in
+                let id = try await environment.service.resolve(SessionSelector(session))
+                try await environment.service.unarchive(id)
+                Output.out("unarchived \(id)\n")
+            }
+        }
+    }
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a session's transcript as Markdown (default) or JSON, to stdout or a file.")
+        @OptionGroup var realm: RealmOptions
+        @Argument(help: "Session id, unique prefix or `last`.") var session: String
+        @Option(name: [.short, .long], help: "markdown or json.") var format: TranscriptExport.Format = .markdown
+        @Option(name: [.customShort("O"), .customLong("out")], help: "Write to this file instead of stdout.")
+        var out: String?
+
+        func run() async throws {
+            try await realm.withEnvironment { environment in
+                let id = try await environment.service.resolve(SessionSelector(session))
+                let text = try await environment.service.export(id, format: format)
+                guard let out else {
+                    Output.out(text)
+                    return
+                }
+                do {
+                    try text.write(toFile: out, atomically: true, encoding: .utf8)
+                } catch {
+                    throw SkatFailure("cannot write \(out): \(error.localizedDescription)")
+                }
+                Output.err("exported \(id) to \(out)\n")
+            }
+        }
+    }
+
     struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Delete a session and its history.")
         @OptionGroup var realm: RealmOptions
@@ -191,3 +270,5 @@ struct HistoryOutput: Encodable {
 
     private enum CodingKeys: String, CodingKey { case messages, offset, total, hasMore = "has_more" }
 }
+
+extension TranscriptExport.Format: ExpressibleByArgument {}

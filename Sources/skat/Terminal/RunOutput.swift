@@ -1,6 +1,7 @@
 import Foundation
 import MeerkatCore
 import MeerkatRuntime
+import MeerkatService
 
 /// The stable JSON printed by `skat run -o json` for each input (documented in docs/cli.md).
 struct RunOutput: Encodable {
@@ -12,7 +13,8 @@ struct RunOutput: Encodable {
     var text: String?
     var structuredOutput: JSONValue?
     var extractionError: ExtractionError?
-    var usage: Usage?
+    /// Session-cumulative usage; unreported counters are `null` (unknown), estimates are `estimated_tokens`.
+    var usage: UsageReport?
     var turns: Int?
     var toolCalls: Int?
     var terminalCauseKind: TerminalCauseKind?
@@ -34,7 +36,7 @@ struct RunOutput: Encodable {
             text = result.text
             structuredOutput = result.structuredOutput
             extractionError = result.extractionError
-            usage = result.usage
+            usage = UsageReport(result.usage)
             turns = result.turns
             toolCalls = result.toolCalls
             terminalCauseKind = result.terminalCauseKind

@@ -1,11 +1,13 @@
 import Foundation
 import MeerkatCore
+import MeerkatService
 
 /// Renders a run's events for a person: streamed text on stdout, a spinner on stderr until the first token, one line
 /// per tool call. Plain (no spinner, no colour) when stderr is not a terminal.
 actor TerminalRenderer {
     private let interactive: Bool
     private let verbose: Bool
+    private let style = TerminalStyle.stderr
     private var spinnerTask: Task<Void, Never>?
     private var spinnerVisible = false
     private var printedText = false
@@ -54,20 +56,22 @@ actor TerminalRenderer {
         case .toolCallRequested(_, let name, let args):
             stopSpinner()
             closeLine()
-            Output.err("→ \(name) \(Self.preview(args.compactText()))\n")
+            Output.err(style.cyan("→ \(name)") + " " + style.dim(Self.preview(args.compactText())) + "\n")
         case .toolExecutionCompleted(_, let name, let content, let isError, let duration):
             if isError || verbose {
                 let summary = Self.preview(content.map(\.textProjection).joined(separator: " "))
-                Output.err("\(isError ? "✗" : "✓") \(name) (\(duration) ms)\(summary.isEmpty ? "" : ": \(summary)")\n")
+                let line = "\(isError ? "✗" : "✓") \(name) (\(duration) ms)\(summary.isEmpty ? "" : ": \(summary)")"
+                Output.err((isError ? style.red(line) : style.green(line)) + "\n")
             }
         case .retrying(let schedule):
             closeLine()
             Output.err(
-                "… \(schedule.failureKind), retrying in \(schedule.selectedDelayMS) ms (\(schedule.attempt)/\(schedule.maxRetries))\n"
-            )
+                style.yellow(
+                    "… \(schedule.failureKind), retrying in \(schedule.selectedDelayMS) ms (\(schedule.attempt)/\(schedule.maxRetries))"
+                ) + "\n")
         case .budgetWarning(let type, let used, let limit, _):
             closeLine()
-            Output.err("! \(type.rawValue) budget: \(Int(used)) of \(Int(limit)) used\n")
+            Output.err(style.yellow("! \(type.rawValue) budget: \(Int(used)) of \(Int(limit)) used") + "\n")
         case .turnStarted:
             if !printedText { startSpinner() }
         case .runCompleted, .runFailed:
@@ -93,6 +97,11 @@ actor TerminalRenderer {
         closeLine()
     }
 
+    /// The line text mode ends with on stderr: the session to resume and its token usage.
+    static func summaryLine(session: SessionID, usage: UsageReport?) -> String {
+        "session \(session) · tokens \(usage?.summary ?? "unknown")\n"
+    }
+
     static func preview(_ text: String, limit: Int = 120) -> String {
         let flat = text.replacingOccurrences(of: "\n", with: " ")
         return flat.count > limit ? String(flat.prefix(limit)) + "…" : flat
@@ -107,5 +116,10 @@ enum Output {
 
     static func err(_ text: String) {
         FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    /// A `skat: …` error line on stderr (red on a colour terminal).
+    static func failure(_ message: String) {
+        err(TerminalStyle.stderr.red("skat: \(message)") + "\n")
     }
 }
