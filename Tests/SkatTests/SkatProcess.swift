@@ -292,9 +292,15 @@ final class SkatRunning: Sendable {
         }
         let (pid, record, exited) = (pid, record, exited)
         let reaper = Thread {
-            var raw: Int32 = 0
-            while waitpid(pid, &raw, 0) < 0 && errno == EINTR {}
-            record.status.withLock { $0 = raw }
+            // Wait for the exit without reaping, then reap under the lock `signalChild` takes: a signal can only
+            // reach this child, never a process that reused its pid.
+            var info = siginfo_t()
+            while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR {}
+            record.status.withLock { status in
+                var raw: Int32 = 0
+                while waitpid(pid, &raw, 0) < 0 && errno == EINTR {}
+                status = raw
+            }
             exited.fire()
         }
         reaper.name = "skat-test-reaper"
