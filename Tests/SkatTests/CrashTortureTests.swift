@@ -5,25 +5,30 @@ import MeerkatSQLite
 import MeerkatTesting
 import Testing
 
-/// Crash-recovery torture (issue 5): the real `skat` binary drives sessions against the mock provider with queued
-/// and steered stdin lines and tool calls, and is killed with SIGKILL at seeded moments — a time after its start,
-/// a time after its n-th model request (mid-stream, mid-tool, mid-commit), or right after it printed k results.
-/// Each kill is reaped, then the realm is read from this process (reads are never lease-checked) and checked:
+/// Crash-recovery torture (issue 5): the real `skat` binary drives sessions against the mock provider (whose rule-mode
+/// answers stream slowly) with queued and steered stdin lines and tool calls, and is killed with SIGKILL at seeded
+/// moments: a time after its start (realm open, recovery, admission), a time after its n-th model request
+/// (mid-stream, between calls, mid-commit), right after one of its shell tools logged an effect while a `wait` of the
+/// same batch still runs (mid-tool), or after it printed k results. Each kill is reaped (so the next process takes
+/// the dead owner's lease over at once), then the realm is read from this process (reads are never lease-checked):
 ///
-/// 1. every `<key>:line:N` maps to one input id forever; an input seen once is never lost;
+/// 1. every `<key>:line:N` maps to one input id forever; an input seen once is never lost; one session per key;
 /// 2. a terminal input never changes phase or outcome again, and has exactly one terminal transition;
 /// 3. no input is consumed twice: a line's user message is committed at most once, a committed line belongs to a
-///    terminal input (or to the open run of a dead process), and no model request ever starts a line that was
-///    already terminal or committed before that process started;
-/// 4. a dangling `tool_use` only ever sits in the tail of the open run; once a restarted process has opened the
-///    session, every dangling call of the dead run has its "interrupted" result and the run's inputs are terminal;
-/// 5. what a process prints is consistent: the input id of the key, `deduplicated` exactly when the key existed
-///    before it started, the recorded outcome.
+///    terminal input (or to the open run of a dead process), and no model request starts a line that was already
+///    terminal or committed before that process started;
+/// 4. a dangling `tool_use` only ever sits in the tail of the open run; once a restarted process opened the session,
+///    every dangling call of the dead run has its "interrupted" result and the run's inputs are terminal;
+/// 5. what a process prints is consistent: the key's input id, `deduplicated` exactly when the key existed before it
+///    started, the recorded outcome;
+/// 6. a tool never runs twice: each shell effect is logged at most once (exactly once for a line whose turn called
+///    its tools and completed).
 ///
-/// Every round ends with a run that is not killed (every input terminal) and a second run that only deduplicates
-/// (same ids, recorded outcomes, no model request). Rounds cycle through queued, steered and mixed lines (retries that
-/// disagree on `--steer`), each in its own session, until the target number of kills is reached. `MEERKAT_TORTURE_SEED` replays a run;
-/// `MEERKAT_TORTURE_KILLS` changes the target (default 50).
+/// Every round ends with a run that is not killed (every input terminal) and a retry that only deduplicates (same
+/// ids, recorded outcomes, no model request). Rounds cycle through queued, steered and mixed lines (retries that
+/// disagree on `--steer`), each in its own session, until the target number of kills is reached.
+/// `MEERKAT_TORTURE_SEED` replays a run, `MEERKAT_TORTURE_KILLS` changes the target (default 50) and
+/// `MEERKAT_TORTURE_VERBOSE=1` prints where each kill landed.
 @Suite("crash-recovery torture", .serialized)
 struct CrashTortureTests {
     @Test(.timeLimit(.minutes(15)))
@@ -58,11 +63,12 @@ struct CrashTortureTests {
 
 // MARK: - Settings and randomness
 
-struct TortureSettings {
+private struct TortureSettings {
     var seed: UInt64
     var targetKills: Int
     var maxKillsPerRound = 16
-    var maxRounds = 12
+    /// A bound on rounds (a round ends when its lines are done, usually after 5–10 kills).
+    var maxRounds: Int { max(12, targetKills / 2) }
     /// Prints one line per kill (`MEERKAT_TORTURE_VERBOSE=1`).
     var verbose = false
 
@@ -77,7 +83,7 @@ struct TortureSettings {
 }
 
 /// SplitMix64: a tiny seeded generator, so a seed replays the same kill plan.
-struct SeededGenerator: RandomNumberGenerator {
+private struct SeededGenerator: RandomNumberGenerator {
     var state: UInt64
 
     mutating func next() -> UInt64 {
@@ -90,7 +96,7 @@ struct SeededGenerator: RandomNumberGenerator {
 }
 
 /// When a child is killed.
-enum KillPoint: CustomStringConvertible {
+private enum KillPoint: CustomStringConvertible {
     /// This long after the start (lands in startup, recovery, admission or anywhere later).
     case afterStart(milliseconds: Int)
     /// This long after the child's n-th model request (mid-stream, mid-tool, mid-commit).
@@ -125,7 +131,7 @@ enum KillPoint: CustomStringConvertible {
 // MARK: - Rounds
 
 /// One session driven by one retried command line: its stdin lines and how they are handled.
-struct TortureRound {
+private struct TortureRound {
     enum Mode: String {
         /// Every process queues its lines.
         case queue
@@ -168,7 +174,7 @@ struct TortureRound {
 }
 
 /// What the checks remember about a round between restarts.
-struct RoundShadow {
+private struct RoundShadow {
     /// Whether the realm was read at least once after a child of this round.
     var observed = false
     var sessionID: SessionID?
@@ -191,7 +197,7 @@ struct RoundShadow {
 }
 
 /// What one child did.
-struct ChildReport {
+private struct ChildReport {
     var killed: Bool
     var status: Int32
     var results: [[String: JSONValue]]
@@ -204,7 +210,7 @@ struct ChildReport {
 }
 
 /// Counters printed at the end.
-struct TortureStatistics {
+private struct TortureStatistics {
     var rounds = 0
     var children = 0
     var kills = 0
@@ -229,14 +235,14 @@ struct TortureStatistics {
             \(toolEffects) shell effects, \
             \(String(format: "%.1f", seconds)) s
             torture: final outcomes: \(ends)
-            torture: recovery transitions: \(reasons)
+            torture: recovery and steering transitions: \(reasons)
             """
     }
 }
 
 // MARK: - The driver
 
-final class Torture {
+private final class Torture {
     let settings: TortureSettings
     let server: MockProviderServer
     let sandbox: SkatSandbox
@@ -275,7 +281,11 @@ final class Torture {
         var kills = 0
         // Kill until every line is terminal (or the round's kill budget is spent).
         while violations.isEmpty, kills < settings.maxKillsPerRound {
-            let point = KillPoint.random(using: &generator)
+            // The first process of a round dies around session creation (and, in round 1, realm creation).
+            let point =
+                kills == 0
+                ? KillPoint.afterStart(milliseconds: Int.random(in: 20...80, using: &generator))
+                : KillPoint.random(using: &generator)
             let steer = steers(round)
             let gap = steer ? 250 : 40
             let gaps = round.lines.map { _ in Int.random(in: 0...gap, using: &generator) }
@@ -375,7 +385,7 @@ final class Torture {
         var fired: ContinuousClock.Instant?
         let effects = sandbox.project.appendingPathComponent("effects.log").path
         let effectsAtStart = Self.fileSize(effects)
-        while running.process.isRunning {
+        while running.isRunning {
             let now = ContinuousClock.now
             switch point {
             case .afterStart(let ms):
@@ -666,7 +676,7 @@ final class Torture {
             for entry in row.state.history {
                 if let reason = entry.reason,
                     [
-                        "RollbackStaged", "QueueAccepted", "MissingBoundaryReceipt", "BoundaryReceiptCommitted",
+                        "RollbackStaged", "MissingBoundaryReceipt", "BoundaryReceiptCommitted",
                         "DurableTailRecovered", "MaxAttemptsExhausted", "LiveBoundaryApplied",
                         "LiveBoundaryUnavailable",
                     ].contains(reason)

@@ -6,14 +6,15 @@ extension SessionRuntime {
     /// one it is abandoned `retired` and its waiters get `runtime_terminated`.
     public func retire() async throws(RuntimeDriverError) -> RetireReport {
         let report = try await gated { () throws(RuntimeDriverError) -> RetireReport in
-            try guarded { machine throws(MachineGuardError) in try machine.retire() }
-            let pending = machine.activeInputIDs.count
+            var draft = machine
+            try decide { () throws(MachineGuardError) in try draft.retire() }
+            let pending = draft.activeInputIDs.count
             guard executor == nil else {
-                try await write([], lifecycle: lifecycleRow())
+                try await commit(draft, [], lifecycle: lifecycleRow(draft))
                 return RetireReport(inputsAbandoned: 0, inputsPendingDrain: pending)
             }
-            let abandoned = machine.abandonAllActive(.retired)
-            try await settleAbandoned(abandoned, lifecycle: lifecycleRow())
+            let abandoned = draft.abandonAllActive(.retired)
+            try await settleAbandoned(draft, abandoned)
             return RetireReport(inputsAbandoned: abandoned.count, inputsPendingDrain: 0)
         }
         if report.inputsPendingDrain > 0 { wake() }
@@ -23,8 +24,9 @@ extension SessionRuntime {
     /// Resets the runtime: every active input abandoned `reset`, never applied; state idle. Refused while running.
     public func reset() async throws(RuntimeDriverError) -> ResetReport {
         try await gated { () throws(RuntimeDriverError) -> ResetReport in
-            let abandoned = try guarded { machine throws(MachineGuardError) in try machine.reset() }
-            try await settleAbandoned(abandoned, lifecycle: lifecycleRow())
+            var draft = machine
+            let abandoned = try decide { () throws(MachineGuardError) in try draft.reset() }
+            try await settleAbandoned(draft, abandoned)
             return ResetReport(inputsAbandoned: abandoned.count)
         }
     }
@@ -37,22 +39,26 @@ extension SessionRuntime {
         }
     }
 
+    /// Decides the stop, stops the executor, then commits (an executor cannot be un-stopped, so a failed commit
+    /// leaves the runtime without one and the inputs active, to be settled by a retry or recovered on reopen).
     func stopLocked(reason: String) async throws(RuntimeDriverError) {
+        var draft = machine
+        let abandoned = try decide { () throws(MachineGuardError) in try draft.stop() }
         let stopping = executor
         executor = nil
         if let stopping { await stopping.stop(reason: reason) }
-        let abandoned = try guarded { machine throws(MachineGuardError) in try machine.stop() }
-        try await settleAbandoned(abandoned, lifecycle: lifecycleRow())
+        try await settleAbandoned(draft, abandoned)
     }
 
     /// Destroys the runtime: active inputs abandoned `destroyed`; later accepts fail with `destroyed`.
     public func destroy() async throws(RuntimeDriverError) -> DestroyReport {
         try await gated { () throws(RuntimeDriverError) -> DestroyReport in
+            var draft = machine
+            let abandoned = try decide { () throws(MachineGuardError) in try draft.destroy() }
             let stopping = executor
             executor = nil
             if let stopping { await stopping.stop(reason: "runtime destroyed") }
-            let abandoned = try guarded { machine throws(MachineGuardError) in try machine.destroy() }
-            try await settleAbandoned(abandoned, lifecycle: lifecycleRow())
+            try await settleAbandoned(draft, abandoned)
             return DestroyReport(inputsAbandoned: abandoned.count)
         }
     }
@@ -61,8 +67,10 @@ extension SessionRuntime {
     /// wakes the loop.
     public func recycle() async throws(RuntimeDriverError) -> RecycleReport {
         let report = try await gated { () throws(RuntimeDriverError) -> RecycleReport in
-            let transferred = try guarded { machine throws(MachineGuardError) in try machine.recycle() }
-            try await write(rows(for: transferred, reason: "Recycle"), lifecycle: lifecycleRow())
+            var draft = machine
+            let transferred = try decide { () throws(MachineGuardError) in try draft.recycle() }
+            try await commit(
+                draft, rows(for: transferred, in: draft, reason: "Recycle"), lifecycle: lifecycleRow(draft))
             return RecycleReport(inputsTransferred: transferred.count)
         }
         wake()

@@ -21,15 +21,20 @@ extension SessionRuntime {
     public static let interruptedToolResultText =
         "The run was interrupted before this tool call returned (the process stopped); its effects are unknown."
 
-    /// Persists mid-run transcript progress with the open-run marker (best effort: the boundary commit is the
-    /// authority; a lost progress write only means less is recoverable).
+    /// Persists mid-run transcript progress with the open-run marker. The run goes on when this write fails (the
+    /// boundary commit is the authority; a lost progress write only means less is recoverable after a crash), but the
+    /// failure is published and counted.
     func saveProgress(run: RunID, session: Session, runStartIndex: Int) async {
         guard machine.currentRun == run else { return }
         var marked = session
         marked.metadata[Self.openRunMarkerKey] = [
             "run_id": .string(run.description), "start": .number(Double(runStartIndex)),
         ]
-        try? await store.atomicApply(runtimeID, BoundaryCommit(session: marked))
+        do {
+            try await store.atomicApply(runtimeID, BoundaryCommit(session: marked))
+        } catch {
+            reportBackgroundFailure("save_progress", run: run, Self.driverError(error))
+        }
     }
 
     /// Closes a durable tail left by a dead process, before any new turn (RUNTIME.md §11.4): every `tool_use` without a

@@ -23,14 +23,19 @@ extension SessionRuntime {
         loop = nil
     }
 
-    /// Runs one authorised batch; false when there is nothing to run.
+    /// Runs one authorised batch; false when there is nothing to run, or when staging failed (the failure is published
+    /// and counted, the inputs keep their state and run at the next wake).
     private func runNextBatch(_ executor: any CoreExecutor) async -> Bool {
         let run = RunID()
-        let start: (RunPrimitive, RunBatch)?? = try? await gated {
-            () throws(RuntimeDriverError) -> (RunPrimitive, RunBatch)? in
-            try await stage(run: run)
+        let staged: (RunPrimitive, RunBatch)?
+        do {
+            staged = try await gated { () throws(RuntimeDriverError) -> (RunPrimitive, RunBatch)? in
+                try await stage(run: run)
+            }
+        } catch {
+            reportBackgroundFailure("stage_run", run: run, error)
+            return false
         }
-        guard let staged = start else { return true }  // a store failure: try the next lap
         guard let (primitive, _) = staged else { return false }
         let result: Result<CoreApplyOutput, CoreExecutorError>
         do {
@@ -39,15 +44,34 @@ extension SessionRuntime {
         } catch {
             result = .failure(error)
         }
-        _ = try? await gated { () throws(RuntimeDriverError) in
-            try await settle(run: run, result)
+        do {
+            try await gated { () throws(RuntimeDriverError) in
+                try await settle(run: run, result)
+            }
+        } catch {
+            reportBackgroundFailure("settle_run", run: run, error)
         }
         return true
     }
 
+    /// Publishes and counts a failure that no caller is waiting for (RUNTIME.md §15). An unregistered runtime's
+    /// refusals are its normal end, not failures.
+    func reportBackgroundFailure(_ operation: String, run: RunID?, _ error: RuntimeDriverError) {
+        if unregistered, case .notFound = error { return }
+        backgroundFailureCount += 1
+        let report = ErrorReport(errorClass: .internal, reason: error.code, message: error.description)
+        events.publish([
+            RuntimeEvent(
+                timestamp: now(), runtimeID: runtimeID,
+                kind: .backgroundFailure(operation: operation, runID: run, error: report))
+        ])
+    }
+
     /// Selects the next batch, builds its primitive and stages its members durably (RUNTIME.md §7.2 steps 2–6).
-    /// Returns nil when nothing may run.
+    /// Returns nil when nothing may run. Every step is decided on a draft of the machine, written, and only then
+    /// adopted: a failed write leaves the machine as it was.
     private func stage(run: RunID) async throws(RuntimeDriverError) -> (RunPrimitive, RunBatch)? {
+        if unregistered { throw .notFound(runtimeID: runtimeID) }
         while let batch = machine.nextBatch() {
             var members: [PrimitiveBuilder.Member] = []
             var missing: InputID?
@@ -66,37 +90,47 @@ extension SessionRuntime {
                 primitive = try PrimitiveBuilder.build(members)
             } catch {
                 // The machine refused the batch: each member takes an attempt and goes back, or is abandoned at the cap.
-                let abandoned = try guarded { machine throws(MachineGuardError) in
-                    try machine.resolveUnstageable(batch.inputIDs)
+                var draft = machine
+                let abandoned = try decide { () throws(MachineGuardError) in
+                    try draft.resolveUnstageable(batch.inputIDs)
                 }
                 let report = ErrorReport(
                     errorClass: .internal, reason: "primitive_rejected", message: error.description)
                 var outcomes: [InputID: CompletionOutcome] = [:]
                 for id in abandoned { outcomes[id] = .abandonedWithError(reason: "primitive_rejected", error: report) }
-                let rows = rows(for: batch.inputIDs, reason: "ResolveUnstageableQueuedInput", outcomes: outcomes)
-                try await write(rows)
+                let rows = rows(
+                    for: batch.inputIDs, in: draft, reason: "ResolveUnstageableQueuedInput", outcomes: outcomes)
+                try await commit(draft, rows)
                 for id in batch.inputIDs where !abandoned.contains(id) {
                     resolveAttempt(id, .abandonedWithError(reason: "primitive_rejected", error: report))
                 }
                 for (id, outcome) in outcomes { resolve(id, .success(outcome)) }
                 continue
             }
-            try guarded { machine throws(MachineGuardError) in try machine.beginRun(run, batch: batch) }
-            do {
-                try await write(rows(for: batch.inputIDs, reason: "StageForRun"))
-            } catch {
-                // Not durable, so never applied: roll the run back (the store failure costs the attempt) rather than
-                // leave the runtime `running` with nothing in flight.
-                _ = try? machine.finishRun(run, .replay)
-                publishEvents()
-                throw error
-            }
+            var draft = machine
+            try decide { () throws(MachineGuardError) in try draft.beginRun(run, batch: batch) }
+            // Not durable, so never applied: a failed write leaves the inputs queued and the runtime where it was.
+            try await commit(draft, rows(for: batch.inputIDs, in: draft, reason: "StageForRun"))
             return (primitive, batch)
         }
         return nil
     }
 
-    func write(_ rows: [StoredInputState], lifecycle: RuntimeLifecycleRow? = nil) async throws(RuntimeDriverError) {
+    /// Maps a machine guard failure to the driver's typed error (the decision is refused, nothing changes).
+    func decide<T>(_ body: () throws(MachineGuardError) -> T) throws(RuntimeDriverError) -> T {
+        if unregistered { throw .notFound(runtimeID: runtimeID) }
+        do {
+            return try body()
+        } catch {
+            throw error.driverError
+        }
+    }
+
+    /// Durable before visible: writes the rows a decided `draft` produced (with the lifecycle row when given, in one
+    /// transaction), then adopts the draft and publishes its events. On failure the machine is left as it was.
+    func commit(_ draft: RuntimeMachine, _ rows: [StoredInputState], lifecycle: RuntimeLifecycleRow? = nil)
+        async throws(RuntimeDriverError)
+    {
         do {
             if lifecycle == nil {
                 try await store.writeInputs(runtimeID, rows)
@@ -104,11 +138,9 @@ extension SessionRuntime {
                 try await store.atomicApply(runtimeID, BoundaryCommit(inputs: rows, lifecycle: lifecycle))
             }
         } catch {
-            publishEvents()
             throw Self.driverError(error)
         }
-        adopt(rows)
-        publishEvents()
+        adopt(draft, rows)
     }
 
     /// A waiter of a failed attempt learns about it even though the durable input may run again (RUNTIME.md §7.5).
@@ -116,88 +148,99 @@ extension SessionRuntime {
         resolve(id, .success(outcome))
     }
 
-    /// Realises an executor outcome (RUNTIME.md §7.5).
+    /// Realises an executor outcome (RUNTIME.md §7.5): the settlement is decided on a draft, written in one
+    /// transaction with the lifecycle row (and the receipt and session of a completed run), then adopted. When that
+    /// write fails the machine keeps the run (memory and store both still hold its inputs staged), the waiters learn
+    /// that the outcome could not be recorded, and the executor is handed off so nothing else runs on top; reopening
+    /// or recycling the session recovers from the durable rows.
     private func settle(run: RunID, _ result: Result<CoreApplyOutput, CoreExecutorError>)
         async throws(RuntimeDriverError)
     {
         if cancelAfterBoundaryRequest?.run == run { cancelAfterBoundaryRequest = nil }
         // A stop or destroy that happened meanwhile already settled the contributors.
         guard machine.currentRun == run else { return }
-        let members = machine.inputs.filter { $0.value.lastRunID == run && $0.value.phase == .staged }.map(\.key)
+        let members = machine.inputs.filter { $0.value.lastRunID == run && $0.value.phase == .staged }
+            .sorted { RuntimeMachine.order($0, $1) }.map(\.key)
+        var draft = machine
         switch result {
         case .success(let output):
-            let sequence = try guarded { machine throws(MachineGuardError) in try machine.recordBoundary(run) }
+            let sequence = try decide { () throws(MachineGuardError) in try draft.recordBoundary(run) }
             let receipt = output.receipt.stamped(runID: run, sequence: sequence)
-            _ = try guarded { machine throws(MachineGuardError) in
-                try machine.finishRun(run, .consumed(boundarySequence: sequence))
+            _ = try decide { () throws(MachineGuardError) in
+                try draft.finishRun(run, .consumed(boundarySequence: sequence))
             }
             let outcome = CompletionClassifier.outcome(for: output.terminal, finalized: true)
             let outcomes = Dictionary(uniqueKeysWithValues: members.map { ($0, outcome) })
-            let rows = rows(for: members, reason: "BoundaryApplied", outcomes: outcomes)
-            let fallback = fallBackUnclaimedSteers()
+            let rows =
+                rows(for: members, in: draft, reason: "BoundaryApplied", outcomes: outcomes)
+                + fallBackUnclaimedSteers(&draft)
             do {
                 try await store.atomicApply(
                     runtimeID,
                     BoundaryCommit(
-                        receipt: receipt, session: output.session, inputs: rows + fallback, lifecycle: lifecycleRow()))
+                        receipt: receipt, session: output.session, inputs: rows, lifecycle: lifecycleRow(draft)))
             } catch {
-                // Never replayed here (it would re-run tools): the output is withheld, and the executor is handed off
-                // so nothing else runs on a ledger the store does not match. Reopening the session recovers from the
-                // durable rows (RUNTIME.md §7.5, last row).
-                publishEvents()
+                // Never replayed here (it would re-run tools): the output is withheld (RUNTIME.md §7.5, last row).
                 let failed = CompletionClassifier.outcome(for: output.terminal, finalized: false)
                 for id in members { resolve(id, .success(failed)) }
                 detachExecutor()
                 throw Self.driverError(error)
             }
-            adopt(rows + fallback)
-            publishEvents()
+            adopt(draft, rows)
             for id in members { resolve(id, .success(outcome)) }
         case .failure(.cancelled):
-            _ = try guarded { machine throws(MachineGuardError) in try machine.finishRun(run, .cancelled) }
-            try await finishFailedRun(members, outcome: .cancelled, terminal: true)
+            _ = try decide { () throws(MachineGuardError) in try draft.finishRun(run, .cancelled) }
+            try await finishFailedRun(draft, members, outcome: .cancelled, terminal: true)
         case .failure(.stopped):
             try await stopLocked(reason: "runtime stopped")
         case .failure(.teardownRequired(.executorNotProgressing, let message)):
-            _ = try guarded { machine throws(MachineGuardError) in try machine.finishRun(run, .neverExecuted) }
+            _ = try decide { () throws(MachineGuardError) in try draft.finishRun(run, .neverExecuted) }
             try await finishFailedRun(
-                members,
+                draft, members,
                 outcome: CompletionClassifier.outcome(
                     for: .teardownRequired(reason: .executorNotProgressing, message: message)),
                 terminal: true)
             detachExecutor()
         case .failure(let error):
-            let settlement = try guarded { machine throws(MachineGuardError) in try machine.finishRun(run, .replay) }
+            let settlement = try decide { () throws(MachineGuardError) in try draft.finishRun(run, .replay) }
             let outcome = CompletionClassifier.outcome(for: error)
             var outcomes: [InputID: CompletionOutcome] = [:]
             for id in settlement.abandoned { outcomes[id] = outcome }
-            let rows =
-                rows(for: members, reason: "ResolveStagedRollback", outcomes: outcomes) + fallBackUnclaimedSteers()
-            try await write(rows, lifecycle: lifecycleRow())
-            for id in members { resolve(id, .success(outcome)) }
+            try await finishFailedRun(draft, members, outcome: outcome, outcomes: outcomes)
             if case .teardownRequired = error { detachExecutor() }
         }
     }
 
-    private func finishFailedRun(_ members: [InputID], outcome: CompletionOutcome, terminal: Bool)
-        async throws(RuntimeDriverError)
-    {
-        var outcomes: [InputID: CompletionOutcome] = [:]
+    /// Commits a failed run's settlement (decided on `draft`) and tells each member's waiter about the attempt.
+    private func finishFailedRun(
+        _ draft: RuntimeMachine, _ members: [InputID], outcome: CompletionOutcome, terminal: Bool = false,
+        outcomes recorded: [InputID: CompletionOutcome] = [:]
+    ) async throws(RuntimeDriverError) {
+        var draft = draft
+        var outcomes = recorded
         if terminal { for id in members { outcomes[id] = outcome } }
-        let rows = rows(for: members, reason: "RunFailed", outcomes: outcomes) + fallBackUnclaimedSteers()
-        try await write(rows, lifecycle: lifecycleRow())
+        let rows =
+            rows(for: members, in: draft, reason: terminal ? "RunFailed" : "ResolveStagedRollback", outcomes: outcomes)
+            + fallBackUnclaimedSteers(&draft)
+        do {
+            try await store.atomicApply(runtimeID, BoundaryCommit(inputs: rows, lifecycle: lifecycleRow(draft)))
+        } catch {
+            let failure = CompletionWaitError.authorityUnavailable("the run's outcome could not be recorded: \(error)")
+            for id in members { resolve(id, .failure(failure)) }
+            detachExecutor()
+            throw Self.driverError(error)
+        }
+        adopt(draft, rows)
         for id in members { resolve(id, .success(outcome)) }
     }
 
-    /// Live steers that found no checkpoint become ordinary queued turns (RUNTIME.md §7.6 step 3).
-    private func fallBackUnclaimedSteers() -> [StoredInputState] {
-        let unclaimed = machine.queued(.steer).filter {
-            machine.inputs[$0]?.semantics.contributesLiveSteerContext == true
-        }
-        for id in unclaimed { try? machine.liveBoundaryUnavailable(id) }
+    /// Live steers that found no checkpoint become ordinary queued turns (RUNTIME.md §7.6 step 3), decided on
+    /// `draft`; returns their rows.
+    private func fallBackUnclaimedSteers(_ draft: inout RuntimeMachine) -> [StoredInputState] {
+        let unclaimed = draft.fallBackUnclaimedLiveSteers()
         guard !unclaimed.isEmpty else { return [] }
         wakeRequested = true
-        return rows(for: unclaimed, reason: "LiveBoundaryUnavailable", recordLaneChange: true)
+        return rows(for: unclaimed, in: draft, reason: "LiveBoundaryUnavailable", recordLaneChange: true)
     }
 
     func detachExecutor() {
@@ -216,40 +259,37 @@ extension SessionRuntime {
             await executor.interrupt(run: run)
             return []
         }
-        let delivered = try? await gated { () throws(RuntimeDriverError) -> [SteerContext] in
-            // An unregistered runtime no longer owns its rows: a run still finishing must not commit steers.
-            guard !unregistered, machine.currentRun == run else { return [] }
-            let ids = machine.liveSteerCandidates()
-            guard !ids.isEmpty else { return [] }
-            var draft = machine
-            let sequence: UInt64
-            do {
-                sequence = try draft.applyLiveSteers(ids, run: run)
-            } catch {
-                return []
+        do throws(RuntimeDriverError) {
+            return try await gated { () throws(RuntimeDriverError) -> [SteerContext] in
+                // An unregistered runtime no longer owns its rows: a run still finishing must not commit steers.
+                guard !unregistered, machine.currentRun == run else { return [] }
+                let ids = machine.liveSteerCandidates()
+                guard !ids.isEmpty else { return [] }
+                var draft = machine
+                let sequence = try decide { () throws(MachineGuardError) in try draft.applyLiveSteers(ids, run: run) }
+                let outcomes = Dictionary(
+                    uniqueKeysWithValues: ids.map { ($0, CompletionOutcome.completedWithoutResult) })
+                let contexts = ids.compactMap { id -> SteerContext? in
+                    guard let input = ledger[id]?.state.persistedInput else { return nil }
+                    return SteerContext(inputID: id, content: [.text(input.projection().renderedSteerText)])
+                }
+                let rows = rows(for: ids, in: draft, reason: "LiveBoundaryApplied", outcomes: outcomes)
+                let receipt = RunBoundaryReceipt(
+                    runID: run, boundary: .runCheckpoint, contributingInputIDs: ids, messageCount: info.messageCount,
+                    sequence: sequence)
+                do throws(RuntimeStoreError) {
+                    try await store.atomicApply(runtimeID, BoundaryCommit(receipt: receipt, inputs: rows))
+                } catch {
+                    // Not durable: the steers stay queued and fall back to an ordinary turn after the run.
+                    throw Self.driverError(error)
+                }
+                adopt(draft, rows)
+                for id in ids { resolve(id, .success(.completedWithoutResult)) }
+                return contexts
             }
-            let previous = machine
-            machine = draft
-            let outcomes = Dictionary(uniqueKeysWithValues: ids.map { ($0, CompletionOutcome.completedWithoutResult) })
-            let contexts = ids.compactMap { id -> SteerContext? in
-                guard let input = ledger[id]?.state.persistedInput else { return nil }
-                return SteerContext(inputID: id, content: [.text(input.projection().renderedSteerText)])
-            }
-            let rows = rows(for: ids, reason: "LiveBoundaryApplied", outcomes: outcomes)
-            let receipt = RunBoundaryReceipt(
-                runID: run, boundary: .runCheckpoint, contributingInputIDs: ids, messageCount: info.messageCount,
-                sequence: sequence)
-            do {
-                try await store.atomicApply(runtimeID, BoundaryCommit(receipt: receipt, inputs: rows))
-            } catch {
-                machine = previous  // not durable: the steers stay queued and fall back after the run
-                return []
-            }
-            adopt(rows)
-            publishEvents()
-            for id in ids { resolve(id, .success(.completedWithoutResult)) }
-            return contexts
+        } catch {
+            reportBackgroundFailure("live_steer", run: run, error)
+            return []
         }
-        return delivered ?? []
     }
 }

@@ -28,6 +28,8 @@ public actor SessionRuntime {
     /// A pending cancel-after-boundary request, scoped to the run it was made for.
     var cancelAfterBoundaryRequest: (run: RunID, reason: String)?
     var unregistered = false
+    /// Failures on paths no caller waits on (published as `backgroundFailure` events).
+    public internal(set) var backgroundFailureCount = 0
     /// The run that was asked to yield (interrupt_yielding) and has not reached a boundary since.
     var yieldRequestedRun: RunID?
     let now: @Sendable () -> Date
@@ -214,10 +216,11 @@ public actor SessionRuntime {
 
     /// Rows for inputs after machine changes, with history entries for phase changes and recorded outcomes.
     func rows(
-        for ids: [InputID], reason: String?, outcomes: [InputID: CompletionOutcome] = [:],
-        recordLaneChange: Bool = false
+        for ids: [InputID], in decided: RuntimeMachine? = nil, reason: String?,
+        outcomes: [InputID: CompletionOutcome] = [:], recordLaneChange: Bool = false
     ) -> [StoredInputState] {
-        ids.compactMap { id -> StoredInputState? in
+        let machine = decided ?? self.machine
+        return ids.compactMap { id -> StoredInputState? in
             guard var row = ledger[id], let facts = machine.inputs[id] else { return nil }
             let from = row.seed.phase
             let seedChanged = row.seed != facts.seed
@@ -231,12 +234,19 @@ public actor SessionRuntime {
         }
     }
 
+    /// Adopts a decided machine whose rows are durable, then publishes its events.
+    func adopt(_ decided: RuntimeMachine, _ rows: [StoredInputState]) {
+        machine = decided
+        adopt(rows)
+        publishEvents()
+    }
+
     /// Adopts durably written rows; terminal inputs leave the live machine (the store keeps them).
     func adopt(_ rows: [StoredInputState]) {
         for row in rows {
             if row.isTerminal {
                 ledger.removeValue(forKey: row.inputID)
-                try? machine.archive(row.inputID)
+                machine.archiveIfTerminal(row.inputID)
             } else {
                 ledger[row.inputID] = row
             }
@@ -271,28 +281,29 @@ public actor SessionRuntime {
         }
     }
 
-    /// Commits rows of inputs terminalised outside a run (control operations) and resolves their waiters.
-    func settleAbandoned(_ ids: [InputID], lifecycle: RuntimeLifecycleRow?) async throws(RuntimeDriverError) {
+    /// Commits rows of inputs terminalised outside a run (control operations), decided on `draft`, then adopts it and
+    /// resolves their waiters. On failure nothing changes: the inputs stay active and their waiters keep waiting.
+    func settleAbandoned(_ draft: RuntimeMachine, _ ids: [InputID]) async throws(RuntimeDriverError) {
         var outcomes: [InputID: CompletionOutcome] = [:]
         for id in ids {
-            if let terminal = machine.inputs[id]?.terminal {
+            if let terminal = draft.inputs[id]?.terminal {
                 outcomes[id] = CompletionClassifier.outcome(forTerminal: terminal)
             }
         }
-        let rows = rows(for: ids, reason: "control", outcomes: outcomes)
+        let rows = rows(for: ids, in: draft, reason: "control", outcomes: outcomes)
         do {
-            try await store.atomicApply(runtimeID, BoundaryCommit(inputs: rows, lifecycle: lifecycle))
+            try await store.atomicApply(runtimeID, BoundaryCommit(inputs: rows, lifecycle: lifecycleRow(draft)))
         } catch {
-            publishEvents()
-            for id in ids { resolve(id, .failure(.authorityUnavailable("\(error)"))) }
             throw Self.driverError(error)
         }
-        adopt(rows)
-        publishEvents()
+        adopt(draft, rows)
         for (id, outcome) in outcomes { resolve(id, .success(outcome)) }
     }
 
-    func lifecycleRow() -> RuntimeLifecycleRow {
-        RuntimeLifecycleRow(state: machine.state.durableProjection(preRunPhase: machine.preRunPhase), updatedAt: now())
+    /// The lifecycle row of `decided` (default: the current machine).
+    func lifecycleRow(_ decided: RuntimeMachine? = nil) -> RuntimeLifecycleRow {
+        let machine = decided ?? self.machine
+        return RuntimeLifecycleRow(
+            state: machine.state.durableProjection(preRunPhase: machine.preRunPhase), updatedAt: now())
     }
 }

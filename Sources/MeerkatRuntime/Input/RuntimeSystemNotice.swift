@@ -72,6 +72,7 @@ public struct RuntimeSystemNotice: Sendable, Hashable, Codable {
         // The structured copy omits the blocks: they follow it in the append itself.
         var carried = self
         carried.blocks = []
+        // Safe: a projection, no write or decision — encoding this plain Codable value cannot fail.
         let structured = (try? WireJSON.toJSONValue(carried)) ?? .null
         let content: [ContentBlock] =
             [.text(renderedText), .structured(.object([Self.structuredKey: structured]))] + blocks
@@ -81,6 +82,7 @@ public struct RuntimeSystemNotice: Sendable, Hashable, Codable {
     /// Reads a notice back from an append built by ``conversationAppend``; nil for any other append.
     public init?(append: ConversationAppend) {
         guard append.role == .systemNotice, case .blocks(let content) = append.content else { return nil }
+        // Safe: reading back a projection; an append that does not decode is "not a notice" (nil), by contract.
         guard content.count >= 2, case .structured(let data) = content[1],
             let carried = data[Self.structuredKey],
             var notice = try? WireJSON.fromJSONValue(carried, as: RuntimeSystemNotice.self)

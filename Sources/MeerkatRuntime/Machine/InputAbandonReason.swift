@@ -38,6 +38,7 @@ public enum InputAbandonReason: Sendable, Hashable, Codable, CustomStringConvert
     }
 
     public init(from decoder: any Decoder) throws {
+        // Safe: decoding only — the reason is either a bare code string or the keyed form below, tried in turn.
         if let single = try? decoder.singleValueContainer(), let text = try? single.decode(String.self) {
             switch text {
             case "retired": self = .retired

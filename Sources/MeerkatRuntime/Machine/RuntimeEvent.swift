@@ -17,6 +17,9 @@ public enum RuntimeEventKind: Sendable, Hashable {
     case runFailed(RunID, error: ErrorReport)
     case runCancelled(RunID)
     case runtimeStateChanged(from: RuntimeState, to: RuntimeState)
+    /// A failure on a path no caller is waiting on (the run loop's staging and settlement, a live checkpoint,
+    /// mid-run progress): published and counted (`SessionRuntime.backgroundFailureCount`), never dropped.
+    case backgroundFailure(operation: String, runID: RunID?, error: ErrorReport)
 
     /// `input_lifecycle`, `run_lifecycle` or `runtime_state_change`.
     public var category: String {
@@ -26,6 +29,7 @@ public enum RuntimeEventKind: Sendable, Hashable {
             "input_lifecycle"
         case .runStarted, .runCompleted, .runFailed, .runCancelled: "run_lifecycle"
         case .runtimeStateChanged: "runtime_state_change"
+        case .backgroundFailure: "runtime_failure"
         }
     }
 
@@ -46,6 +50,7 @@ public enum RuntimeEventKind: Sendable, Hashable {
         case .runFailed: "run.failed"
         case .runCancelled: "run.cancelled"
         case .runtimeStateChanged: "runtime.state_changed"
+        case .backgroundFailure: "runtime.background_failure"
         }
     }
 
@@ -82,6 +87,13 @@ public enum RuntimeEventKind: Sendable, Hashable {
         case .runtimeStateChanged(let from, let to):
             data["from"] = .string(from.rawValue)
             data["to"] = .string(to.rawValue)
+        case .backgroundFailure(let operation, let run, let error):
+            data["operation"] = .string(operation)
+            if let run { data["run_id"] = .string(run.description) }
+            data["error"] = [
+                "class": .string(error.errorClass.rawValue), "reason": .string(error.reason ?? ""),
+                "message": .string(error.message),
+            ]
         }
         return data
     }

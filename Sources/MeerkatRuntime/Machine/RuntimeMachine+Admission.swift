@@ -145,4 +145,13 @@ extension RuntimeMachine {
         inputs.removeValue(forKey: id)
         if let key = facts.idempotencyKey, idempotency[key] == id { idempotency.removeValue(forKey: key) }
     }
+
+    /// Archives an input whose stored row became terminal; a no-op for an input the machine no longer tracks or that
+    /// is not terminal in the machine (the row and the facts are written from the same decision, so that never
+    /// happens — but adopting rows must not be able to fail after the store already holds them).
+    mutating func archiveIfTerminal(_ id: InputID) {
+        guard let facts = inputs[id], facts.phase.isTerminal else { return }
+        inputs.removeValue(forKey: id)
+        if let key = facts.idempotencyKey, idempotency[key] == id { idempotency.removeValue(forKey: key) }
+    }
 }

@@ -191,6 +191,19 @@ extension RuntimeMachine {
         inputs[id]?.semantics = facts.semantics.normalizedToQueue()
     }
 
+    /// `LiveBoundaryUnavailable` for every queued live steer: at the end of a run, steers that found no checkpoint
+    /// become ordinary queued turns. Returns them in order.
+    public mutating func fallBackUnclaimedLiveSteers() -> [InputID] {
+        let unclaimed = queued(.steer).filter { inputs[$0]?.semantics.contributesLiveSteerContext == true }
+        for id in unclaimed {
+            guard let facts = inputs[id] else { continue }
+            inputs[id]?.lane = .queue
+            inputs[id]?.recoveryLane = .queue
+            inputs[id]?.semantics = facts.semantics.normalizedToQueue()
+        }
+        return unclaimed
+    }
+
     /// `ResolveUnstageableQueuedInput`: queued inputs whose primitive could not be built take an attempt and go to
     /// the back of their lane, or are abandoned at the cap.
     public mutating func resolveUnstageable(_ ids: [InputID]) throws(MachineGuardError) -> [InputID] {

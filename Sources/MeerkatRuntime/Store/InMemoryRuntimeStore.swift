@@ -22,6 +22,29 @@ public actor InMemoryRuntimeStore: RuntimeStore, SessionStore {
     /// Makes every later write fail with `error` (nil restores normal behaviour).
     public func failWrites(with error: RuntimeStoreError?) {
         failWrites = error
+        failAfter = nil
+    }
+
+    /// Lets the next `successes` write calls through, then makes every later write fail with `error` until
+    /// `failWrites(with: nil)`: a failure injected at a chosen point inside a multi-write operation.
+    public func failWrites(afterSuccesses successes: Int, with error: RuntimeStoreError) {
+        failWrites = nil
+        failAfter = (successes, error)
+    }
+
+    private var failAfter: (remaining: Int, error: RuntimeStoreError)?
+
+    /// Throws the injected failure for a write that must fail.
+    private func checkWrite() throws(RuntimeStoreError) {
+        if let (remaining, error) = failAfter {
+            if remaining == 0 {
+                failWrites = error
+                failAfter = nil
+            } else {
+                failAfter = (remaining - 1, error)
+            }
+        }
+        if let failWrites { throw failWrites }
     }
 
     public func loadInputs(_ runtime: LogicalRuntimeID) throws(RuntimeStoreError) -> [StoredInputState] {
@@ -40,13 +63,13 @@ public actor InMemoryRuntimeStore: RuntimeStore, SessionStore {
     }
 
     public func writeInputs(_ runtime: LogicalRuntimeID, _ rows: [StoredInputState]) throws(RuntimeStoreError) {
-        if let failWrites { throw failWrites }
+        try checkWrite()
         put(runtime, rows)
         writeCount += 1
     }
 
     public func atomicApply(_ runtime: LogicalRuntimeID, _ commit: BoundaryCommit) throws(RuntimeStoreError) {
-        if let failWrites { throw failWrites }
+        try checkWrite()
         // Validate everything before writing anything: the commit is all or nothing.
         if let session = commit.session {
             do {
@@ -58,7 +81,8 @@ public actor InMemoryRuntimeStore: RuntimeStore, SessionStore {
         if let receipt = commit.receipt {
             runtimes[runtime, default: Runtime()].receipts[Self.key(receipt.runID, receipt.sequence)] = receipt
         }
-        if let session = commit.session { try? sessions.save(session) }  // checked above
+        // Safe: `checkSave` above already ran the only check `save` makes, so this cannot fail.
+        if let session = commit.session { try? sessions.save(session) }
         put(runtime, commit.inputs)
         if let lifecycle = commit.lifecycle { runtimes[runtime, default: Runtime()].lifecycle = lifecycle }
         writeCount += 1
@@ -71,7 +95,7 @@ public actor InMemoryRuntimeStore: RuntimeStore, SessionStore {
     public func compareAndSwapInput(_ runtime: LogicalRuntimeID, expected: StoredInputState, next: StoredInputState?)
         throws(RuntimeStoreError) -> Bool
     {
-        if let failWrites { throw failWrites }
+        try checkWrite()
         guard runtimes[runtime]?.inputs[expected.inputID] == expected else { return false }
         if let next {
             put(runtime, [next])
@@ -87,7 +111,7 @@ public actor InMemoryRuntimeStore: RuntimeStore, SessionStore {
     }
 
     public func saveLifecycle(_ runtime: LogicalRuntimeID, _ row: RuntimeLifecycleRow) throws(RuntimeStoreError) {
-        if let failWrites { throw failWrites }
+        try checkWrite()
         runtimes[runtime, default: Runtime()].lifecycle = row
         writeCount += 1
     }

@@ -141,16 +141,20 @@ final class TestClock: Sendable {
         let row = Rows.queued("before")
         try await first.writeInputs(runtime, [row])
         let expires = Int64((clock.now.timeIntervalSince1970 + 60) * 1000)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: shell)
-        process.arguments = [
-            first.database.path,
+        // posix_spawn and a blocking waitpid: Foundation's `Process` involves libdispatch, whose process handling
+        // crashed a test run once (issue 11).
+        let arguments = [
+            shell, first.database.path,
             "PRAGMA busy_timeout = 5000; INSERT INTO session_leases (session_id, owner, acquired_at_ms, expires_at_ms) "
                 + "VALUES ('\(session)', 'other-process', 0, \(expires));",
         ]
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        #expect(posix_spawn(&pid, shell, nil, nil, &argv, environ) == 0)
+        var status: Int32 = -1
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        #expect(status == 0)
         let error = await #expect(throws: RuntimeStoreError.self) {
             try await first.writeInputs(runtime, [Rows.queued("after")])
         }
