@@ -144,6 +144,8 @@ public struct LLMError: Error, Sendable, Hashable, CustomStringConvertible {
     public var retryAfter: Duration?
     /// Explicit override of retryability (e.g. `x-should-retry`); nil = decided by `kind`.
     public var retryableOverride: Bool?
+    /// At most this many retries, whatever the retry policy allows (a refused connection is retried once).
+    public var maxRetries: Int?
 
     public init(
         _ kind: Kind, _ message: String, status: Int? = nil, retryAfter: Duration? = nil,

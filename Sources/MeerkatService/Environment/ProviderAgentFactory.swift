@@ -81,32 +81,52 @@ public struct ProviderAgentFactory: AgentFactory {
         }
     }
 
-    public func makeAgent(for session: Session, intent: SessionIntent, config: SkatConfig) async throws(ServiceError)
-        -> Agent
-    {
-        let model = try resolveModel(intent: intent, config: config)
-        let entry: CatalogEntry
+    /// The catalog row of `model`; an unknown model is an error listing the nearest catalog names.
+    public func entry(for model: String) throws(ServiceError) -> CatalogEntry {
         do {
-            entry = try catalog.entry(for: model)
+            return try catalog.entry(for: model)
         } catch {
-            throw .unknownModel(model)
+            throw .unknownModel(model, nearest: NearestNames.nearest(to: model, in: catalog.entries.map(\.id)))
         }
+    }
+
+    /// Checks, without building or storing anything, that a session with this intent can be made: the model is
+    /// known, belongs to the named provider and has credentials. Lets a caller fail before it creates a realm.
+    public func check(intent: SessionIntent, config: SkatConfig) throws(ServiceError) {
+        let model = try resolveModel(intent: intent, config: config)
+        let entry = try entry(for: model)
+        try checkProvider(intent: intent, model: model, entry: entry)
+        _ = try client(for: model)
+    }
+
+    private func checkProvider(intent: SessionIntent, model: String, entry: CatalogEntry) throws(ServiceError) {
         if let named = intent.provider, named != entry.profile.provider.rawValue,
             named != entry.profile.provider.description
         {
             throw .invalidRequest(
                 field: "provider", message: "model '\(model)' belongs to \(entry.profile.provider), not \(named)")
         }
-        let client: any LLMClient
+    }
+
+    private func client(for model: String) throws(ServiceError) -> any LLMClient {
         do {
-            client = try LLMClientFactory(catalog: catalog, environment: environment, transport: transport).makeClient(
+            return try LLMClientFactory(catalog: catalog, environment: environment, transport: transport).makeClient(
                 for: model)
         } catch {
             if case .missingCredentials(let provider, let checked) = error {
                 throw .missingCredentials(provider: provider.description, variables: checked)
             }
-            throw .unknownModel(model)
+            throw .unknownModel(model, nearest: NearestNames.nearest(to: model, in: catalog.entries.map(\.id)))
         }
+    }
+
+    public func makeAgent(for session: Session, intent: SessionIntent, config: SkatConfig) async throws(ServiceError)
+        -> Agent
+    {
+        let model = try resolveModel(intent: intent, config: config)
+        let entry = try entry(for: model)
+        try checkProvider(intent: intent, model: model, entry: entry)
+        let client = try client(for: model)
         var agentConfig = try intent.agentConfig(
             model: model, maxOutputTokens: entry.profile.maxOutputTokens, config: config)
         if !entry.profile.supportsTemperature { agentConfig.temperature = nil }
