@@ -9,7 +9,8 @@ struct Skat: AsyncParsableCommand {
         abstract: "Meerkat for Swift: a durable agent runtime for LLM sessions that call tools.",
         discussion: """
             `skat "<prompt>"` is shorthand for `skat run "<prompt>"`. Sessions live in a realm under \
-            .skat/realms/ of the project (the nearest ancestor with a .skat folder). Run `skat demo` to see the \
+            .skat/realms/ of the project (the nearest ancestor with a .skat folder or .git, below $HOME and \
+            SKAT_CEILING_DIRECTORIES). Run `skat demo` to see the \
             runtime work against a local mock model, with no key and no network.
             """,
         version: "0.1.0",

@@ -21,7 +21,8 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Run a prompt in a new session, or continue one with --resume.",
         discussion: """
             Text streams to the terminal as it arrives; tool calls are shown on stderr. Exit codes: 0 ok, 1 error, \
-            2 budget exhausted, 64 usage error, 130 interrupted (Ctrl-C; a second Ctrl-C exits at once).
+            2 budget exhausted, 3 structured output invalid after retries, 64 usage error, 130 interrupted (Ctrl-C; \
+            a second Ctrl-C exits at once).
             """)
 
     @OptionGroup var realm: RealmOptions
