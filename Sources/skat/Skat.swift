@@ -9,7 +9,8 @@ struct Skat: AsyncParsableCommand {
         abstract: "Meerkat for Swift: a durable agent runtime for LLM sessions that call tools.",
         discussion: """
             `skat "<prompt>"` is shorthand for `skat run "<prompt>"`. Sessions live in a realm under \
-            .skat/realms/ of the project (the nearest ancestor with a .skat folder). Run `skat demo` to see the \
+            .skat/realms/ of the project (the nearest ancestor with a .skat folder or .git, below $HOME and \
+            SKAT_CEILING_DIRECTORIES). Run `skat demo` to see the \
             runtime work against a local mock model, with no key and no network.
             """,
         version: "0.1.0",
@@ -21,11 +22,10 @@ struct Skat: AsyncParsableCommand {
     )
 
     static func main() async {
-        // `--resume` alone means the last session; a value needs `--resume=<id|prefix|last>`.
-        let arguments = CommandLine.arguments.dropFirst().map { $0 == "--resume" ? "--resume=last" : $0 }
-        SkatLogging.bootstrap(arguments: Array(arguments))
+        let arguments = resumeArguments(Array(CommandLine.arguments.dropFirst()))
+        SkatLogging.bootstrap(arguments: arguments)
         do {
-            var command = try parseAsRoot(Array(arguments))
+            var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -45,5 +45,32 @@ struct Skat: AsyncParsableCommand {
         } catch {
             exit(withError: error)
         }
+    }
+
+    /// `--resume` takes an optional value, which the argument parser cannot express: a bare `--resume` becomes
+    /// `--resume=last`, and the word after it (when it is not an option) is passed on as `--resume-candidate` for
+    /// `run` to read as a session selector when it names one, else as the start of the prompt.
+    static func resumeArguments(_ arguments: [String]) -> [String] {
+        var out: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            if argument == "--" {
+                out += arguments[index...]
+                break
+            }
+            if argument == "--resume" {
+                out.append("--resume=last")
+                if index + 1 < arguments.count, !arguments[index + 1].hasPrefix("-") {
+                    out.append("--resume-candidate=" + arguments[index + 1])
+                    index += 2
+                    continue
+                }
+            } else {
+                out.append(argument)
+            }
+            index += 1
+        }
+        return out
     }
 }

@@ -225,7 +225,10 @@ struct CLITests {
         let doctor = try await sandbox.run(["doctor"])
         #expect(doctor.status == 0, "\(doctor.stdout)\(doctor.stderr)")
         #expect(doctor.stdout.contains("ok   openai key found"))
-        #expect(doctor.stdout.contains("ok   database integrity"))
+        #expect(doctor.stdout.contains("ok   read project config"))
+        #expect(doctor.stdout.contains("not created yet"))
+        _ = try await sandbox.run(["run", "-m", "gpt-5.4", "hi"])
+        #expect(try await sandbox.run(["doctor"]).stdout.contains("ok   database integrity"))
         #expect(!doctor.stdout.contains("test-key"))  // keys are never printed
         // A configured self-hosted server that does not answer fails the check.
         let patch = try await sandbox.run(

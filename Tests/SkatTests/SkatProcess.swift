@@ -56,6 +56,8 @@ struct SkatSandbox: Sendable {
         try "hello from the project\n".write(
             to: project.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
         var environment = ["HOME": home.path, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
+        // Discovery stays inside the sandbox, whatever the machine's temporary folder holds above it.
+        environment["SKAT_CEILING_DIRECTORIES"] = root.path
         environment["OPENAI_BASE_URL"] = mockBaseURL + "/v1"
         environment["OPENAI_API_KEY"] = "test-key"
         environment.merge(extraEnvironment) { _, new in new }
@@ -67,9 +69,16 @@ struct SkatSandbox: Sendable {
         try SkatRunning(arguments: arguments, directory: project, environment: environment)
     }
 
-    /// Runs `skat` to completion with stdin closed.
-    func run(_ arguments: [String], stdin: String? = nil) async throws -> SkatResult {
-        let running = try start(arguments)
+    /// The sandbox's HOME.
+    var home: URL { root.appendingPathComponent("home") }
+
+    /// Runs `skat` to completion with stdin closed (in `directory`, default the project folder).
+    func run(
+        _ arguments: [String], stdin: String? = nil, in directory: URL? = nil, environment extra: [String: String] = [:]
+    ) async throws -> SkatResult {
+        let running = try SkatRunning(
+            arguments: arguments, directory: directory ?? project,
+            environment: environment.merging(extra) { _, new in new })
         if let stdin { running.write(stdin) }
         running.closeInput()
         return await running.finish()

@@ -95,7 +95,8 @@ struct StreamJSONTests {
         defer { Task { await server.stop() } }
         let sandbox = try SkatSandbox(mockBaseURL: server.baseURL)
         let result = try await sandbox.run(["run", "-m", "gpt-5.4", "hi"])
-        #expect(result.status == 0 && result.stdout == "echo: hi\n")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "echo: hi\n", "stderr: \(result.stderr)")
         let list = try JSONValue.parse(try await sandbox.run(["session", "list", "-o", "json"]).stdout)
         let session = try #require(list.arrayValue?.first?["id"]?.stringValue)
         #expect(result.stderr == "session \(session) · tokens 10 in, 5 out\n")

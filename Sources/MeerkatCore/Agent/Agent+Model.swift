@@ -25,7 +25,8 @@ extension Agent {
                     cause: .llmFailure, message: "model call failed: \(error)", reason: error.kind.rawValue,
                     llmError: error)
             }
-            guard retries < config.retry.maxRetries else {
+            let maxRetries = min(config.retry.maxRetries, error.maxRetries ?? .max)
+            guard retries < maxRetries else {
                 throw AgentError(
                     cause: .retryExhausted,
                     message: "model call failed after \(retries + 1) attempts: \(error)", reason: error.kind.rawValue,
@@ -46,7 +47,7 @@ extension Agent {
                         failureKind: Self.retryFailureKind(error.kind), provider: client.provider,
                         message: error.message,
                         hintMS: error.retryAfter?.milliseconds, computedDelayMS: computed.milliseconds,
-                        selectedDelayMS: selected.milliseconds, attempt: retries, maxRetries: config.retry.maxRetries)))
+                        selectedDelayMS: selected.milliseconds, attempt: retries, maxRetries: maxRetries)))
             try await clock.sleep(for: selected)
             try checkTimeBudgets(state)
         }

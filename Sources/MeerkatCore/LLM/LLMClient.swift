@@ -144,6 +144,11 @@ public struct LLMError: Error, Sendable, Hashable, CustomStringConvertible {
     public var retryAfter: Duration?
     /// Explicit override of retryability (e.g. `x-should-retry`); nil = decided by `kind`.
     public var retryableOverride: Bool?
+    /// At most this many retries, whatever the retry policy allows (a refused connection is retried once).
+    public var maxRetries: Int?
+    /// The provider's whole error text when `message` is only its first line (multi-line bodies, tracebacks): for
+    /// code that must recognise what the server objected to, never for display.
+    public var detail: String?
 
     public init(
         _ kind: Kind, _ message: String, status: Int? = nil, retryAfter: Duration? = nil,

@@ -13,13 +13,32 @@ public enum ProviderErrorClassifier {
     /// Classifies a non-2xx HTTP response.
     public static func classify(status: Int, headers: HTTPHeaders, body: [UInt8], now: Date = Date()) -> LLMError {
         let payload = (try? JSONValue.parse(Data(body))).flatMap(ProviderErrorPayload.init(json:))
-        let kind = kind(status: status, payload: payload)
-        let message = payload?.message ?? describeNonJSON(status: status, headers: headers, body: body)
+        var kind = kind(status: status, payload: payload)
+        let fullMessage = payload?.message ?? describeNonJSON(status: status, headers: headers, body: body)
+        // Some servers answer a request they refuse with a 5xx: retrying the same request cannot help.
+        let refusedRequest = kind.isRetryable && saysRequestIsInvalid(fullMessage)
+        if refusedRequest { kind = .invalidRequest }
+        let message = oneLine(fullMessage)
         var retryAfter = RetryHint.retryAfter(from: headers, now: now) ?? payload?.retryDelay
         if !kind.isRetryable { retryAfter = nil }
-        return LLMError(
+        var error = LLMError(
             kind, message, status: status, retryAfter: retryAfter,
-            retryableOverride: RetryHint.shouldRetry(from: headers))
+            retryableOverride: refusedRequest ? nil : RetryHint.shouldRetry(from: headers))
+        if message != fullMessage { error.detail = fullMessage }
+        return error
+    }
+
+    /// Phrases with which servers (FastAPI/pydantic-based ones especially) say the request itself is invalid.
+    static let invalidRequestPhrases = [
+        "validation error", "validationerror", "invalid request", "invalid_request", "request validation",
+        "field required", "input should be", "extra inputs are not permitted", "unsupported parameter",
+        "unprocessable",
+    ]
+
+    /// Whether an error text says the request itself is invalid (so a retry of the same request must fail too).
+    static func saysRequestIsInvalid(_ text: String) -> Bool {
+        let lowered = text.lowercased()
+        return invalidRequestPhrases.contains(where: lowered.contains)
     }
 
     /// Classifies an error object that arrived inside a 200 stream (an Anthropic `error` event, a Chat `error`
@@ -28,14 +47,26 @@ public enum ProviderErrorClassifier {
     public static func classifyInBand(_ json: JSONValue) -> LLMError? {
         guard let payload = ProviderErrorPayload(json: json) else { return nil }
         let status = payload.numericCode.flatMap { (400..<600).contains($0) ? $0 : nil }
-        let kind = kind(status: status, payload: payload)
-        let message = payload.message ?? json.compactText()
-        return LLMError(kind, message, status: status, retryAfter: kind.isRetryable ? payload.retryDelay : nil)
+        var kind = kind(status: status, payload: payload)
+        let fullMessage = payload.message ?? json.compactText()
+        if kind.isRetryable, saysRequestIsInvalid(fullMessage) { kind = .invalidRequest }
+        return LLMError(
+            kind, oneLine(fullMessage), status: status, retryAfter: kind.isRetryable ? payload.retryDelay : nil)
     }
 
     /// Classifies a failure of the HTTP exchange itself.
-    /// - Parameter afterResponseHead: whether the response head had arrived (a read timeout then means a stall).
-    public static func classify(transportError error: any Error, afterResponseHead: Bool) -> LLMError {
+    /// - Parameters:
+    ///   - afterResponseHead: whether the response head had arrived (a read timeout then means a stall).
+    ///   - url: the request URL, named in a "cannot connect" message.
+    public static func classify(transportError error: any Error, afterResponseHead: Bool, url: String? = nil)
+        -> LLMError
+    {
+        if !afterResponseHead, isConnectionRefused(error) {
+            // Nobody listens there: one retry covers a server that is just starting; more only delay the answer.
+            var refused = LLMError(.connectionReset, "cannot connect to \(origin(of: url)) (connection refused)")
+            refused.maxRetries = 1
+            return refused
+        }
         if let error = error as? HTTPClientError {
             switch error {
             case .readTimeout:
@@ -55,9 +86,53 @@ public enum ProviderErrorClassifier {
             }
         }
         if error is ChannelError || error is IOError {
-            return LLMError(.connectionReset, "connection failure: \(error)")
+            return LLMError(.connectionReset, "connection failure: \(oneLine(String(describing: error)))")
         }
-        return LLMError(.connectionReset, "transport failure: \(error)")
+        return LLMError(.connectionReset, "transport failure: \(oneLine(String(describing: error)))")
+    }
+
+    /// Whether the connection was refused (ECONNREFUSED), however the HTTP stack wrapped it.
+    static func isConnectionRefused(_ error: any Error) -> Bool {
+        if let error = error as? IOError, error.errnoCode == ECONNREFUSED { return true }
+        return String(describing: error).localizedCaseInsensitiveContains("connection refused")
+    }
+
+    /// `scheme://host:port` of a URL (the path says nothing about why a connection failed).
+    static func origin(of url: String?) -> String {
+        guard let url, let components = URLComponents(string: url), let scheme = components.scheme,
+            let host = components.host
+        else { return url ?? "the provider" }
+        return components.port.map { "\(scheme)://\(host):\($0)" } ?? "\(scheme)://\(host)"
+    }
+
+    /// Provider text cut to one line: the first non-blank line (a server's traceback adds nothing a person can act
+    /// on), whitespace collapsed, at most `limit` characters, unbalanced brackets left out.
+    public static func oneLine(_ text: String, limit: Int = 300) -> String {
+        let first =
+            text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .first { !$0.isEmpty } ?? ""
+        var line = first.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        if line.count > limit { line = String(line.prefix(limit)) + "…" }
+        return balanced(line)
+    }
+
+    /// Drops closing brackets without an opening one and closes the ones left open.
+    static func balanced(_ text: String) -> String {
+        let pairs: [Character: Character] = [")": "(", "]": "[", "}": "{"]
+        var open: [Character] = []
+        var out = ""
+        for character in text {
+            if let opener = pairs[character] {
+                guard open.last == opener else { continue }
+                open.removeLast()
+            } else if pairs.values.contains(character) {
+                open.append(character)
+            }
+            out.append(character)
+        }
+        let closers: [Character: Character] = ["(": ")", "[": "]", "{": "}"]
+        for opener in open.reversed() { out.append(closers[opener] ?? ")") }
+        return out
     }
 
     /// The kind for a status and/or error tokens; content (quota, context, filter, key) beats the status.

@@ -48,6 +48,9 @@ public final class HTTPTransport: Sendable {
             connectionPool: .init(idleTimeout: .init(configuration.poolIdleTimeout)),
             decompression: .disabled)
         settings.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = configuration.maxConnectionsPerHost
+        // A failed connect fails the waiting request at once. Otherwise the pool keeps reconnecting behind the
+        // request until the connect timeout (10 s against a closed port); the agent's retry policy owns retries.
+        settings.connectionPool.retryConnectionEstablishment = false
         client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: settings)
     }
 

@@ -30,6 +30,6 @@ public final class StructuredOutputNegotiation: Sendable {
         guard let status = error.status, (400..<600).contains(status), status != 429, status != 503 else {
             return false
         }
-        return error.message.lowercased().contains("response_format")
+        return (error.detail ?? error.message).lowercased().contains("response_format")
     }
 }

@@ -86,7 +86,9 @@ enum SSEStreamDriver {
                 emitter.finish(.success(.cancelled))
             } else {
                 emitter.finish(
-                    .failure(ProviderErrorClassifier.classify(transportError: error, afterResponseHead: headReceived)))
+                    .failure(
+                        ProviderErrorClassifier.classify(
+                            transportError: error, afterResponseHead: headReceived, url: request.url)))
             }
         }
     }

@@ -94,14 +94,25 @@ public final class Realm: Sendable {
         }
     }
 
+    /// A realm that lives only in this process: in-memory stores, nothing created or checked on disk (whatever
+    /// exists at `directory` is ignored). `directory` is where blobs would go if something stored one.
+    public static func inMemory(realmID: RealmID, directory: URL) -> Realm {
+        Realm(
+            id: realmID, directory: directory,
+            manifest: RealmManifest(realmID: realmID, backend: .memory, schemaVersion: 0, createdAt: Date()),
+            blobs: BlobStore(directory: directory.appendingPathComponent("blobs", isDirectory: true)), database: nil,
+            sessionStore: InMemorySessionStore(), runtimeStore: InMemoryRuntimeStore())
+    }
+
     /// Opens the CLI default realm: `<project>/.skat/realms/<ws-…>/` for `currentDirectory` (see `RealmLocation`).
     public static func openDefault(
         currentDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
-        backend: RealmBackend? = nil
+        ceilings: [URL] = RealmLocation.processCeilings, backend: RealmBackend? = nil
     ) throws(RealmError) -> Realm {
-        try open(
-            stateRoot: RealmLocation.defaultStateRoot(currentDirectory: currentDirectory),
-            realmID: RealmLocation.defaultRealmID(currentDirectory: currentDirectory), backend: backend)
+        let root = RealmLocation.projectRoot(from: currentDirectory, ceilings: ceilings)
+        return try open(
+            stateRoot: RealmLocation.stateRoot(projectRoot: root), realmID: RealmLocation.realmID(projectRoot: root),
+            backend: backend)
     }
 
     /// Closes the database (a no-op for the `memory` backend); the stores fail afterwards.

@@ -90,37 +90,60 @@ public struct ProviderAgentFactory: AgentFactory {
         }
     }
 
-    public func makeAgent(for session: Session, intent: SessionIntent, config: SkatConfig) async throws(ServiceError)
-        -> Agent
-    {
-        let model = try resolveModel(intent: intent, config: config)
-        let entry: CatalogEntry
-        if let baseURL = intent.baseURL {
-            entry = adHocEntry(model: model, baseURL: baseURL, config: config)
-        } else {
-            do {
-                entry = try catalog.entry(for: model)
-            } catch {
-                throw .unknownModel(model)
-            }
+    /// The catalog row of `model`; an unknown model is an error listing the nearest catalog names.
+    public func entry(for model: String) throws(ServiceError) -> CatalogEntry {
+        do {
+            return try catalog.entry(for: model)
+        } catch {
+            throw .unknownModel(model, nearest: NearestNames.nearest(to: model, in: catalog.entries.map(\.id)))
         }
+    }
+
+    /// The entry a session with this intent uses: an ad-hoc server's (`--base-url`) or the catalog's.
+    func entry(model: String, intent: SessionIntent, config: SkatConfig) throws(ServiceError) -> CatalogEntry {
+        if let baseURL = intent.baseURL { return adHocEntry(model: model, baseURL: baseURL, config: config) }
+        return try entry(for: model)
+    }
+
+    /// Checks, without building or storing anything, that a session with this intent can be made: the model is
+    /// known, belongs to the named provider and has credentials. Lets a caller fail before it creates a realm.
+    public func check(intent: SessionIntent, config: SkatConfig) throws(ServiceError) {
+        try intent.validate()
+        let model = try resolveModel(intent: intent, config: config)
+        let entry = try entry(model: model, intent: intent, config: config)
+        try checkProvider(intent: intent, model: model, entry: entry)
+        _ = try client(for: entry)
+    }
+
+    private func checkProvider(intent: SessionIntent, model: String, entry: CatalogEntry) throws(ServiceError) {
         if let named = intent.provider, named != entry.profile.provider.rawValue,
             named != entry.profile.provider.description
         {
             throw .invalidRequest(
                 field: "provider", message: "model '\(model)' belongs to \(entry.profile.provider), not \(named)")
         }
-        let client: any LLMClient
+    }
+
+    private func client(for entry: CatalogEntry) throws(ServiceError) -> any LLMClient {
         do {
-            client = try LLMClientFactory(
+            return try LLMClientFactory(
                 catalog: catalog, environment: environment, transport: transport, logger: logger
             ).makeClient(for: entry)
         } catch {
             if case .missingCredentials(let provider, let checked) = error {
                 throw .missingCredentials(provider: provider.description, variables: checked)
             }
-            throw .unknownModel(model)
+            throw .unknownModel(entry.id, nearest: NearestNames.nearest(to: entry.id, in: catalog.entries.map(\.id)))
         }
+    }
+
+    public func makeAgent(for session: Session, intent: SessionIntent, config: SkatConfig) async throws(ServiceError)
+        -> Agent
+    {
+        let model = try resolveModel(intent: intent, config: config)
+        let entry = try entry(model: model, intent: intent, config: config)
+        try checkProvider(intent: intent, model: model, entry: entry)
+        let client = try client(for: entry)
         var agentConfig = try intent.agentConfig(
             model: model, maxOutputTokens: entry.profile.maxOutputTokens, config: config)
         if !entry.profile.supportsTemperature { agentConfig.temperature = nil }

@@ -9,13 +9,14 @@ import MeerkatTools
 public struct SkatEnvironmentOptions: Sendable {
     /// Overrides the state root (default: `<project>/.skat/realms`).
     public var stateRoot: URL?
-    /// Realm id (default: derived from the current directory, `ws-…`).
+    /// Realm id (default: derived from the project root, `ws-…`).
     public var realm: String?
-    /// `sqlite` (default) or `memory`.
+    /// `sqlite` (default) or `memory` (nothing on disk).
     public var backend: RealmBackend?
     public var currentDirectory: URL
-    /// The user config file (default `~/.skat/config.toml`); nil disables the user layer.
-    public var userConfigFile: URL?
+    /// Which user config file to read (default `$HOME/.skat/config.toml`).
+    public var userConfig: UserConfigFile
+    /// The environment: credentials, `HOME`, `SKAT_CEILING_DIRECTORIES`.
     public var environment: [String: String]
     /// Per-request config overrides (highest layer).
     public var overrides: [String: JSONValue]
@@ -25,17 +26,37 @@ public struct SkatEnvironmentOptions: Sendable {
     public init(
         stateRoot: URL? = nil, realm: String? = nil, backend: RealmBackend? = nil,
         currentDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
-        userConfigFile: URL? = FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(
-            ".skat/config.toml"),
+        userConfig: UserConfigFile = .home,
         environment: [String: String] = ProcessInfo.processInfo.environment, overrides: [String: JSONValue] = [:]
     ) {
         self.stateRoot = stateRoot
         self.realm = realm
         self.backend = backend
         self.currentDirectory = currentDirectory
-        self.userConfigFile = userConfigFile
+        self.userConfig = userConfig
         self.environment = environment
         self.overrides = overrides
+    }
+}
+
+/// Which file is the user config layer.
+public enum UserConfigFile: Sendable, Hashable {
+    /// `$HOME/.skat/config.toml`, `HOME` taken from the options' environment.
+    case home
+    /// A given file.
+    case file(URL)
+    /// No user layer.
+    case none
+
+    /// The file for `environment`, nil for `.none` or when `HOME` is unknown.
+    public func file(environment: [String: String]) -> URL? {
+        switch self {
+        case .home:
+            guard let home = environment["HOME"], !home.isEmpty else { return nil }
+            return URL(fileURLWithPath: home, isDirectory: true).appendingPathComponent(".skat/config.toml")
+        case .file(let url): return url
+        case .none: return nil
+        }
     }
 }
 
@@ -48,12 +69,18 @@ public final class SkatEnvironment: Sendable {
     public let options: SkatEnvironmentOptions
     /// The MCP servers' tools, when `.skat/mcp.toml` or `~/.skat/mcp.toml` configure any.
     public let mcp: MCPToolFeed?
+    /// The resolved locations (project root, realm, config files).
+    public let context: ProjectContext
+    /// Folders this open created (the realm folder and any missing parents, innermost first), for `discardIfUnused`.
+    let createdFolders: [URL]
 
     private init(
         realm: Realm, config: SkatConfig, service: SessionService, projectRoot: URL, options: SkatEnvironmentOptions,
-        mcp: MCPToolFeed?
+        mcp: MCPToolFeed?, context: ProjectContext, createdFolders: [URL]
     ) {
         self.mcp = mcp
+        self.context = context
+        self.createdFolders = createdFolders
         self.realm = realm
         self.config = config
         self.service = service
@@ -62,31 +89,32 @@ public final class SkatEnvironment: Sendable {
     }
 
     /// Opens the realm, layers the config and builds the service (with the provider-backed agent factory unless
-    /// `factory` is given).
+    /// `factory` is given). The config is read and checked before the realm is opened, so a bad config file creates
+    /// nothing; the memory backend creates nothing at all.
     public static func open(_ options: SkatEnvironmentOptions, factory: (any AgentFactory)? = nil)
         async throws(ServiceError) -> SkatEnvironment
     {
-        let projectRoot = RealmLocation.projectRoot(from: options.currentDirectory)
+        let context = try ProjectContext(options)
+        let projectRoot = context.projectRoot
+        let config = try context.config()
         let realm: Realm
         let durability = try durability(options)
-        do {
-            let stateRoot =
-                options.stateRoot ?? RealmLocation.defaultStateRoot(currentDirectory: options.currentDirectory)
-            let id =
-                try options.realm.map { text throws(RealmError) in try RealmID(text) }
-                ?? RealmLocation.defaultRealmID(currentDirectory: options.currentDirectory)
-            realm = try Realm.open(
-                stateRoot: stateRoot, realmID: id, backend: options.backend, durability: durability)
-        } catch {
-            throw .store(error.description)
-        }
-        let config: SkatConfig
-        do {
-            config = try ConfigLayers.load(
-                userFile: options.userConfigFile, realmFile: realm.configURL, overrides: options.overrides
-            ).resolve()
-        } catch {
-            throw .config(error)
+        var createdFolders: [URL] = []
+        if options.backend == .memory {
+            realm = Realm.inMemory(realmID: context.realmID, directory: context.realmDirectory)
+        } else {
+            var folder = context.realmDirectory
+            while !FileManager.default.fileExists(atPath: folder.path), folder.path != "/" {
+                createdFolders.append(folder)
+                folder = folder.deletingLastPathComponent()
+            }
+            do {
+                realm = try Realm.open(
+                    stateRoot: context.stateRoot, realmID: context.realmID, backend: options.backend,
+                    durability: durability)
+            } catch {
+                throw .store(error.description)
+            }
         }
         let agents: any AgentFactory
         var mcp: MCPToolFeed?
@@ -106,7 +134,7 @@ public final class SkatEnvironment: Sendable {
             if !servers.isEmpty { mcp = MCPToolFeed(router: MCPRouter(servers: servers)) }
             agents = try ProviderAgentFactory(
                 config: config, projectRoot: projectRoot,
-                taskDirectory: realm.directory.appendingPathComponent("tasks"),
+                taskDirectory: options.backend == .memory ? nil : realm.directory.appendingPathComponent("tasks"),
                 environment: options.environment, mcp: mcp, logger: options.logger)
         }
         let prompts = SystemPromptAssembler(projectRoot: projectRoot)
@@ -114,7 +142,8 @@ public final class SkatEnvironment: Sendable {
             store: realm.runtimeStore, sessions: realm.sessionStore, factory: agents, config: config, prompts: prompts,
             leasing: realm.runtimeStore as? any SessionLeasing, logger: options.logger)
         return SkatEnvironment(
-            realm: realm, config: config, service: service, projectRoot: projectRoot, options: options, mcp: mcp)
+            realm: realm, config: config, service: service, projectRoot: projectRoot, options: options, mcp: mcp,
+            context: context, createdFolders: createdFolders)
     }
 
     /// The SQLite durability level from `SKAT_DURABILITY` (`process`, the default, or `power`).
@@ -132,6 +161,24 @@ public final class SkatEnvironment: Sendable {
         await service.shutdown()
         await mcp?.shutdown()
         try? realm.close()
+    }
+
+    /// Closes the environment and, when this open created the realm and it still holds no session, removes it again
+    /// (with the folders created for it), so a first run that failed before its first model call leaves nothing on
+    /// disk. Returns whether the realm was removed.
+    @discardableResult
+    public func discardIfUnused() async -> Bool {
+        let empty = (try? await service.listSessions(SessionQuery(includeArchived: true, limit: 1)).isEmpty) ?? false
+        await close()
+        guard empty, let realmFolder = createdFolders.first else { return false }
+        do {
+            try FileManager.default.removeItem(at: realmFolder)
+        } catch {
+            return false
+        }
+        // Parents go only while empty (rmdir refuses a folder something else wrote into meanwhile).
+        for parent in createdFolders.dropFirst() where rmdir(parent.path) != 0 { break }
+        return true
     }
 
     /// The realm's config store (for `skat config`).

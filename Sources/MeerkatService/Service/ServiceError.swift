@@ -7,7 +7,8 @@ public enum ServiceError: Error, Sendable, Hashable, CustomStringConvertible {
     case sessionNotFound(String)
     case ambiguousSessionPrefix(prefix: String, matches: [SessionID])
     case invalidRequest(field: String, message: String)
-    case unknownModel(String)
+    /// A model no catalog row or self-hosted alias names, with the nearest known names.
+    case unknownModel(String, nearest: [String] = [])
     case missingCredentials(provider: String, variables: [String])
     case runtime(RuntimeDriverError)
     case store(String)
@@ -20,8 +21,10 @@ public enum ServiceError: Error, Sendable, Hashable, CustomStringConvertible {
         case .ambiguousSessionPrefix(let prefix, let matches):
             "session prefix '\(prefix)' matches \(matches.count) sessions (\(matches.prefix(3).map(\.description).joined(separator: ", "))…); use more characters"
         case .invalidRequest(let field, let message): "\(field): \(message)"
-        case .unknownModel(let model):
-            "unknown model '\(model)' (run `skat models` to list the catalog, or name a provider)"
+        case .unknownModel(let model, let nearest):
+            nearest.isEmpty
+                ? "unknown model '\(model)' (run `skat models` to list the catalog)"
+                : "unknown model '\(model)'; nearest: \(nearest.joined(separator: ", ")) (run `skat models` for all)"
         case .missingCredentials(let provider, let variables):
             "no API key for \(provider): set \(variables.joined(separator: " or "))"
         case .runtime(let error): "\(error)"

@@ -167,6 +167,33 @@ public actor SessionService {
         }
     }
 
+    /// Reads the word after a bare `--resume`: the session it names when it is `last`, a full id or an id prefix of
+    /// at least 6 characters that resolves to exactly one session; nil when it is ordinary prompt text. A word that
+    /// looks like a session id (a UUID, or 8 or more hex digits and dashes) but names no single session is an error,
+    /// so a prompt never goes to a session the user did not name.
+    public func resumeTarget(_ word: String) async throws(ServiceError) -> SessionID? {
+        let selector = SessionSelector(word)
+        switch selector {
+        case .last: return try await resolve(.last)
+        case .prefix(let prefix) where prefix.count < 6 || !prefix.allSatisfy({ $0.isHexDigit || $0 == "-" }):
+            return nil
+        default: break
+        }
+        do {
+            return try await resolve(selector)
+        } catch {
+            if Self.looksLikeSessionID(word) { throw error }
+            return nil
+        }
+    }
+
+    /// A full UUID, or 8 or more characters of hex digits and dashes with at least one digit.
+    static func looksLikeSessionID(_ word: String) -> Bool {
+        if SessionID(word) != nil { return true }
+        let hex = word.lowercased()
+        return hex.count >= 8 && hex.allSatisfy { $0.isHexDigit || $0 == "-" } && hex.contains(where: \.isNumber)
+    }
+
     /// Makes a stored session live (recovering its runtime) and returns its id.
     @discardableResult
     public func resume(_ selector: SessionSelector) async throws(ServiceError) -> SessionID {

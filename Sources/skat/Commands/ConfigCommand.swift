@@ -15,16 +15,30 @@ struct ConfigCommand: AsyncParsableCommand {
     }
 
     struct Get: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the realm config.")
+        static let configuration = CommandConfiguration(
+            abstract: "Print the realm config, or with --effective the merged config of every layer.",
+            discussion: """
+                Reads only: no realm is created. With --effective, every value is printed with the layer it comes \
+                from (built-in, the user file, the project file, the realm file), as `key = value  # source` lines \
+                or, with --format json, as {"config": {...}, "sources": {"key.path": "source"}}.
+                """)
         @OptionGroup var realm: RealmOptions
         @Option var format: Format = .toml
         @Flag(name: .customLong("with-generation")) var withGeneration = false
-        @Flag(help: "Print the effective config (defaults and user file included) instead of the realm file.")
+        @Flag(help: "Print the effective config (every layer merged) with each value's source.")
         var effective = false
 
         func run() async throws {
-            try await realm.withEnvironment { environment in
-                let (tree, generation) = try environment.configStore.get()
+            let context = try realm.context()
+            do {
+                if effective {
+                    try printEffective(context)
+                    return
+                }
+                guard let directory = context.realmConfigFile?.deletingLastPathComponent() else {
+                    throw SkatFailure("the memory backend has no realm config file; use --effective")
+                }
+                let (tree, generation) = try RealmConfigStore(directory: directory).get()
                 if format == .json {
                     var object = tree
                     if withGeneration { object = ["generation": .number(Double(generation)), "config": .object(tree)] }
@@ -33,6 +47,27 @@ struct ConfigCommand: AsyncParsableCommand {
                     if withGeneration { Output.out("# generation = \(generation)\n") }
                     Output.out(TOMLDocument.render(tree))
                 }
+            } catch let error as ConfigError {
+                throw SkatFailure(error.description)
+            }
+        }
+
+        private func printEffective(_ context: ProjectContext) throws {
+            let layers = try context.configLayers()
+            _ = try layers.resolve()
+            let sources = layers.sources()
+            if format == .json {
+                printJSON(
+                    JSONValue.object([
+                        "config": .object(layers.mergedTree), "sources": .object(sources.mapValues(JSONValue.string)),
+                    ]))
+                return
+            }
+            for file in layers.files {
+                Output.out("# \(file.kind.rawValue): \(file.url.path)\(file.read ? "" : " (not present)")\n")
+            }
+            for (path, value) in layers.flattened() {
+                Output.out("\(path) = \(value.compactText())  # \(sources[path] ?? "built-in")\n")
             }
         }
     }

@@ -43,7 +43,7 @@ struct DemoCommand: AsyncParsableCommand {
             "tools": ["preset": "workspace"],
         ]
         let options = SkatEnvironmentOptions(
-            backend: .sqlite, currentDirectory: workspace, userConfigFile: nil, environment: [:], overrides: overrides)
+            backend: .sqlite, currentDirectory: workspace, userConfig: .none, environment: [:], overrides: overrides)
         let environment: SkatEnvironment
         do {
             environment = try await SkatEnvironment.open(options)

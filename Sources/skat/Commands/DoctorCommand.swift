@@ -26,27 +26,55 @@ struct DoctorCommand: AsyncParsableCommand {
                 Output.out("--   no \(provider) key (set \(variables.joined(separator: " or ")))\n")
             }
         }
-        let environment: SkatEnvironment
+        // Read-only: the config files are read first, and the realm is only opened when it already exists.
+        let context = try realm.context()
+        let config: SkatConfig
         do {
-            environment = try await realm.open()
+            let layers = try context.configLayers()
+            for file in layers.files {
+                Output.out(
+                    file.read
+                        ? "ok   read \(file.kind.rawValue) config \(file.url.path)\n"
+                        : "--   no \(file.kind.rawValue) config at \(file.url.path)\n")
+            }
+            config = try layers.resolve()
+            let read = layers.files.filter(\.read).map(\.url.lastPathComponent)
+            report(
+                true,
+                read.isEmpty
+                    ? "config: built-in defaults (no config file present)"
+                    : "config valid (\(read.count) file\(read.count == 1 ? "" : "s") read)")
         } catch {
-            report(false, "realm: \(error)")
+            report(false, "config: \(error)")
             throw SkatExitCode(code: SkatExit.error)
         }
-        report(
-            true,
-            "realm \(environment.realm.id.rawValue) at \(environment.realm.directory.path) (\(environment.realm.manifest.backend.rawValue))"
-        )
-        if let database = environment.realm.database {
+        if realm.realmBackend == .memory {
+            Output.out("--   realm \(context.realmID.rawValue): memory backend, nothing on disk\n")
+        } else if !context.realmExists {
+            Output.out(
+                "--   realm \(context.realmID.rawValue) at \(context.realmDirectory.path) not created yet "
+                    + "(the first `skat run` creates it)\n")
+        } else {
             do {
-                try database.checkIntegrity()
-                report(true, "database integrity")
+                let environment = try await realm.open()
+                report(
+                    true,
+                    "realm \(environment.realm.id.rawValue) at \(environment.realm.directory.path) (\(environment.realm.manifest.backend.rawValue))"
+                )
+                if let database = environment.realm.database {
+                    do {
+                        try database.checkIntegrity()
+                        report(true, "database integrity")
+                    } catch {
+                        report(false, "database integrity: \(error)")
+                    }
+                }
+                await environment.close()
             } catch {
-                report(false, "database integrity: \(error)")
+                report(false, "realm: \(error)")
             }
         }
-        report(true, "config valid")
-        let servers = environment.config.selfHosted.servers
+        let servers = config.selfHosted.servers
         for (id, server) in servers.sorted(by: { $0.key < $1.key }) {
             let url = server.baseURL.hasSuffix("/") ? server.baseURL + "models" : server.baseURL + "/models"
             do {
@@ -61,7 +89,6 @@ struct DoctorCommand: AsyncParsableCommand {
         if !anyKey && servers.isEmpty {
             report(false, "no provider key and no self-hosted server: `skat run` has no model to use")
         }
-        await environment.close()
         if problems > 0 { throw SkatExitCode(code: SkatExit.error) }
     }
 }

@@ -27,25 +27,30 @@ struct ModelsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await realm.withEnvironment { environment in
-            let factory = try ProviderAgentFactory(config: environment.config, projectRoot: environment.projectRoot)
-            let rows = factory.catalog.entries.map { entry in
-                Row(
-                    id: entry.id, provider: entry.profile.provider.rawValue, displayName: entry.displayName,
-                    tier: entry.tier.rawValue, contextWindow: entry.profile.contextWindow,
-                    maxOutputTokens: entry.profile.maxOutputTokens, vision: entry.profile.vision, aliasOf: entry.aliasOf
-                )
-            }
-            if output == .json {
-                printJSON(rows)
-                return
-            }
-            for row in rows {
-                let alias = row.aliasOf.map { " → \($0)" } ?? ""
-                Output.out(
-                    "\(row.id.padding(toLength: 34, withPad: " ", startingAt: 0)) \(row.provider.padding(toLength: 12, withPad: " ", startingAt: 0)) "
-                        + "ctx \(row.contextWindow)  out \(row.maxOutputTokens)  \(row.tier)\(alias)\n")
-            }
+        // Read-only: the config layers are read, no realm is opened or created.
+        let context = try realm.context()
+        let factory: ProviderAgentFactory
+        do {
+            factory = try ProviderAgentFactory(config: try context.config(), projectRoot: context.projectRoot)
+        } catch {
+            throw fail(error)
+        }
+        let rows = factory.catalog.entries.map { entry in
+            Row(
+                id: entry.id, provider: entry.profile.provider.rawValue, displayName: entry.displayName,
+                tier: entry.tier.rawValue, contextWindow: entry.profile.contextWindow,
+                maxOutputTokens: entry.profile.maxOutputTokens, vision: entry.profile.vision, aliasOf: entry.aliasOf
+            )
+        }
+        if output == .json {
+            printJSON(rows)
+            return
+        }
+        for row in rows {
+            let alias = row.aliasOf.map { " → \($0)" } ?? ""
+            Output.out(
+                "\(row.id.padding(toLength: 34, withPad: " ", startingAt: 0)) \(row.provider.padding(toLength: 12, withPad: " ", startingAt: 0)) "
+                    + "ctx \(row.contextWindow)  out \(row.maxOutputTokens)  \(row.tier)\(alias)\n")
         }
     }
 }

@@ -13,21 +13,35 @@ struct RealmOptions: ParsableArguments {
     @Option(name: .customLong("state-root"), help: "Folder holding realms (default: <project>/.skat/realms).")
     var stateRoot: String?
 
-    @Option(name: .customLong("realm-backend"), help: "sqlite (default) or memory.")
+    @Option(name: .customLong("realm-backend"), help: "sqlite (default) or memory (nothing on disk).")
     var realmBackend: RealmBackend?
 
     @OptionGroup var log: LogOptions
 
-    /// Opens the environment, turning failures into one-line errors.
-    func open(overrides: [String: JSONValue] = [:], factory: (any AgentFactory)? = nil) async throws -> SkatEnvironment
-    {
+    /// The environment options these flags describe.
+    func options(overrides: [String: JSONValue] = [:]) -> SkatEnvironmentOptions {
         var options = SkatEnvironmentOptions(
             stateRoot: stateRoot.map { URL(fileURLWithPath: $0) }, realm: realm, backend: realmBackend,
             overrides: overrides)
         options.logger = Logger(label: "skat")
+        return options
+    }
+
+    /// Where the project, realm and config files are, without creating anything.
+    func context() throws -> ProjectContext {
+        do {
+            return try ProjectContext(options())
+        } catch {
+            throw SkatFailure(error.description)
+        }
+    }
+
+    /// Opens the environment (creating the realm on first use), turning failures into one-line errors.
+    func open(overrides: [String: JSONValue] = [:], factory: (any AgentFactory)? = nil) async throws -> SkatEnvironment
+    {
         let environment: SkatEnvironment
         do {
-            environment = try await SkatEnvironment.open(options, factory: factory)
+            environment = try await SkatEnvironment.open(options(overrides: overrides), factory: factory)
         } catch {
             throw SkatFailure(error.description)
         }

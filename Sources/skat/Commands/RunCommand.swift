@@ -21,7 +21,8 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Run a prompt in a new session, or continue one with --resume.",
         discussion: """
             Text streams to the terminal as it arrives; tool calls are shown on stderr. Exit codes: 0 ok, 1 error, \
-            2 budget exhausted, 64 usage error, 130 interrupted (Ctrl-C; a second Ctrl-C exits at once).
+            2 budget exhausted, 3 structured output invalid after retries, 64 usage error, 130 interrupted (Ctrl-C; \
+            a second Ctrl-C exits at once).
             """)
 
     @OptionGroup var realm: RealmOptions
@@ -30,8 +31,13 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("resume"),
-        help: ArgumentHelp("Continue a session: --resume (last) or --resume=<id|prefix|last>."))
+        help: ArgumentHelp(
+            "Continue a session: --resume (the last one), --resume <id|prefix|last> or --resume=<id|prefix|last>."))
     var resume: String?
+
+    /// The word after a bare `--resume` (set by `Skat.main`): a session selector when it names one, else the prompt.
+    @Option(name: .customLong("resume-candidate"), help: .hidden)
+    var resumeCandidate: String?
 
     @Option(name: [.short, .long], help: "Model id from the catalog (`skat models`) or a self-hosted alias.")
     var model: String?
@@ -118,26 +124,73 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let schemaValue = try schema.map(loadSchema)
+        // What can fail without a model call fails before the realm is created, so it leaves nothing behind.
+        let piped = stdin == .auto && isatty(STDIN_FILENO) == 0 ? readPiped() : nil
+        if prompt.isEmpty && resumeCandidate == nil && piped == nil && stdin != .lines {
+            throw SkatFailure("nothing to run: give a prompt or pipe input", code: SkatExit.usage)
+        }
+        try preflight(schemaValue)
         let environment = try await realm.open()
         if waitForMCP, let mcp = environment.mcp {
             await mcp.start()
             await mcp.router.waitUntilSettled()
             for notice in await mcp.router.notices() { Output.err("mcp: \(notice)\n") }
         }
-        let service = environment.service
+        let tracker = NewSessionTracker()
         let exitCode: Int32
         do {
-            exitCode = try await execute(service, schemaValue)
+            exitCode = try await execute(environment.service, schemaValue, piped: piped, tracker: tracker)
         } catch {
-            await environment.close()
+            await finish(environment, tracker)
             throw error
         }
-        await environment.close()
+        await finish(environment, tracker)
         if exitCode != SkatExit.ok { throw SkatExitCode(code: exitCode) }
     }
 
-    private func execute(_ service: SessionService, _ schemaValue: JSONValue?) async throws -> Int32 {
-        let sessionID = try await openSession(service, schemaValue)
+    /// Reads piped standard input; nil when it is blank.
+    private func readPiped() -> String? {
+        let text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        return text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : text
+    }
+
+    /// Checks the config, the model (against the catalog, naming the nearest ones when unknown) and its key
+    /// without opening the realm.
+    private func preflight(_ schemaValue: JSONValue?) throws {
+        let context = try realm.context()
+        let intent =
+            resume != nil ? model.map { SessionIntent(model: $0, baseURL: baseURL) } : try newIntent(schemaValue)
+        do {
+            let config = try context.config()
+            let factory = try ProviderAgentFactory(config: config, projectRoot: context.projectRoot)
+            if let intent { try factory.check(intent: intent, config: config) }
+        } catch {
+            throw fail(error)
+        }
+    }
+
+    /// Closes the environment. A new session whose runs all failed before any model answer was committed is
+    /// deleted, and a realm this run created is removed again when it is left empty.
+    private func finish(_ environment: SkatEnvironment, _ tracker: NewSessionTracker) async {
+        if let session = tracker.unusedSession,
+            let stored = try? await environment.service.loadSession(session),
+            !stored.messages.contains(where: {
+                if case .assistant = $0 { return true }
+                return false
+            })
+        {
+            try? await environment.service.delete(session)
+            await environment.discardIfUnused()
+            return
+        }
+        await environment.close()
+    }
+
+    private func execute(
+        _ service: SessionService, _ schemaValue: JSONValue?, piped: String?, tracker: NewSessionTracker
+    ) async throws -> Int32 {
+        var firstPrompt = prompt.joined(separator: " ")
+        let sessionID = try await openSession(service, schemaValue, prompt: &firstPrompt, tracker: tracker)
         let renderer = TerminalRenderer(verbose: verbose)
         let events: AsyncStream<EventEnvelope>
         do {
@@ -150,7 +203,10 @@ struct RunCommand: AsyncParsableCommand {
         if output == .streamJSON {
             stream = try await startStreamJSON(service, sessionID, events)
         } else if output == .text {
-            rendering = Task { for await envelope in events { await renderer.render(envelope.payload) } }
+            rendering = Task {
+                for await envelope in events { await renderer.render(envelope) }
+                await renderer.endOfEvents()
+            }
         }
         let interrupted = InterruptedFlag()
         let signal = InterruptSignal {
@@ -160,13 +216,9 @@ struct RunCommand: AsyncParsableCommand {
         defer { signal.cancel() }
 
         var inputs: [(AcceptOutcome, CompletionHandle?)] = []
-        var firstPrompt = prompt.joined(separator: " ")
         var context: [ContentInput] = []
-        if stdin == .auto, isatty(STDIN_FILENO) == 0 {
-            let piped = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-            if !piped.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-                if firstPrompt.isEmpty { firstPrompt = piped } else { context.append(.text(piped)) }
-            }
+        if let piped {
+            if firstPrompt.isEmpty { firstPrompt = piped } else { context.append(.text(piped)) }
         }
         if !firstPrompt.isEmpty {
             inputs.append(
@@ -195,7 +247,20 @@ struct RunCommand: AsyncParsableCommand {
             } catch {
                 throw fail(error)
             }
+            if rendering != nil {
+                // The completion can resolve before the rendering task has printed the run's last deltas.
+                // Bounded: events the bus dropped for a stalled terminal would otherwise be waited for forever.
+                let seq = (try? await service.lastEventSeq(sessionID)) ?? 0
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask { await renderer.waitUntilRendered(seq) }
+                    group.addTask { try? await Task.sleep(for: .seconds(5)) }
+                    await group.next()
+                    group.cancelAll()
+                }
+            }
             await renderer.finish()
+            if case .completed = completion { tracker.used() }
+            if case .cancelled = completion { tracker.used() }
             let result = RunOutput(
                 session: sessionID, input: id, outcome: completion, deduplicated: outcome.isDeduplicated)
             if let stream {
@@ -222,25 +287,49 @@ struct RunCommand: AsyncParsableCommand {
         key: String?
     ) async throws -> (AcceptOutcome, CompletionHandle?) {
         do {
-            var metadata: RuntimeTurnMetadata?
-            if resume != nil, let model { metadata = RuntimeTurnMetadata(model: model) }
             return try await service.startTurn(
-                session, prompt: .text(text), handling: mode, idempotencyKey: key, injectedContext: context,
-                turnMetadata: metadata)
+                session, prompt: .text(text), handling: mode, idempotencyKey: key, injectedContext: context)
         } catch {
             throw fail(error)
         }
     }
 
-    private func openSession(_ service: SessionService, _ schemaValue: JSONValue?) async throws -> SessionID {
+    /// The intent of a new session from the flags.
+    private func newIntent(_ schemaValue: JSONValue?) throws -> SessionIntent {
+        SessionIntent(
+            model: model, provider: provider, maxTokens: maxTokens, maxToolCalls: maxToolCalls,
+            maxDuration: maxDuration,
+            tools: tools, allowTools: allowTool.isEmpty ? nil : allowTool,
+            blockTools: blockTool.isEmpty ? nil : blockTool,
+            outputSchema: schemaValue, labels: try parseLabels(labels), baseURL: baseURL)
+    }
+
+    /// Resumes the named session or creates one. A bare `--resume WORD` resumes WORD when it names a session
+    /// (`last`, an id, a unique prefix); otherwise WORD starts the prompt and the last session is resumed.
+    private func openSession(
+        _ service: SessionService, _ schemaValue: JSONValue?, prompt: inout String, tracker: NewSessionTracker
+    ) async throws -> SessionID {
         let labelMap = try parseLabels(labels)
+        let intent = try newIntent(schemaValue)
         do {
-            if let resume {
+            if var resume {
+                if let word = resumeCandidate {
+                    if let named = try await service.resumeTarget(word) {
+                        resume = named.description
+                    } else {
+                        prompt = prompt.isEmpty ? word : word + " " + prompt
+                    }
+                }
                 let id = try await service.resume(SessionSelector(resume))
                 if schemaValue != nil || maxTokens != nil || maxToolCalls != nil || maxDuration != nil || tools != nil
-                    || !allowTool.isEmpty || !blockTool.isEmpty || !labelMap.isEmpty || baseURL != nil
+                    || !allowTool.isEmpty || !blockTool.isEmpty || !labelMap.isEmpty || baseURL != nil || model != nil
                 {
                     try await service.updateIntent(id) { intent in
+                        if let model {
+                            // Another model may need another provider's client: the agent is rebuilt for it.
+                            intent.model = model
+                            intent.provider = nil
+                        }
                         if let schemaValue { intent.outputSchema = schemaValue }
                         if let maxTokens { intent.maxTokens = maxTokens }
                         if let maxToolCalls { intent.maxToolCalls = maxToolCalls }
@@ -257,17 +346,15 @@ struct RunCommand: AsyncParsableCommand {
                 }
                 return id
             }
-            let intent = SessionIntent(
-                model: model, provider: provider, maxTokens: maxTokens, maxToolCalls: maxToolCalls,
-                maxDuration: maxDuration,
-                tools: tools, allowTools: allowTool.isEmpty ? nil : allowTool,
-                blockTools: blockTool.isEmpty ? nil : blockTool,
-                outputSchema: schemaValue, labels: labelMap, baseURL: baseURL)
             // With an idempotency key, a retried command finds the session its first attempt created.
-            return try await service.createSession(
+            var existing: SessionID?
+            if let key = idempotencyKey { existing = try await service.session(creationKey: "run:\(key)") }
+            let id = try await service.createSession(
                 CreateSessionRequest(
                     intent: intent, systemPrompt: system.map { .set($0) }, instructions: instructions,
                     creationKey: idempotencyKey.map { "run:\($0)" }))
+            if existing == nil { tracker.created(id) }
+            return id
         } catch {
             throw fail(error)
         }
@@ -336,6 +423,16 @@ struct RunCommand: AsyncParsableCommand {
         }
         return value
     }
+}
+
+/// The session a run created, until one of its inputs completed (or was interrupted): a session whose runs all
+/// failed before the model answered is not kept.
+final class NewSessionTracker: Sendable {
+    private let state = Mutex<(session: SessionID?, used: Bool)>((nil, false))
+    func created(_ id: SessionID) { state.withLock { $0.session = id } }
+    func used() { state.withLock { $0.used = true } }
+    /// The created session when nothing used it.
+    var unusedSession: SessionID? { state.withLock { $0.used ? nil : $0.session } }
 }
 
 /// Set once Ctrl-C was pressed.

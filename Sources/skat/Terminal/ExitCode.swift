@@ -5,6 +5,8 @@ enum SkatExit {
     static let ok: Int32 = 0
     static let error: Int32 = 1
     static let budgetExhausted: Int32 = 2
+    /// Structured output (`--schema`) still failed validation after its retries.
+    static let structuredOutputInvalid: Int32 = 3
     static let usage: Int32 = 64
     static let interrupted: Int32 = 130
 }

@@ -19,6 +19,8 @@ struct RunOutput: Encodable {
     var toolCalls: Int?
     var terminalCauseKind: TerminalCauseKind?
     var error: String?
+    /// The outcome itself (not encoded), for the exit code.
+    let outcome: CompletionOutcome
 
     private enum CodingKeys: String, CodingKey {
         case sessionID = "session_id", inputID = "input_id", status, deduplicated, text
@@ -29,6 +31,7 @@ struct RunOutput: Encodable {
     init(session: SessionID, input: InputID, outcome: CompletionOutcome, deduplicated: Bool) {
         sessionID = session
         inputID = input
+        self.outcome = outcome
         status = outcome.completionType
         self.deduplicated = deduplicated
         switch outcome {
@@ -51,15 +54,25 @@ struct RunOutput: Encodable {
         }
     }
 
-    /// 0 ok, 1 error, 2 budget exhausted, 130 interrupted.
-    var exitCode: Int32 {
-        switch status {
-        case "completed":
-            return terminalCauseKind == .budgetExhausted || terminalCauseKind == .timeBudgetExceeded
-                ? SkatExit.budgetExhausted : SkatExit.ok
-        case "completed_without_result", "callback_pending", "callback_batch_pending": return SkatExit.ok
-        case "cancelled": return SkatExit.interrupted
-        default: return SkatExit.error
+    /// The exit code of this input's terminal outcome (docs/cli.md, "Exit codes").
+    var exitCode: Int32 { Self.exitCode(for: outcome) }
+
+    /// 0 completed, 1 failed (provider error, abandoned, finalization failure, runtime terminated), 2 budget or
+    /// turn limit exhausted, 3 structured output failed validation after its retries, 130 interrupted.
+    static func exitCode(for outcome: CompletionOutcome) -> Int32 {
+        switch outcome {
+        case .completed(let result):
+            if result.extractionError != nil || result.terminalCauseKind == .structuredOutputValidationFailed {
+                return SkatExit.structuredOutputInvalid
+            }
+            switch result.terminalCauseKind {
+            case .budgetExhausted?, .timeBudgetExceeded?, .turnLimitReached?: return SkatExit.budgetExhausted
+            default: return SkatExit.ok
+            }
+        case .completedWithoutResult, .callbackPending, .callbackBatchPending: return SkatExit.ok
+        case .cancelled: return SkatExit.interrupted
+        case .abandoned, .abandonedWithError, .completedWithFinalizationFailure, .runtimeTerminated:
+            return SkatExit.error
         }
     }
 }

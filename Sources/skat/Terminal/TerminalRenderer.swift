@@ -46,6 +46,50 @@ actor TerminalRenderer {
     }
 
     /// Renders one event.
+    /// The sequence number of the last envelope rendered, and the waits for a later one.
+    private var renderedSeq: UInt64 = 0
+    private var seqWaiters: [Int: (seq: UInt64, continuation: CheckedContinuation<Void, Never>)] = [:]
+    private var nextWaiter = 0
+    private var sourceEnded = false
+
+    /// Renders one envelope and wakes the waits it satisfies.
+    func render(_ envelope: EventEnvelope) {
+        render(envelope.payload)
+        renderedSeq = max(renderedSeq, envelope.seq)
+        wake()
+    }
+
+    /// Marks the event source as ended: nothing more will be rendered, so no wait can be satisfied later.
+    func endOfEvents() {
+        sourceEnded = true
+        wake()
+    }
+
+    /// Waits until the envelope with sequence `seq` (every agent event published before the run's completion was
+    /// observed) has been rendered, so the last text deltas are on screen before the process moves on or exits.
+    /// Returns early when the calling task is cancelled.
+    func waitUntilRendered(_ seq: UInt64) async {
+        if sourceEnded || renderedSeq >= seq || Task.isCancelled { return }
+        nextWaiter += 1
+        let id = nextWaiter
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in seqWaiters[id] = (seq, continuation) }
+        } onCancel: {
+            Task { await self.release(id) }
+        }
+    }
+
+    private func release(_ id: Int) {
+        seqWaiters.removeValue(forKey: id)?.continuation.resume()
+    }
+
+    private func wake() {
+        for (id, waiter) in seqWaiters where sourceEnded || waiter.seq <= renderedSeq {
+            seqWaiters.removeValue(forKey: id)
+            waiter.continuation.resume()
+        }
+    }
+
     func render(_ event: AgentEvent) {
         switch event {
         case .textDelta(let delta):

@@ -1,6 +1,7 @@
 import Foundation
 import MeerkatCore
 import MeerkatProviders
+import NIOCore
 import NIOHTTP1
 import Testing
 
@@ -140,5 +141,36 @@ import Testing
         #expect(classify(500, "").message == "HTTP 500 Internal Server Error with an empty body")
         #expect(
             classify(503, "upstream connect error").message == "HTTP 503 Service Unavailable: upstream connect error")
+    }
+}
+
+@Suite struct ProviderErrorTextTests {
+    @Test func providerTextIsCutToOneBalancedLine() {
+        #expect(
+            ProviderErrorClassifier.oneLine("first line\nTraceback (most recent call last):\n  File x") == "first line")
+        #expect(
+            ProviderErrorClassifier.oneLine("reset (error set): refused) (errno: 111)")
+                == "reset (error set): refused (errno: 111)")
+        #expect(ProviderErrorClassifier.oneLine("open (paren") == "open (paren)")
+        #expect(ProviderErrorClassifier.oneLine(String(repeating: "x", count: 400)).count == 301)
+    }
+
+    @Test func aServerErrorThatSaysTheRequestIsInvalidIsNotRetried() {
+        let body =
+            #"{"error":{"message":"1 validation error for Request\nInput should be 'json_object'","type":"internal_server_error"}}"#
+        let error = ProviderErrorClassifier.classify(status: 500, headers: [:], body: Array(body.utf8))
+        #expect(error.kind == .invalidRequest && !error.isRetryable)
+        #expect(error.message == "1 validation error for Request")
+        let plain = ProviderErrorClassifier.classify(
+            status: 500, headers: [:], body: Array(#"{"error":{"message":"boom","type":"server_error"}}"#.utf8))
+        #expect(plain.kind == .serverError && plain.isRetryable)
+    }
+
+    @Test func aRefusedConnectionNamesTheOriginAndIsRetriedOnce() {
+        let error = ProviderErrorClassifier.classify(
+            transportError: IOError(errnoCode: ECONNREFUSED, reason: "connect"), afterResponseHead: false,
+            url: "http://127.0.0.1:9/v1/responses")
+        #expect(error.message == "cannot connect to http://127.0.0.1:9 (connection refused)")
+        #expect(error.maxRetries == 1 && error.isRetryable)
     }
 }

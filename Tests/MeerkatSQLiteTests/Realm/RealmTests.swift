@@ -78,35 +78,90 @@ import Testing
 
     @Test func defaultLocationUsesTheNearestProjectAndAStableID() throws {
         let root = try TemporaryDirectory()
+        // The temporary folder is the ceiling: a `.skat` above it (in the machine's temp folder) cannot interfere.
+        let ceilings = [RealmLocation.canonical(root.url)]
         let project = root.appending("project")
         let nested = project.appendingPathComponent("src/module")
         try FileManager.default.createDirectory(at: nested, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(
             at: project.appendingPathComponent(".skat"), withIntermediateDirectories: true)
         let canonicalProject = RealmLocation.canonical(project)
-        #expect(RealmLocation.projectRoot(from: nested).path == canonicalProject.path)
+        #expect(RealmLocation.projectRoot(from: nested, ceilings: ceilings).path == canonicalProject.path)
         #expect(
-            RealmLocation.defaultStateRoot(currentDirectory: nested).path
+            RealmLocation.defaultStateRoot(currentDirectory: nested, ceilings: ceilings).path
                 == canonicalProject.appendingPathComponent(".skat/realms").path)
-        // Without any `.skat` above it, a folder is its own project.
+        // Without any marker above it, a folder is its own project.
         let loose = root.appending("loose")
         try FileManager.default.createDirectory(at: loose, withIntermediateDirectories: true)
-        #expect(RealmLocation.projectRoot(from: loose).path == RealmLocation.canonical(loose).path)
+        #expect(RealmLocation.projectRoot(from: loose, ceilings: ceilings).path == RealmLocation.canonical(loose).path)
 
-        let id = RealmLocation.defaultRealmID(currentDirectory: nested)
+        // Every folder of the project shares one realm id.
+        let id = RealmLocation.defaultRealmID(currentDirectory: nested, ceilings: ceilings)
         #expect(id.rawValue.hasPrefix("ws-"))
         #expect(id.rawValue.count == 15)
-        #expect(RealmLocation.defaultRealmID(currentDirectory: nested) == id)
-        // Another spelling of the same folder gives the same id; another folder a different one.
+        #expect(RealmLocation.defaultRealmID(currentDirectory: project, ceilings: ceilings) == id)
+        #expect(RealmLocation.realmID(projectRoot: project) == id)
+        // Another spelling of the same folder gives the same id; another project a different one.
         let dotted = URL(fileURLWithPath: nested.path + "/../module/.")
-        #expect(RealmLocation.defaultRealmID(currentDirectory: dotted) == id)
+        #expect(RealmLocation.defaultRealmID(currentDirectory: dotted, ceilings: ceilings) == id)
         let link = root.appending("link")
         try FileManager.default.createSymbolicLink(at: link, withDestinationURL: nested)
-        #expect(RealmLocation.defaultRealmID(currentDirectory: link) == id)
-        #expect(RealmLocation.defaultRealmID(currentDirectory: project) != id)
+        #expect(RealmLocation.defaultRealmID(currentDirectory: link, ceilings: ceilings) == id)
+        #expect(RealmLocation.defaultRealmID(currentDirectory: loose, ceilings: ceilings) != id)
 
-        let realm = try Realm.openDefault(currentDirectory: nested)
+        let realm = try Realm.openDefault(currentDirectory: nested, ceilings: ceilings)
         #expect(realm.directory.path == canonicalProject.appendingPathComponent(".skat/realms/\(id.rawValue)").path)
+    }
+
+    @Test func aGitFolderOrFileMarksTheProjectRoot() throws {
+        let root = try TemporaryDirectory()
+        let ceilings = [RealmLocation.canonical(root.url)]
+        let repository = root.appending("repository")
+        let nested = repository.appendingPathComponent("Sources/App")
+        try FileManager.default.createDirectory(at: nested, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: repository.appendingPathComponent(".git"), withIntermediateDirectories: true)
+        #expect(
+            RealmLocation.projectRoot(from: nested, ceilings: ceilings).path
+                == RealmLocation.canonical(repository).path)
+        // A git worktree has a `.git` file.
+        let worktree = root.appending("worktree")
+        try FileManager.default.createDirectory(
+            at: worktree.appendingPathComponent("docs"), withIntermediateDirectories: true)
+        try "gitdir: elsewhere\n".write(to: worktree.appendingPathComponent(".git"), atomically: true, encoding: .utf8)
+        #expect(
+            RealmLocation.projectRoot(from: worktree.appendingPathComponent("docs"), ceilings: ceilings).path
+                == RealmLocation.canonical(worktree).path)
+    }
+
+    @Test func discoveryNeverLooksIntoOrAboveACeiling() throws {
+        let root = try TemporaryDirectory()
+        // outer/.skat is above the ceiling `outer/inner`, so `outer/inner/work` is its own project.
+        let outer = root.appending("outer")
+        let inner = outer.appendingPathComponent("inner")
+        let work = inner.appendingPathComponent("work")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: outer.appendingPathComponent(".skat"), withIntermediateDirectories: true)
+        let canonicalWork = RealmLocation.canonical(work).path
+        #expect(RealmLocation.projectRoot(from: work, ceilings: []).path == RealmLocation.canonical(outer).path)
+        let environment = ["SKAT_CEILING_DIRECTORIES": "relative/ignored::\(inner.path)"]
+        let fromVariable = RealmLocation.ceilings(environment: environment)
+        #expect(fromVariable.map(\.path) == [RealmLocation.canonical(inner).path])
+        #expect(RealmLocation.projectRoot(from: work, ceilings: fromVariable).path == canonicalWork)
+        // The ceiling itself is not looked into either: its `.skat` does not capture folders below it.
+        try FileManager.default.createDirectory(
+            at: inner.appendingPathComponent(".skat"), withIntermediateDirectories: true)
+        #expect(RealmLocation.projectRoot(from: work, ceilings: fromVariable).path == canonicalWork)
+        // ... unless the walk starts there.
+        #expect(
+            RealmLocation.projectRoot(from: inner, ceilings: fromVariable).path == RealmLocation.canonical(inner).path)
+        // $HOME is always a ceiling: its `.skat` is the user's folder, not a project.
+        let home = ["HOME": inner.path]
+        #expect(RealmLocation.ceilings(environment: home).map(\.path) == [RealmLocation.canonical(inner).path])
+        #expect(
+            RealmLocation.projectRoot(from: work, ceilings: RealmLocation.ceilings(environment: home)).path
+                == canonicalWork)
     }
 
     @Test func bothStoresShareOneDatabase() async throws {
