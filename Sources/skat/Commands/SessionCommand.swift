@@ -6,8 +6,8 @@ import MeerkatService
 
 struct SessionCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "session", abstract: "List, show, read, delete or interrupt sessions.",
-        subcommands: [List.self, Show.self, History.self, Delete.self, Interrupt.self])
+        commandName: "session", abstract: "List, show, read, delete, interrupt or compact sessions.",
+        subcommands: [List.self, Show.self, History.self, Delete.self, Interrupt.self, Compact.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List sessions, newest first.")
