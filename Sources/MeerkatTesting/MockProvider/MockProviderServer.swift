@@ -26,18 +26,30 @@ public final class MockProviderServer: Sendable {
         public var geminiRequiresThoughtSignatures: Bool
         /// How rule-mode answers are streamed (e.g. a `chunkDelay` that makes every answer slow).
         public var ruleStreamOptions: MockStreamOptions
+        /// A simulated context window in tokens (request body bytes / `bytesPerToken`): a larger request gets the
+        /// dialect's context-length error, and rule-mode answers report the request's tokens as input usage, keep
+        /// their echo short and call no tool the request does not declare. nil = unlimited, fixed usage.
+        public var contextWindowTokens: Int?
+        /// Bytes per token of the simulated window.
+        public var bytesPerToken: Int
 
         /// Creates a configuration.
         public init(
             apiKey: String? = nil, requireAuth: Bool = true, ruleMode: Bool = true,
-            geminiRequiresThoughtSignatures: Bool = false, ruleStreamOptions: MockStreamOptions = MockStreamOptions()
+            geminiRequiresThoughtSignatures: Bool = false, ruleStreamOptions: MockStreamOptions = MockStreamOptions(),
+            contextWindowTokens: Int? = nil, bytesPerToken: Int = 4
         ) {
             self.apiKey = apiKey
             self.requireAuth = requireAuth
             self.ruleMode = ruleMode
             self.geminiRequiresThoughtSignatures = geminiRequiresThoughtSignatures
             self.ruleStreamOptions = ruleStreamOptions
+            self.contextWindowTokens = contextWindowTokens
+            self.bytesPerToken = max(1, bytesPerToken)
         }
+
+        /// The simulated token count of a request body.
+        public func tokens(ofBody body: [UInt8]) -> Int { body.count / max(1, bytesPerToken) }
 
         func accepts(_ key: String) -> Bool {
             !key.isEmpty && (apiKey == nil || apiKey == key)
@@ -290,6 +302,10 @@ public final class MockProviderServer: Sendable {
             return error.plan
         }
         let json = record.json
+        let tokens = configuration.tokens(ofBody: body)
+        if let window = configuration.contextWindowTokens, tokens > window {
+            return route.dialect.errorPlan(.contextLengthExceeded)
+        }
         let script: MockScript? = state.withLock { $0.scripts.isEmpty ? nil : $0.scripts.removeFirst() }
         let model = route.dialect.model(body: json, pathModel: route.pathModel)
         switch script {
@@ -303,7 +319,19 @@ public final class MockProviderServer: Sendable {
             guard configuration.ruleMode, let json else {
                 return .body(status: 500, #"{"error":{"message":"mock: no script queued","type":"api_error"}}"#)
             }
-            let turn = MockRuleEngine.turn(for: route.dialect.conversation(json), serial: serial)
+            var turn = MockRuleEngine.turn(for: route.dialect.conversation(json), serial: serial)
+            if configuration.contextWindowTokens != nil {
+                // Like a real model, never call a tool the request does not declare (summary calls have none).
+                let declaresTools = (json["tools"]?.arrayValue?.isEmpty == false)
+                if !declaresTools, !turn.toolCalls.isEmpty {
+                    turn = .text("summary: " + (route.dialect.conversation(json).lastUserText ?? ""))
+                }
+                turn.usage.input = tokens
+                turn.items = turn.items.map { item in
+                    if case .text(let text) = item, text.count > 300 { return .text(String(text.prefix(300)) + "…") }
+                    return item
+                }
+            }
             return route.dialect.streamPlan(
                 turn, MockRenderContext(model: model, serial: serial, options: configuration.ruleStreamOptions))
         }
