@@ -111,9 +111,9 @@ extension Agent {
             return estimator.tokens(bytes: bytes) + toolTokens + policy.maxSummaryTokens + maxTokens <= target
         }
         guard !plan.archived.isEmpty else {
-            events.publish(
-                .compactionFailed(
-                    reason: "nothing to compact: all \(rows.count) context rows belong to the kept recent exchanges"))
+            lastCompactionFailure =
+                "nothing to compact: all \(rows.count) context rows belong to the kept recent exchanges"
+            events.publish(.compactionFailed(reason: lastCompactionFailure ?? ""))
             return nil
         }
 
@@ -123,12 +123,15 @@ extension Agent {
             summary = try await summarize(rows: rows, plan: plan, state: state, model: model, policy: policy)
         } catch let error as AgentError
             where error.llmError?.kind == .contextLengthExceeded || error.llmError?.kind == .requestTooLarge
+            || error.report.reason == "empty_summary"
         {
-            // The summary call itself is too large: a deterministic summary still lets the session shrink.
+            // The summary call itself is too large (or answered without text, e.g. with a tool call): a
+            // deterministic summary still lets the session shrink.
             summary = CompactionSummary.mechanical(rows: rows, archived: Set(plan.archived))
             mechanical = true
         } catch let error as AgentError where error.cause != .cancelled && error.cause != .timeBudgetExceeded {
-            events.publish(.compactionFailed(reason: "summary call failed: \(error.report.message)"))
+            lastCompactionFailure = "summary call failed: \(error.report.message)"
+            events.publish(.compactionFailed(reason: lastCompactionFailure ?? ""))
             return nil
         }
         summary = CompactionSummary.bounded(summary, maxTokens: policy.maxSummaryTokens, estimator: estimator)
@@ -222,7 +225,8 @@ extension Agent {
                 else {
                     return .failure(
                         AgentError(
-                            cause: .llmFailure, message: "the compaction did not happen (see compaction_failed)",
+                            cause: .llmFailure,
+                            message: "the compaction did not happen: \(lastCompactionFailure ?? "unknown reason")",
                             reason: "compaction_failed"))
                 }
                 if let persist {

@@ -37,6 +37,8 @@ public actor Agent {
     var callsSinceCompaction = Int.max
     /// A manual compaction in progress; runs wait for it.
     var compactionTask: Task<Void, Never>?
+    /// Why the last compaction did not happen (for manual callers).
+    var lastCompactionFailure: String?
 
     /// Builds an agent over a session.
     /// - Parameters:
