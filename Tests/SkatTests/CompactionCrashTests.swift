@@ -41,7 +41,7 @@ struct CompactionCrashTests {
         let requestsBefore = server.requests.count
         let running = try sandbox.start(["session", "compact", id])
         running.closeInput()
-        let afterSummaryStart = Int(generator.next() % 120)
+        let afterSummaryStart = Int(generator.next() % 400)
         let start = ContinuousClock.now
         var fireAt: ContinuousClock.Instant?
         while running.process.isRunning {
