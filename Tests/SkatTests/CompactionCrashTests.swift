@@ -15,13 +15,7 @@ struct CompactionCrashTests {
         try await server.start()
         defer { Task { await server.stop() } }
         let sandbox = try SkatSandbox(mockBaseURL: server.baseURL)
-        let userConfig = sandbox.root.appendingPathComponent("home/.skat")
-        try FileManager.default.createDirectory(at: userConfig, withIntermediateDirectories: true)
-        try """
-        [compaction]
-        recent_turn_budget = 1
-        max_summary_tokens = 200
-        """.write(to: userConfig.appendingPathComponent("config.toml"), atomically: true, encoding: .utf8)
+        // Six exchanges: more than the default recent_turn_budget (4), so the compaction has rows to archive.
         var generator = SeededGenerator(state: seed)
 
         let first = try await sandbox.run(["run", "-m", "gpt-5.4", "-t", "safe", "-o", "json", "seed \(seed) turn 0"])
