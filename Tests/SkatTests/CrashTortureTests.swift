@@ -83,7 +83,7 @@ private struct TortureSettings {
 }
 
 /// SplitMix64: a tiny seeded generator, so a seed replays the same kill plan.
-private struct SeededGenerator: RandomNumberGenerator {
+struct SeededGenerator: RandomNumberGenerator {
     var state: UInt64
 
     mutating func next() -> UInt64 {

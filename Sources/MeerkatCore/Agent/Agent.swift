@@ -27,8 +27,18 @@ public actor Agent {
     var lifetimeTokens = 0
     var lifetimeToolCalls = 0
     var warnedBudgets: Set<BudgetType> = []
-    private var current: (runID: RunID, task: Task<RunResult, any Error>)?
-    private var stopped = false
+    var current: (runID: RunID, task: Task<RunResult, any Error>)?
+    var stopped = false
+    /// Token estimators per model, corrected by reported usage.
+    var estimators: [String: TokenEstimator] = [:]
+    /// Input tokens the provider reported for the last request since the last compaction (nil after a restart).
+    var lastReportedInputTokens: Int?
+    /// LLM calls since the last compaction (unbounded until the first one in this process).
+    var callsSinceCompaction = Int.max
+    /// A manual compaction in progress; runs wait for it.
+    var compactionTask: Task<Void, Never>?
+    /// Why the last compaction did not happen (for manual callers).
+    var lastCompactionFailure: String?
 
     /// Builds an agent over a session.
     /// - Parameters:
@@ -85,7 +95,7 @@ public actor Agent {
 
     /// Appends rows without running a turn.
     public func append(_ messages: [Message]) throws(AgentError) {
-        guard current == nil else {
+        guard current == nil, compactionTask == nil else {
             throw AgentError(
                 cause: .fatalFailure, message: "cannot append to the transcript while a run is in progress",
                 reason: "session_busy")
@@ -122,6 +132,7 @@ public actor Agent {
 
     /// Runs the loop in a child task so that `cancel` can reach it, and turns failures into events.
     func execute(_ prepared: PreparedRun, options: RunOptions) async throws(AgentError) -> RunResult {
+        await compactionTask?.value
         if stopped {
             throw AgentError(cause: .fatalFailure, message: "the agent was stopped", reason: "executor_stopped")
         }
@@ -198,14 +209,41 @@ public actor Agent {
                 stagedTools = nil
             }
             try Task.checkCancellation()
-            events.publish(.turnStarted(turnNumber: state.calls + 1))
             let visible = visibleTools(metadata?.flowToolOverlay)
-            let request = LLMRequest(
-                model: metadata?.model ?? config.model, messages: requestMessages(state), tools: visible,
-                maxTokens: config.maxTokensPerTurn, temperature: config.temperature,
-                providerParams: metadata?.providerParams ?? config.providerParams)
-            let response = try await callModel(request, run: state, emitDeltas: true)
+            func makeRequest() -> LLMRequest {
+                LLMRequest(
+                    model: metadata?.model ?? config.model, messages: requestMessages(state), tools: visible,
+                    maxTokens: config.maxTokensPerTurn, temperature: config.temperature,
+                    providerParams: metadata?.providerParams ?? config.providerParams)
+            }
+            var request = makeRequest()
+            if let trigger = compactionNeed(request) {
+                if try await compactContext(
+                    trigger, state: state, model: request.model, tools: visible, maxTokens: request.maxTokens) != nil
+                {
+                    request = makeRequest()
+                }
+                try ensureFits(request)
+            }
+            events.publish(.turnStarted(turnNumber: state.calls + 1))
+            let response: ModelResponse
+            do {
+                response = try await callModel(request, run: state, emitDeltas: true)
+            } catch let error as AgentError where error.llmError?.kind == .contextLengthExceeded {
+                // The provider's own limit wins over the estimate: one compaction, one retry (AGENT.md §1.8).
+                guard
+                    try await compactContext(
+                        .contextLengthError, state: state, model: request.model, tools: visible,
+                        maxTokens: request.maxTokens) != nil
+                else { throw error }
+                request = makeRequest()
+                response = try await callModel(request, run: state, emitDeltas: true)
+            }
+            if config.compaction != nil {
+                noteUsage(response.usage, requestBytes: request.canonicalBytes, model: request.model)
+            }
             state.calls += 1
+            if callsSinceCompaction < Int.max { callsSinceCompaction += 1 }
             commitAssistant(response, request: request)
             // Progress is reported only once model output exists: before that a failed run rolls its rows back.
             await options.checkpoint.sessionProgress(session, runStartIndex: state.startIndex)
@@ -237,13 +275,20 @@ public actor Agent {
     }
 
     /// The transcript with request-only rows placed where they were injected.
+    /// After a compaction the transcript order differs from the model order only for the summary row, which is
+    /// stored where it was made but shown before the recent rows; request-only rows are placed before the first
+    /// other context row at or after their position.
     func requestMessages(_ state: RunState) -> [Message] {
-        guard !state.transient.isEmpty else { return session.messages }
+        guard !state.transient.isEmpty else { return session.contextMessages }
+        let indices = session.contextIndices
         var messages: [Message] = []
-        messages.reserveCapacity(session.messages.count + state.transient.count)
-        var pending = state.transient[...]
-        for (index, message) in session.messages.enumerated() {
-            while let next = pending.first, next.position == index {
+        messages.reserveCapacity(indices.count + state.transient.count)
+        var pending = state.transient.sorted { $0.position < $1.position }[...]
+        for index in indices {
+            let message = session.messages[index]
+            let isSummary: Bool
+            if case .user(_, .compactionSummary, _) = message { isSummary = true } else { isSummary = false }
+            while !isSummary, let next = pending.first, next.position <= index {
                 messages.append(next.message)
                 pending = pending.dropFirst()
             }
@@ -309,6 +354,7 @@ extension Agent: CoreExecutor {
         async throws(CoreExecutorError)
         -> CoreApplyOutput
     {
+        await compactionTask?.value
         if stopped { throw .stopped }
         if current != nil { throw .applyFailed(kind: .runtimeTurn, message: "a run is already in progress") }
         switch primitive {
@@ -327,6 +373,7 @@ extension Agent: CoreExecutor {
             let rows = staged.contextAppends.map(Self.contextMessage(for:)) + staged.appends.map(Self.message(for:))
             let options = RunOptions(runID: run, checkpoint: checkpoint, turnMetadata: staged.turnMetadata)
             let before = session.messages.count
+            let contextBefore = session.activeContext
             let prepared: PreparedRun
             switch kind {
             case .resumePending:
@@ -347,6 +394,7 @@ extension Agent: CoreExecutor {
                 // replay does not duplicate them. Otherwise the failure is terminal for this attempt.
                 if !session.messages[before...].contains(where: { if case .assistant = $0 { true } else { false } }) {
                     session.messages.removeSubrange(before...)
+                    session.activeContext = contextBefore
                     throw .applyFailed(kind: .runtimeTurn, message: error.report.message)
                 }
                 return output(for: primitive, terminal: .machineTerminalFailure(error.report))
@@ -368,7 +416,7 @@ extension Agent: CoreExecutor {
 
     /// True when the transcript tail awaits a model response (tool results or user rows after the last answer).
     var hasPendingWork: Bool {
-        guard let last = session.messages.last else { return false }
+        guard let last = session.contextIndices.last.map({ session.messages[$0] }) else { return false }
         switch last {
         case .toolResults, .user, .systemNotice: return true
         case .assistant, .system: return false

@@ -141,6 +141,9 @@ public struct AgentConfig: Sendable, Hashable {
     public var outputSchema: OutputSchema?
     /// Extra extraction attempts after the first.
     public var structuredOutputRetries: Int = 2
+    /// Automatic compaction (AGENT.md §1.8); nil = never compact automatically (context-length errors from the
+    /// provider and manual requests still compact, with default settings).
+    public var compaction: CompactionPolicy?
 
     public init(model: String) {
         self.model = model

@@ -82,6 +82,14 @@ public enum AgentEvent: Sendable, Hashable {
     case extractionFailed(lastOutput: String, attempts: Int, reason: String)
     /// This subscriber fell behind and `dropped` events were discarded for it.
     case streamTruncated(dropped: Int)
+    /// A compaction began: the last reported input tokens (nil when none since the last compaction or restart), the
+    /// estimated tokens of the next request, and the rows in the context.
+    case compactionStarted(inputTokens: Int?, estimatedHistoryTokens: Int, messageCount: Int)
+    /// A compaction committed its summary and switched the context.
+    case compactionCompleted(
+        summaryTokens: Int, messagesBefore: Int, messagesAfter: Int, tokensBefore: Int, tokensAfter: Int)
+    /// A compaction failed; the context is unchanged.
+    case compactionFailed(reason: String)
 
     /// The wire `type` name.
     public var type: String {
@@ -106,6 +114,9 @@ public enum AgentEvent: Sendable, Hashable {
         case .extractionSucceeded: "extraction_succeeded"
         case .extractionFailed: "extraction_failed"
         case .streamTruncated: "stream_truncated"
+        case .compactionStarted: "compaction_started"
+        case .compactionCompleted: "compaction_completed"
+        case .compactionFailed: "compaction_failed"
         }
     }
 }
@@ -175,6 +186,16 @@ extension AgentEvent: Codable {
             ]
         case .streamTruncated(let dropped):
             fields["reason"] = ["kind": "stream_lagged", "dropped": .number(Double(dropped))]
+        case .compactionStarted(let input, let estimated, let count):
+            fields = ["estimated_history_tokens": .number(Double(estimated)), "message_count": .number(Double(count))]
+            if let input { fields["input_tokens"] = .number(Double(input)) }
+        case .compactionCompleted(let summary, let before, let after, let tokensBefore, let tokensAfter):
+            fields = [
+                "summary_tokens": .number(Double(summary)), "messages_before": .number(Double(before)),
+                "messages_after": .number(Double(after)), "tokens_before": .number(Double(tokensBefore)),
+                "tokens_after": .number(Double(tokensAfter)),
+            ]
+        case .compactionFailed(let reason): fields["reason"] = .string(reason)
         }
         fields["type"] = .string(type)
         return fields
@@ -254,6 +275,17 @@ extension AgentEvent: Codable {
         case "stream_truncated":
             let reason: JSONValue = try field("reason")
             self = .streamTruncated(dropped: reason["dropped"]?.intValue ?? 0)
+        case "compaction_started":
+            self = .compactionStarted(
+                inputTokens: try optional("input_tokens"),
+                estimatedHistoryTokens: try field("estimated_history_tokens"),
+                messageCount: try field("message_count"))
+        case "compaction_completed":
+            self = .compactionCompleted(
+                summaryTokens: try field("summary_tokens"), messagesBefore: try field("messages_before"),
+                messagesAfter: try field("messages_after"), tokensBefore: try field("tokens_before"),
+                tokensAfter: try field("tokens_after"))
+        case "compaction_failed": self = .compactionFailed(reason: try field("reason"))
         default:
             throw DecodingError.dataCorrupted(
                 .init(codingPath: decoder.codingPath, debugDescription: "unknown event type '\(type)'"))

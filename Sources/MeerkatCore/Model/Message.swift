@@ -352,14 +352,17 @@ public struct Session: Sendable, Hashable, Codable {
     public var usage: Usage
     public var createdAt: Date
     public var updatedAt: Date
+    /// The rows the model sees since the last compaction; nil = every row (never compacted).
+    public var activeContext: ActiveContext?
 
     private enum CodingKeys: String, CodingKey {
         case id, messages, metadata, usage, createdAt = "created_at", updatedAt = "updated_at"
+        case activeContext = "active_context"
     }
 
     public init(
         id: SessionID = SessionID(), messages: [Message] = [], metadata: [String: JSONValue] = [:],
-        usage: Usage = Usage(), createdAt: Date = Date(), updatedAt: Date? = nil
+        usage: Usage = Usage(), createdAt: Date = Date(), updatedAt: Date? = nil, activeContext: ActiveContext? = nil
     ) {
         self.id = id
         self.messages = messages
@@ -367,6 +370,7 @@ public struct Session: Sendable, Hashable, Codable {
         self.usage = usage
         self.createdAt = createdAt
         self.updatedAt = updatedAt ?? createdAt
+        self.activeContext = activeContext
     }
 
     /// Ids of `tool_use` blocks that no later `tool_results` row answers.

@@ -125,6 +125,9 @@ public struct SessionTable: Sendable {
 
     /// Checks that `session` may replace the stored one (append-only).
     public func checkSave(_ session: Session) throws(SessionStoreError) {
+        if let problem = session.activeContext?.problem(count: session.messages.count) {
+            throw .nonAppendOnly(session.id, "active_context: \(problem)")
+        }
         if let existing = sessions[session.id] {
             try InMemorySessionStore.checkAppendOnly(existing: existing.messages, next: session)
         }

@@ -7,7 +7,7 @@ import GRDB
 /// not know means a newer binary wrote it, which `RealmDatabase` refuses.
 enum RealmSchema {
     /// Identifiers in order; the schema version is `index + 1`.
-    static let identifiers = ["v1", "v2"]
+    static let identifiers = ["v1", "v2", "v3"]
 
     /// The schema version this binary writes.
     static var currentVersion: Int { identifiers.count }
@@ -17,6 +17,7 @@ enum RealmSchema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: v1)
         migrator.registerMigration("v2", migrate: v2)
+        migrator.registerMigration("v3", migrate: v3)
         return migrator
     }()
 
@@ -100,5 +101,12 @@ enum RealmSchema {
                 CREATE INDEX runtime_inputs_by_run ON runtime_inputs(runtime_id, last_run_id);
                 CREATE INDEX sessions_by_recency ON sessions(archived, updated_at DESC, id DESC);
                 """)
+    }
+
+    /// v3: `sessions.active_context`, the compaction view (JSON `ActiveContext`, NULL = never compacted). The
+    /// transcript stays append-only; a compaction appends its summary row and switches this column in the same
+    /// transaction.
+    static func v3(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE sessions ADD COLUMN active_context TEXT")
     }
 }

@@ -69,18 +69,26 @@ enum SessionRows {
         }
         let metadata = String(decoding: try encoder.encode(session.metadata), as: UTF8.self)
         let usage = String(decoding: try encoder.encode(session.usage), as: UTF8.self)
+        var activeContext: String?
+        if let view = session.activeContext {
+            if let problem = view.problem(count: session.messages.count) {
+                throw StoreFault.nonAppendOnly(session.id, "active_context: \(problem)")
+            }
+            activeContext = String(decoding: try encoder.encode(view), as: UTF8.self)
+        }
         try db.execute(
             sql: """
                 INSERT INTO sessions (id, created_at, updated_at, metadata, usage, total_tokens, message_count,
-                    head_digest)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    head_digest, active_context)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET created_at = excluded.created_at, updated_at = excluded.updated_at,
                     metadata = excluded.metadata, usage = excluded.usage, total_tokens = excluded.total_tokens,
-                    message_count = excluded.message_count, head_digest = excluded.head_digest
+                    message_count = excluded.message_count, head_digest = excluded.head_digest,
+                    active_context = excluded.active_context
                 """,
             arguments: [
                 session.id.description, WireJSON.formatDate(session.createdAt), WireJSON.formatDate(session.updatedAt),
-                metadata, usage, session.usage.totalTokens, session.messages.count, digest,
+                metadata, usage, session.usage.totalTokens, session.messages.count, digest, activeContext,
             ])
         // Message rows reference the session row, so they are inserted after it.
         let insert = try db.cachedStatement(
@@ -143,7 +151,7 @@ enum SessionRows {
             let row = try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT created_at, updated_at, metadata, usage, message_count, head_digest
+                    SELECT created_at, updated_at, metadata, usage, message_count, head_digest, active_context
                     FROM sessions WHERE id = ?
                     """,
                 arguments: [id.description])
@@ -164,11 +172,20 @@ enum SessionRows {
                 throw StoreFault.corrupt("\(path): session \(id) message \(index) is unreadable: \(error)")
             }
         }
+        var activeContext: ActiveContext?
+        if let text: String = row["active_context"] {
+            let view = try decodeColumn(ActiveContext.self, text, what: "active_context", id, path, decoder)
+            if let problem = view.problem(count: messages.count) {
+                throw StoreFault.corrupt("\(path): session \(id) active_context is inconsistent: \(problem)")
+            }
+            activeContext = view
+        }
         let session = Session(
             id: id, messages: messages,
             metadata: try decodeColumn([String: JSONValue].self, row["metadata"], what: "metadata", id, path, decoder),
             usage: try decodeColumn(Usage.self, row["usage"], what: "usage", id, path, decoder),
-            createdAt: try date(row["created_at"], id, path), updatedAt: try date(row["updated_at"], id, path))
+            createdAt: try date(row["created_at"], id, path), updatedAt: try date(row["updated_at"], id, path),
+            activeContext: activeContext)
         return (session, row["head_digest"])
     }
 

@@ -147,6 +147,11 @@ public struct ProviderAgentFactory: AgentFactory {
         var agentConfig = try intent.agentConfig(
             model: model, maxOutputTokens: entry.profile.maxOutputTokens, config: config)
         if !entry.profile.supportsTemperature { agentConfig.temperature = nil }
+        agentConfig.compaction = CompactionPolicy(
+            contextWindow: entry.profile.contextWindow, autoCompactThreshold: config.compaction.autoCompactThreshold,
+            maxRequestBytes: config.compaction.maxRequestBytes ?? entry.profile.provider.maxRequestBytes,
+            recentTurnBudget: config.compaction.recentTurnBudget, maxSummaryTokens: config.compaction.maxSummaryTokens,
+            minTurnsBetweenCompactions: config.compaction.minTurnsBetweenCompactions)
         logger?.debug(
             "agent built",
             metadata: [

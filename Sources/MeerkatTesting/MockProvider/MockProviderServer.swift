@@ -31,12 +31,19 @@ public final class MockProviderServer: Sendable {
         public var chatResponseFormats: Set<String>?
         /// Chat Completions: whether streams carry usage at all (false overrides every script's placement).
         public var chatStreamsUsage: Bool
+        /// A simulated context window in tokens (request body bytes / `bytesPerToken`): a larger request gets the
+        /// dialect's context-length error, and rule-mode answers report the request's tokens as input usage, keep
+        /// their echo short and call no tool the request does not declare. nil = unlimited, fixed usage.
+        public var contextWindowTokens: Int?
+        /// Bytes per token of the simulated window.
+        public var bytesPerToken: Int
 
         /// Creates a configuration.
         public init(
             apiKey: String? = nil, requireAuth: Bool = true, ruleMode: Bool = true,
             geminiRequiresThoughtSignatures: Bool = false, ruleStreamOptions: MockStreamOptions = MockStreamOptions(),
-            chatResponseFormats: Set<String>? = nil, chatStreamsUsage: Bool = true
+            chatResponseFormats: Set<String>? = nil, chatStreamsUsage: Bool = true, contextWindowTokens: Int? = nil,
+            bytesPerToken: Int = 4
         ) {
             self.apiKey = apiKey
             self.requireAuth = requireAuth
@@ -45,6 +52,8 @@ public final class MockProviderServer: Sendable {
             self.ruleStreamOptions = ruleStreamOptions
             self.chatResponseFormats = chatResponseFormats
             self.chatStreamsUsage = chatStreamsUsage
+            self.contextWindowTokens = contextWindowTokens
+            self.bytesPerToken = max(1, bytesPerToken)
         }
 
         /// A keyless server that behaves like llama-cpp-python's OpenAI-compatible server: `response_format` of
@@ -52,6 +61,9 @@ public final class MockProviderServer: Sendable {
         public static var llamaCppPython: Configuration {
             Configuration(requireAuth: false, chatResponseFormats: ["text", "json_object"], chatStreamsUsage: false)
         }
+
+        /// The simulated token count of a request body.
+        public func tokens(ofBody body: [UInt8]) -> Int { body.count / max(1, bytesPerToken) }
 
         func accepts(_ key: String) -> Bool {
             !key.isEmpty && (apiKey == nil || apiKey == key)
@@ -304,6 +316,10 @@ public final class MockProviderServer: Sendable {
             return error.plan
         }
         let json = record.json
+        let tokens = configuration.tokens(ofBody: body)
+        if let window = configuration.contextWindowTokens, tokens > window {
+            return route.dialect.errorPlan(.contextLengthExceeded)
+        }
         let script: MockScript? = state.withLock { $0.scripts.isEmpty ? nil : $0.scripts.removeFirst() }
         let model = route.dialect.model(body: json, pathModel: route.pathModel)
         func withUsagePolicy(_ options: MockStreamOptions) -> MockStreamOptions {
@@ -323,7 +339,19 @@ public final class MockProviderServer: Sendable {
             guard configuration.ruleMode, let json else {
                 return .body(status: 500, #"{"error":{"message":"mock: no script queued","type":"api_error"}}"#)
             }
-            let turn = MockRuleEngine.turn(for: route.dialect.conversation(json), serial: serial)
+            var turn = MockRuleEngine.turn(for: route.dialect.conversation(json), serial: serial)
+            if configuration.contextWindowTokens != nil {
+                // Like a real model, never call a tool the request does not declare (summary calls have none).
+                let declaresTools = (json["tools"]?.arrayValue?.isEmpty == false)
+                if !declaresTools, !turn.toolCalls.isEmpty {
+                    turn = .text("summary: " + (route.dialect.conversation(json).lastUserText ?? ""))
+                }
+                turn.usage.input = tokens
+                turn.items = turn.items.map { item in
+                    if case .text(let text) = item, text.count > 300 { return .text(String(text.prefix(300)) + "…") }
+                    return item
+                }
+            }
             return route.dialect.streamPlan(
                 turn,
                 MockRenderContext(

@@ -7,10 +7,10 @@ import MeerkatService
 struct SessionCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "session",
-        abstract: "List, show, read, rename, archive, export, delete or interrupt sessions.",
+        abstract: "List, show, read, rename, archive, export, delete, interrupt or compact sessions.",
         subcommands: [
             List.self, Show.self, History.self, Rename.self, Archive.self, Unarchive.self, Export.self, Delete.self,
-            Interrupt.self,
+            Interrupt.self, Compact.self,
         ])
 
     struct List: AsyncParsableCommand {

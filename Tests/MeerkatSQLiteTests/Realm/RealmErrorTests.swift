@@ -120,14 +120,19 @@ import Testing
         try Data().write(to: file)
         #expect(
             throws: RealmError.corrupt(
-                path: file.path, detail: "the database file is empty but the manifest records schema version 2")
+                path: file.path,
+                detail:
+                    "the database file is empty but the manifest records schema version \(RealmSchema.currentVersion)")
         ) {
             try Realm.open(stateRoot: root.url, realmID: id)
         }
         try FileManager.default.removeItem(at: file)
         #expect(
             throws: RealmError.corrupt(
-                path: file.path, detail: "the database file is missing but the manifest records schema version 2")
+                path: file.path,
+                detail:
+                    "the database file is missing but the manifest records schema version \(RealmSchema.currentVersion)"
+            )
         ) {
             try Realm.open(stateRoot: root.url, realmID: id)
         }

@@ -1,0 +1,66 @@
+import Foundation
+
+/// Estimates the input tokens of a request from its size in bytes (AGENT.md §1.8): a per-provider starting ratio of
+/// bytes per token, corrected by every response's reported input tokens, so that the threshold works before the
+/// first response of a resumed session and tracks the model's real tokenizer after it.
+public struct TokenEstimator: Sendable, Hashable {
+    /// Current bytes-per-token ratio.
+    public private(set) var bytesPerToken: Double
+    /// Observations folded in so far.
+    public private(set) var observations = 0
+
+    /// Bounds of the ratio: a broken usage report cannot make the estimate absurd.
+    public static let ratioBounds: ClosedRange<Double> = 1.5...8.0
+
+    /// Starts from the provider's typical ratio of canonical request bytes to tokens.
+    public init(provider: String) {
+        self.bytesPerToken = Self.defaultBytesPerToken(provider: provider)
+    }
+
+    /// Starts from an explicit ratio.
+    public init(bytesPerToken: Double) {
+        self.bytesPerToken = min(max(bytesPerToken, Self.ratioBounds.lowerBound), Self.ratioBounds.upperBound)
+    }
+
+    /// Typical bytes per token of a provider's requests (JSON-heavy transcripts tokenise denser than prose).
+    public static func defaultBytesPerToken(provider: String) -> Double {
+        switch provider {
+        case "anthropic": 3.5
+        case "gemini": 4.0
+        case "openai", "self_hosted": 3.8
+        default: 4.0
+        }
+    }
+
+    /// Estimated tokens of `bytes` bytes (rounded up).
+    public func tokens(bytes: Int) -> Int {
+        Int((Double(max(0, bytes)) / bytesPerToken).rounded(.up))
+    }
+
+    /// Estimated bytes of `tokens` tokens.
+    public func bytes(tokens: Int) -> Int {
+        Int(Double(max(0, tokens)) * bytesPerToken)
+    }
+
+    /// Folds in a response's reported input tokens for a request of `requestBytes` bytes. The first report replaces
+    /// the provider default; later ones move the ratio half-way (recent requests describe the transcript best).
+    public mutating func observe(requestBytes: Int, reportedInputTokens: Int) {
+        guard requestBytes > 0, reportedInputTokens > 0 else { return }
+        let measured = Double(requestBytes) / Double(reportedInputTokens)
+        let next = observations == 0 ? measured : (bytesPerToken + measured) / 2
+        bytesPerToken = min(max(next, Self.ratioBounds.lowerBound), Self.ratioBounds.upperBound)
+        observations += 1
+    }
+}
+
+extension LLMRequest {
+    /// Size of the request's canonical JSON (messages, tools, output reserve excluded): the basis of token estimates.
+    public var canonicalBytes: Int {
+        let encoder = WireJSON.encoder()
+        var total = 64 + model.utf8.count
+        for message in messages { total += ((try? encoder.encode(message))?.count ?? 0) + 1 }
+        for tool in tools { total += ((try? encoder.encode(tool))?.count ?? 0) + 1 }
+        if let providerParams { total += ((try? encoder.encode(providerParams))?.count ?? 0) }
+        return total
+    }
+}
