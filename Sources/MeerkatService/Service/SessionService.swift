@@ -265,16 +265,7 @@ public actor SessionService {
         session.updatedAt = Date()
         // Build first: a bad model or a missing key leaves the session unchanged.
         let agent = try await factory.makeAgent(for: session, intent: intent, config: config)
-        do {
-            try await sessions.save(session)
-        } catch {
-            throw .store(error.description)
-        }
-        if agents[id] != nil {
-            await registry.unregister(session: id)
-            agents.removeValue(forKey: id)
-            _ = try await live(id)
-        }
+        try await saveAndRebuild(session)
         _ = agent
     }
 
@@ -448,16 +439,21 @@ public actor SessionService {
         }
         session.metadata[SessionSummary.titleKey] = trimmed.isEmpty ? nil : .string(trimmed)
         session.updatedAt = Date()
+        try await saveAndRebuild(session)
+    }
+
+    /// Saves a changed session and, when it is live, rebuilds its agent and runtime: a live agent holds the old
+    /// session and would write it back with its next turn.
+    private func saveAndRebuild(_ session: Session) async throws(ServiceError) {
         do {
             try await sessions.save(session)
         } catch {
             throw .store(error.description)
         }
-        // A live agent holds the old metadata and would write it back with its next turn: rebuild it.
-        if agents[id] != nil {
-            await registry.unregister(session: id)
-            agents.removeValue(forKey: id)
-            _ = try await live(id)
+        if agents[session.id] != nil {
+            await registry.unregister(session: session.id)
+            agents.removeValue(forKey: session.id)
+            _ = try await live(session.id)
         }
     }
 
