@@ -6,6 +6,9 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+/// Surfaces: a member is only visible in a file that imports its module (so reaching past the facade fails the build).
+let sealed: [SwiftSetting] = strict + [.enableUpcomingFeature("MemberImportVisibility")]
+
 let package = Package(
     name: "Meerkat",
     platforms: [.macOS(.v15)],
@@ -20,6 +23,7 @@ let package = Package(
         .library(name: "MeerkatTesting", targets: ["MeerkatTesting"]),
         .executable(name: "skat", targets: ["skat"]),
         .executable(name: "meerkat-bench", targets: ["MeerkatBench"]),
+        .executable(name: "meerkat-mock", targets: ["MeerkatMock"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -75,6 +79,7 @@ let package = Package(
                 "MeerkatCore", "MeerkatRuntime", "MeerkatProviders", "MeerkatSQLite", "MeerkatTools",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict
         ),
@@ -89,15 +94,25 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The shipped CLI sees the service facade only (and its own frameworks): an import of another project module
+        // fails the build (`.ci/run` builds with `--explicit-target-dependency-import-check error`).
         .executableTarget(
             name: "skat",
             dependencies: [
-                "MeerkatService", "MeerkatTesting",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "MeerkatService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict
+            swiftSettings: sealed
+        ),
+        // The mock provider and the demo: test doubles stay out of the shipped `skat`.
+        .executableTarget(
+            name: "MeerkatMock",
+            dependencies: [
+                "MeerkatService", "MeerkatTesting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: sealed
         ),
         .executableTarget(
             name: "MeerkatBench",

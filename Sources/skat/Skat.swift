@@ -10,13 +10,13 @@ struct Skat: AsyncParsableCommand {
         discussion: """
             `skat "<prompt>"` is shorthand for `skat run "<prompt>"`. Sessions live in a realm under \
             .skat/realms/ of the project (the nearest ancestor with a .skat folder or .git, below $HOME and \
-            SKAT_CEILING_DIRECTORIES). Run `skat demo` to see the \
+            SKAT_CEILING_DIRECTORIES). Run `meerkat-mock demo` (built with the package) to see the \
             runtime work against a local mock model, with no key and no network.
             """,
         version: "0.1.0",
         subcommands: [
             RunCommand.self, SessionCommand.self, InputCommand.self, ModelsCommand.self, ConfigCommand.self,
-            InitCommand.self, DoctorCommand.self, MCPCommand.self, MockProviderCommand.self, DemoCommand.self,
+            InitCommand.self, DoctorCommand.self, MCPCommand.self,
         ],
         defaultSubcommand: RunCommand.self
     )

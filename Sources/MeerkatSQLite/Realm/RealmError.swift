@@ -1,3 +1,4 @@
+import MeerkatCore
 import Foundation
 
 /// Why a realm could not be opened or used. Every case names the path involved so an operator can act on it.

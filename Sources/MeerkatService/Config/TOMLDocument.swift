@@ -35,3 +35,14 @@ extension JSONValue {
         return .object(lower)
     }
 }
+
+/// Config text as surfaces read and print it (the TOML codec stays inside the service).
+public enum ConfigText {
+    /// Parses a config file's TOML, naming `source` in the error.
+    public static func parseTOML(_ text: String, source: String) throws(ConfigError) -> [String: JSONValue] {
+        try TOMLDocument.parse(text, source: source)
+    }
+
+    /// Renders a config tree as TOML.
+    public static func toml(_ tree: [String: JSONValue]) -> String { TOMLDocument.render(tree) }
+}

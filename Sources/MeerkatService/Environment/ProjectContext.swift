@@ -11,7 +11,10 @@ public struct ProjectContext: Sendable {
     public let projectRoot: URL
     /// The folder holding realms.
     public let stateRoot: URL
-    public let realmID: RealmID
+    /// The realm's id (the SQLite layer's type stays inside the service).
+    let realmKey: RealmID
+    /// The realm's id.
+    public var realmID: String { realmKey.rawValue }
 
     /// Resolves the locations; a malformed `--realm` id is an error naming the rule.
     public init(_ options: SkatEnvironmentOptions) throws(ServiceError) {
@@ -20,7 +23,7 @@ public struct ProjectContext: Sendable {
         projectRoot = RealmLocation.projectRoot(from: options.currentDirectory, ceilings: ceilings)
         stateRoot = options.stateRoot ?? RealmLocation.stateRoot(projectRoot: projectRoot)
         do {
-            realmID =
+            realmKey =
                 try options.realm.map { text throws(RealmError) in try RealmID(text) }
                 ?? RealmLocation.realmID(projectRoot: projectRoot)
         } catch {
@@ -29,7 +32,7 @@ public struct ProjectContext: Sendable {
     }
 
     /// `<state root>/<realm id>/`.
-    public var realmDirectory: URL { stateRoot.appendingPathComponent(realmID.rawValue, isDirectory: true) }
+    public var realmDirectory: URL { stateRoot.appendingPathComponent(realmKey.rawValue, isDirectory: true) }
 
     /// Whether the realm exists on disk (its manifest was written). The memory backend never has one.
     public var realmExists: Bool {

@@ -62,7 +62,8 @@ public enum UserConfigFile: Sendable, Hashable {
 
 /// An opened realm with its effective configuration and session service.
 public final class SkatEnvironment: Sendable {
-    public let realm: Realm
+    /// The open realm (its storage types stay inside the service; surfaces use `realmDirectory` and `realmID`).
+    let realm: Realm
     public let config: SkatConfig
     public let service: SessionService
     public let projectRoot: URL
@@ -101,7 +102,7 @@ public final class SkatEnvironment: Sendable {
         let durability = try durability(options)
         var createdFolders: [URL] = []
         if options.backend == .memory {
-            realm = Realm.inMemory(realmID: context.realmID, directory: context.realmDirectory)
+            realm = Realm.inMemory(realmID: context.realmKey, directory: context.realmDirectory)
         } else {
             var folder = context.realmDirectory
             while !FileManager.default.fileExists(atPath: folder.path), folder.path != "/" {
@@ -110,7 +111,7 @@ public final class SkatEnvironment: Sendable {
             }
             do {
                 realm = try Realm.open(
-                    stateRoot: context.stateRoot, realmID: context.realmID, backend: options.backend,
+                    stateRoot: context.stateRoot, realmID: context.realmKey, backend: options.backend,
                     durability: durability)
             } catch {
                 throw .store(error.description)
@@ -179,6 +180,30 @@ public final class SkatEnvironment: Sendable {
         // Parents go only while empty (rmdir refuses a folder something else wrote into meanwhile).
         for parent in createdFolders.dropFirst() where rmdir(parent.path) != 0 { break }
         return true
+    }
+
+    /// Connects every configured MCP server and waits until each is connected or failed; returns the notices
+    /// (failures, tool changes) for a person. Without MCP servers it returns at once.
+    public func connectMCPServers() async -> [String] {
+        guard let mcp else { return [] }
+        await mcp.start()
+        await mcp.router.waitUntilSettled()
+        return await mcp.router.notices()
+    }
+
+    /// The realm's folder (config, logs, blobs; the database for the SQLite backend).
+    public var realmDirectory: URL { realm.directory }
+
+    /// The realm's id.
+    public var realmID: String { realm.id.rawValue }
+
+    /// The local process running `session` (it holds the session's lease on this host), nil when none does. A
+    /// SIGINT to it makes it interrupt the turn cleanly.
+    public func runningProcess(session: SessionID) async -> Int32? {
+        guard let leasing = realm.runtimeStore as? any SessionLeasing,
+            let holder = try? await leasing.holder(session: session)
+        else { return nil }
+        return LeaseOwner.localProcess(holder)
     }
 
     /// The realm's config store (for `skat config`).

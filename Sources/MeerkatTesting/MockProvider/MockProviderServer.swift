@@ -5,7 +5,7 @@ import NIOHTTP1
 import NIOPosix
 import Synchronization
 
-/// A local LLM provider for tests, benchmarks and `skat mock-provider`: speaks the Anthropic, OpenAI Chat
+/// A local LLM provider for tests, benchmarks and `meerkat-mock serve`: speaks the Anthropic, OpenAI Chat
 /// Completions, OpenAI Responses and Gemini streaming dialects on 127.0.0.1 (PROVIDERS.md §7).
 ///
 /// Each request is validated like the real API (auth, required fields, tool-result pairing; violations get the

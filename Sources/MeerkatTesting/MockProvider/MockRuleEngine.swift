@@ -1,4 +1,4 @@
-/// The mock's rule mode, used when no script is queued (load tests, `skat mock-provider`):
+/// The mock's rule mode, used when no script is queued (load tests, `meerkat-mock serve`):
 ///
 /// - A conversation ending in tool results is answered with the text `tool results: <r1>; <r2>`.
 /// - A user message containing `call tool NAME {json}` (one or more times) is answered with one parallel tool

@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
-import MeerkatCore
 import MeerkatService
-import MeerkatTools
 
 struct ConfigCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -45,7 +43,7 @@ struct ConfigCommand: AsyncParsableCommand {
                     printJSON(JSONValue.object(object))
                 } else {
                     if withGeneration { Output.out("# generation = \(generation)\n") }
-                    Output.out(TOMLDocument.render(tree))
+                    Output.out(ConfigText.toml(tree))
                 }
             } catch let error as ConfigError {
                 throw SkatFailure(error.description)
@@ -89,7 +87,7 @@ struct ConfigCommand: AsyncParsableCommand {
                     }
                     tree = object
                 } else {
-                    tree = try TOMLDocument.parse(text, source: file ?? "stdin")
+                    tree = try ConfigText.parseTOML(text, source: file ?? "stdin")
                 }
                 let generation = try environment.configStore.set(tree, expectedGeneration: expectedGeneration)
                 Output.out("config written (generation \(generation))\n")

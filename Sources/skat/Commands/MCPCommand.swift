@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
-import MeerkatSQLite
-import MeerkatTools
+import MeerkatService
 
 struct MCPCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,12 +10,11 @@ struct MCPCommand: AsyncParsableCommand {
 
     enum Scope: String, ExpressibleByArgument {
         case project, user
-        var value: MCPConfigScope { self == .project ? .project : .user }
+        var value: MCPServerSettings.Scope { self == .project ? .project : .user }
     }
 
-    static func file() -> MCPConfigFile {
-        let root = RealmLocation.projectRoot(from: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
-        return MCPConfigFile(projectRoot: root.path)
+    static func file() -> MCPServerSettings {
+        MCPServerSettings(currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
     }
 
     struct Add: AsyncParsableCommand {
@@ -35,7 +33,7 @@ struct MCPCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let server: MCPServerConfig
+            let transport: MCPServerSettings.Transport
             if let url {
                 var headers: [String: String] = [:]
                 for item in header {
@@ -45,7 +43,7 @@ struct MCPCommand: AsyncParsableCommand {
                     headers[String(item[..<colon]).trimmingCharacters(in: .whitespaces)] =
                         String(item[item.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
                 }
-                server = .http(name, url: url, headers: headers)
+                transport = .http(url: url, headers: headers)
             } else {
                 var environment: [String: String] = [:]
                 for item in env {
@@ -54,10 +52,10 @@ struct MCPCommand: AsyncParsableCommand {
                     }
                     environment[String(item[..<equals])] = String(item[item.index(after: equals)...])
                 }
-                server = .stdio(name, command: command[0], args: Array(command.dropFirst()), env: environment)
+                transport = .stdio(command: command[0], arguments: Array(command.dropFirst()), environment: environment)
             }
             do {
-                try MCPCommand.file().add(server: server, scope: scope.value)
+                try MCPCommand.file().add(name: name, transport: transport, scope: scope.value)
             } catch {
                 throw SkatFailure(error.description)
             }
@@ -70,7 +68,7 @@ struct MCPCommand: AsyncParsableCommand {
         @Flag var json = false
 
         func run() async throws {
-            let entries: [MCPConfigEntry]
+            let entries: [MCPServerSettings.Entry]
             do {
                 entries = try MCPCommand.file().list()
             } catch {
@@ -91,7 +89,7 @@ struct MCPCommand: AsyncParsableCommand {
         @Flag var json = false
 
         func run() async throws {
-            let entry: MCPConfigEntry?
+            let entry: MCPServerSettings.Entry?
             do {
                 entry = try MCPCommand.file().get(name: name)
             } catch {

@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
 import Logging
-import MeerkatCore
-import MeerkatSQLite
 import MeerkatService
 
 /// Options every command that touches a realm accepts.
@@ -46,7 +44,7 @@ struct RealmOptions: ParsableArguments {
             throw SkatFailure(error.description)
         }
         do {
-            try log.attach(realmDirectory: environment.realm.directory)
+            try log.attach(realmDirectory: environment.realmDirectory)
         } catch {
             await environment.close()
             throw error

@@ -1,7 +1,5 @@
 import ArgumentParser
 import Foundation
-import MeerkatCore
-import MeerkatRuntime
 import MeerkatService
 import Synchronization
 
@@ -131,10 +129,8 @@ struct RunCommand: AsyncParsableCommand {
         }
         try preflight(schemaValue)
         let environment = try await realm.open()
-        if waitForMCP, let mcp = environment.mcp {
-            await mcp.start()
-            await mcp.router.waitUntilSettled()
-            for notice in await mcp.router.notices() { Output.err("mcp: \(notice)\n") }
+        if waitForMCP {
+            for notice in await environment.connectMCPServers() { Output.err("mcp: \(notice)\n") }
         }
         let tracker = NewSessionTracker()
         let exitCode: Int32
@@ -230,7 +226,7 @@ struct RunCommand: AsyncParsableCommand {
                 let text = line.trimmingCharacters(in: .whitespaces)
                 guard !text.isEmpty else { continue }
                 index += 1
-                let key = idempotencyKey.map { "\($0):line:\(index)" }
+                let key = idempotencyKey.map { SessionService.lineIdempotencyKey($0, line: index) }
                 inputs.append(
                     try await start(service, sessionID, text, mode: steer ? .steer : .queue, context: [], key: key))
             }
@@ -309,52 +305,21 @@ struct RunCommand: AsyncParsableCommand {
     private func openSession(
         _ service: SessionService, _ schemaValue: JSONValue?, prompt: inout String, tracker: NewSessionTracker
     ) async throws -> SessionID {
-        let labelMap = try parseLabels(labels)
-        let intent = try newIntent(schemaValue)
+        let patch = SessionIntentPatch(
+            model: model, baseURL: baseURL, outputSchema: schemaValue, maxTokens: maxTokens,
+            maxToolCalls: maxToolCalls, maxDuration: maxDuration, tools: tools,
+            allowTools: allowTool.isEmpty ? nil : allowTool, blockTools: blockTool.isEmpty ? nil : blockTool,
+            labels: try parseLabels(labels))
+        let request = RunSessionRequest(
+            resume: resume, resumeCandidate: resumeCandidate, patch: patch,
+            create: CreateSessionRequest(
+                intent: try newIntent(schemaValue), systemPrompt: system.map { .set($0) }, instructions: instructions),
+            idempotencyKey: idempotencyKey)
         do {
-            if var resume {
-                if let word = resumeCandidate {
-                    if let named = try await service.resumeTarget(word) {
-                        resume = named.description
-                    } else {
-                        prompt = prompt.isEmpty ? word : word + " " + prompt
-                    }
-                }
-                let id = try await service.resume(SessionSelector(resume))
-                if schemaValue != nil || maxTokens != nil || maxToolCalls != nil || maxDuration != nil || tools != nil
-                    || !allowTool.isEmpty || !blockTool.isEmpty || !labelMap.isEmpty || baseURL != nil || model != nil
-                {
-                    try await service.updateIntent(id) { intent in
-                        if let model {
-                            // Another model may need another provider's client: the agent is rebuilt for it.
-                            intent.model = model
-                            intent.provider = nil
-                        }
-                        if let schemaValue { intent.outputSchema = schemaValue }
-                        if let maxTokens { intent.maxTokens = maxTokens }
-                        if let maxToolCalls { intent.maxToolCalls = maxToolCalls }
-                        if let maxDuration { intent.maxDuration = maxDuration }
-                        if let tools { intent.tools = tools }
-                        if !allowTool.isEmpty { intent.allowTools = allowTool }
-                        if !blockTool.isEmpty { intent.blockTools = blockTool }
-                        intent.labels.merge(labelMap) { _, new in new }
-                        if let baseURL {
-                            intent.baseURL = baseURL
-                            if let model { intent.model = model }
-                        }
-                    }
-                }
-                return id
-            }
-            // With an idempotency key, a retried command finds the session its first attempt created.
-            var existing: SessionID?
-            if let key = idempotencyKey { existing = try await service.session(creationKey: "run:\(key)") }
-            let id = try await service.createSession(
-                CreateSessionRequest(
-                    intent: intent, systemPrompt: system.map { .set($0) }, instructions: instructions,
-                    creationKey: idempotencyKey.map { "run:\($0)" }))
-            if existing == nil { tracker.created(id) }
-            return id
+            let opened = try await service.openRunSession(request)
+            if let word = opened.promptPrefix { prompt = prompt.isEmpty ? word : word + " " + prompt }
+            if opened.created { tracker.created(opened.id) }
+            return opened.id
         } catch {
             throw fail(error)
         }

@@ -1,7 +1,5 @@
 import ArgumentParser
 import Foundation
-import MeerkatCore
-import MeerkatSQLite
 import MeerkatService
 
 struct SessionCommand: AsyncParsableCommand {
@@ -247,9 +245,7 @@ struct SessionCommand: AsyncParsableCommand {
                 throw fail(error)
             }
             // The process running the session holds its lease; a SIGINT makes it interrupt the turn cleanly.
-            if let leasing = environment.realm.runtimeStore as? any SessionLeasing,
-                let holder = try? await leasing.holder(session: id), let pid = LeaseOwner.localProcess(holder)
-            {
+            if let pid = await environment.runningProcess(session: id) {
                 guard kill(pid, SIGINT) == 0 else {
                     throw SkatFailure("cannot signal process \(pid): \(String(cString: strerror(errno)))")
                 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import MeerkatCore
 import MeerkatService
 
 extension SessionCommand {

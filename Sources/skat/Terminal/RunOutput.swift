@@ -1,6 +1,4 @@
 import Foundation
-import MeerkatCore
-import MeerkatRuntime
 import MeerkatService
 
 /// The stable JSON printed by `skat run -o json` for each input (documented in docs/cli.md).

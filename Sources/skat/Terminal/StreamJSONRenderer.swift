@@ -1,6 +1,5 @@
 import Foundation
-import MeerkatCore
-import MeerkatRuntime
+import MeerkatService
 
 /// Writes `skat run -o stream-json`: one JSON object per line on stdout, as things happen (schema in docs/cli.md).
 ///

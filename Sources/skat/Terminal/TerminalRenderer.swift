@@ -1,5 +1,4 @@
 import Foundation
-import MeerkatCore
 import MeerkatService
 
 /// Renders a run's events for a person: streamed text on stdout, a spinner on stderr until the first token, one line

@@ -1,7 +1,5 @@
 import ArgumentParser
 import Foundation
-import MeerkatCore
-import MeerkatRuntime
 import MeerkatService
 import MeerkatTesting
 
@@ -26,7 +24,7 @@ struct DemoCommand: AsyncParsableCommand {
         do {
             port = try await mock.start()
         } catch {
-            throw SkatFailure("cannot start the mock model: \(error)")
+            throw MockFailure("cannot start the mock model: \(error)")
         }
         let workspace = FileManager.default.temporaryDirectory.appendingPathComponent(
             "skat-demo-\(UUID().uuidString.prefix(8))")
@@ -49,7 +47,7 @@ struct DemoCommand: AsyncParsableCommand {
             environment = try await SkatEnvironment.open(options)
         } catch {
             await mock.stop()
-            throw SkatFailure(error.description)
+            throw MockFailure(error.description)
         }
         do {
             try await scenario(environment, mock: mock)
@@ -79,7 +77,7 @@ struct DemoCommand: AsyncParsableCommand {
         let service = environment.service
         let session = try await service.createSession(
             CreateSessionRequest(intent: SessionIntent(labels: ["demo": "yes"])))
-        say("Realm: \(environment.realm.directory.path)\nSession: \(session)\n")
+        say("Realm: \(environment.realmDirectory.path)\nSession: \(session)\n")
         let log = try await eventLog(service, session)
 
         heading("1. A prompt that makes the model call a tool")
@@ -143,10 +141,9 @@ struct DemoCommand: AsyncParsableCommand {
         try await finish(service, session, e, label: "prompt 5")
 
         heading("5. Every input's final state, as stored in the realm")
-        let rows = try await environment.realm.runtimeStore.loadInputs(.session(session))
-            .sorted { ($0.seed.admissionSequence ?? 0) < ($1.seed.admissionSequence ?? 0) }
+        let rows = try await service.inputStates(session)
         for row in rows {
-            let outcome = row.seed.terminalOutcome.map { WireJSON.jsonString($0) } ?? "-"
+            let outcome = row.seed.terminalOutcome.map { Console.json($0) } ?? "-"
             say(
                 "   \(row.inputID.description.prefix(13))…  \(row.phase.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0))"
                     + "  attempts \(row.seed.attemptCount)  \(outcome)  \(row.state.terminalCompletion?.completionType ?? "")"
@@ -158,14 +155,14 @@ struct DemoCommand: AsyncParsableCommand {
     private func turn(_ service: SessionService, _ session: SessionID, _ text: String) async throws -> InputID {
         say("   you: \(text)")
         let (outcome, _) = try await service.startTurn(session, prompt: .text(text))
-        guard let id = outcome.inputID else { throw SkatFailure("the prompt was not admitted") }
+        guard let id = outcome.inputID else { throw MockFailure("the prompt was not admitted") }
         return id
     }
 
     private func finish(_ service: SessionService, _ session: SessionID, _ input: InputID, label: String) async throws {
         let outcome = try await service.waitForCompletion(session, input: input)
         switch outcome {
-        case .completed(let result): say("   \(label): completed — \"\(TerminalRenderer.preview(result.text))\"")
+        case .completed(let result): say("   \(label): completed — \"\(Console.preview(result.text))\"")
         default: say("   \(label): \(outcome.completionType)")
         }
     }
@@ -190,7 +187,7 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     private func say(_ text: String) {
-        Output.out(text + "\n")
+        Console.out(text + "\n")
     }
 }
 
@@ -203,12 +200,12 @@ final class DemoEventLog: Sendable {
             for await envelope in events {
                 switch envelope.payload {
                 case .toolCallRequested(_, let name, let args):
-                    Output.out(
-                        "   model calls tool \(name) \(TerminalRenderer.preview(args.compactText(), limit: 60))\n")
+                    Console.out(
+                        "   model calls tool \(name) \(Console.preview(args.compactText(), limit: 60))\n")
                 case .toolExecutionCompleted(_, let name, let content, let isError, let duration):
-                    let summary = TerminalRenderer.preview(
+                    let summary = Console.preview(
                         content.map(\.textProjection).joined(separator: " "), limit: 60)
-                    Output.out("   tool \(name) \(isError ? "failed" : "returned") in \(duration) ms: \(summary)\n")
+                    Console.out("   tool \(name) \(isError ? "failed" : "returned") in \(duration) ms: \(summary)\n")
                 default:
                     break
                 }

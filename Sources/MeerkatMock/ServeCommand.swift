@@ -1,10 +1,11 @@
 import ArgumentParser
+import Dispatch
 import Foundation
 import MeerkatTesting
 
-struct MockProviderCommand: AsyncParsableCommand {
+struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "mock-provider",
+        commandName: "serve",
         abstract: "Serve the built-in mock LLM provider on 127.0.0.1 (for demos, tests and benchmarks).",
         discussion: """
             The mock speaks the Anthropic Messages, OpenAI Chat Completions, OpenAI Responses and Gemini wire \
@@ -38,10 +39,10 @@ struct MockProviderCommand: AsyncParsableCommand {
         do {
             bound = try await server.start(port: port)
         } catch {
-            throw SkatFailure("cannot start the mock provider: \(error)")
+            throw MockFailure("cannot start the mock provider: \(error)")
         }
         let base = "http://127.0.0.1:\(bound)"
-        Output.out("mock provider listening on \(base) (Ctrl-C to stop)\n")
+        Console.out("mock provider listening on \(base) (Ctrl-C to stop)\n")
         let lines: [Dialect: String] = [
             .anthropic:
                 "export ANTHROPIC_BASE_URL=\(base) ANTHROPIC_API_KEY=mock   # then: skat run -m claude-opus-5 \"...\"",
@@ -52,12 +53,24 @@ struct MockProviderCommand: AsyncParsableCommand {
                 "export GEMINI_BASE_URL=\(base) GEMINI_API_KEY=mock        # then: skat run -m gemini-3.5-flash \"...\"",
         ]
         for key in [Dialect.anthropic, .openai, .chat, .gemini] where dialect == .all || dialect == key {
-            Output.out("  \(lines[key] ?? "")\n")
+            Console.out("  \(lines[key] ?? "")\n")
         }
-        let (stop, continuation) = AsyncStream<Void>.makeStream()
-        let signal = InterruptSignal { continuation.finish() }
-        for await _ in stop {}
-        signal.cancel()
+        await Self.waitForTermination()
         await server.stop()
+    }
+
+    /// Returns on SIGINT or SIGTERM.
+    private static func waitForTermination() async {
+        let (stop, continuation) = AsyncStream<Void>.makeStream()
+        var sources: [any DispatchSourceSignal] = []
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { continuation.finish() }
+            source.resume()
+            sources.append(source)
+        }
+        for await _ in stop {}
+        for source in sources { source.cancel() }
     }
 }
