@@ -78,7 +78,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .target(name: "MeerkatServer", dependencies: ["MeerkatService"], swiftSettings: strict),
+        .target(
+            name: "MeerkatServer",
+            dependencies: [
+                "MeerkatService",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "MeerkatTesting",
             dependencies: [
@@ -92,7 +100,7 @@ let package = Package(
         .executableTarget(
             name: "skat",
             dependencies: [
-                "MeerkatService", "MeerkatTesting",
+                "MeerkatService", "MeerkatServer", "MeerkatTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -102,9 +110,12 @@ let package = Package(
         .executableTarget(
             name: "MeerkatBench",
             dependencies: [
-                "MeerkatCore", "MeerkatRuntime", "MeerkatTesting", "MeerkatProviders", "MeerkatSQLite", "MeerkatService",
+                "MeerkatCore", "MeerkatRuntime", "MeerkatTesting", "MeerkatProviders", "MeerkatSQLite",
+                "MeerkatService",
+                "MeerkatServer",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict
@@ -129,8 +140,19 @@ let package = Package(
             name: "SkatTests",
             dependencies: [
                 "skat", "MeerkatMCPTestServer", "MeerkatCore", "MeerkatTesting", "MeerkatRuntime", "MeerkatSQLite",
+                "MeerkatTools",
             ],
             exclude: ["Golden"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MeerkatServerTests",
+            dependencies: [
+                "MeerkatServer", "MeerkatService", "MeerkatCore", "MeerkatRuntime", "MeerkatTesting", "MeerkatTools",
+                "MeerkatSQLite",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "MeerkatCoreTests", dependencies: ["MeerkatCore", "MeerkatTesting"], swiftSettings: strict),
