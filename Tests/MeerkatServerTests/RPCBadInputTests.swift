@@ -97,8 +97,10 @@ struct RPCBadInputTests {
 
     @Test(
         .disabled(
-            "did not finish within the 400 s test run it was part of (hang or slowness not diagnosed yet); the "
-                + "bad-input cases above pass"))
+            """
+            did not finish within the test run it was part of (hang or slowness not diagnosed yet); the bad-input \
+            cases above pass
+            """))
     func seededFuzzGetsOnlyDocumentedCodesAndTheServerKeepsServing() async throws {
         let server = try await RPCTestServer.start(maxLineBytes: 4096)
         let client = try await server.client()

@@ -192,8 +192,10 @@ struct RPCEndToEndTests {
 
     @Test(
         .disabled(
-            "hung in its only run (no result within the 400 s run): the steer's input/accept, sent by a second client "
-                + "while the first client's callback tool is outstanding, did not answer; not diagnosed yet"))
+            """
+            hung in its only run: the steer's input/accept, sent by a second client while the first client's \
+            callback tool is outstanding, did not answer; not diagnosed yet
+            """))
     func steerSentWhileAToolRunsReachesTheModelAtTheNextCheckpoint() async throws {
         let server = try await RPCTestServer.start()
         let client = try await server.client()
