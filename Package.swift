@@ -83,7 +83,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .target(name: "MeerkatServer", dependencies: ["MeerkatService"], swiftSettings: strict),
+        .target(
+            name: "MeerkatServer",
+            dependencies: [
+                "MeerkatService",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: sealed
+        ),
         .target(
             name: "MeerkatTesting",
             dependencies: [
@@ -99,7 +107,7 @@ let package = Package(
         .executableTarget(
             name: "skat",
             dependencies: [
-                "MeerkatService",
+                "MeerkatService", "MeerkatServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -117,9 +125,12 @@ let package = Package(
         .executableTarget(
             name: "MeerkatBench",
             dependencies: [
-                "MeerkatCore", "MeerkatRuntime", "MeerkatTesting", "MeerkatProviders", "MeerkatSQLite", "MeerkatService",
+                "MeerkatCore", "MeerkatRuntime", "MeerkatTesting", "MeerkatProviders", "MeerkatSQLite",
+                "MeerkatService",
+                "MeerkatServer",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict
@@ -144,8 +155,19 @@ let package = Package(
             name: "SkatTests",
             dependencies: [
                 "skat", "MeerkatMCPTestServer", "MeerkatCore", "MeerkatTesting", "MeerkatRuntime", "MeerkatSQLite",
+                "MeerkatTools",
             ],
             exclude: ["Golden"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MeerkatServerTests",
+            dependencies: [
+                "MeerkatServer", "MeerkatService", "MeerkatCore", "MeerkatRuntime", "MeerkatTesting", "MeerkatTools",
+                "MeerkatSQLite",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "MeerkatCoreTests", dependencies: ["MeerkatCore", "MeerkatTesting"], swiftSettings: strict),

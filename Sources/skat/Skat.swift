@@ -16,7 +16,7 @@ struct Skat: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             RunCommand.self, SessionCommand.self, InputCommand.self, ModelsCommand.self, ConfigCommand.self,
-            InitCommand.self, DoctorCommand.self, MCPCommand.self,
+            InitCommand.self, DoctorCommand.self, MCPCommand.self, RPCCommand.self, MCPServerCommand.self,
         ],
         defaultSubcommand: RunCommand.self
     )

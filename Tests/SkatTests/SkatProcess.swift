@@ -147,12 +147,42 @@ private final class PipeReader: Sendable {
             let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count > 0 {
                 data.withLock { $0.append(contentsOf: buffer[0..<count]) }
+                wakeWatchers()
             } else if count == 0 || (errno != EINTR && errno != EAGAIN) {
                 break
             }
         }
         close(descriptor)
         ended.fire()
+        wakeWatchers()
+    }
+
+    /// Continuations waiting for more output (resumed after every read and at end of file).
+    private let watchers = Mutex([CheckedContinuation<Void, Never>]())
+
+    private func wakeWatchers() {
+        let waiting = watchers.withLock { watchers in
+            defer { watchers = [] }
+            return watchers
+        }
+        for watcher in waiting { watcher.resume() }
+    }
+
+    /// Waits until the output so far satisfies `predicate` (or the pipe ended) and returns it.
+    func wait(until predicate: (String) -> Bool) async -> String {
+        while true {
+            let current = text
+            if predicate(current) || ended.fired { return current }
+            await withCheckedContinuation { continuation in
+                // Registered under the lock, then re-checked: output that arrived in between is not missed.
+                let resumeNow = watchers.withLock { watchers -> Bool in
+                    if text.count != current.count || ended.fired { return true }
+                    watchers.append(continuation)
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        }
     }
 
     /// What was read so far.
@@ -367,6 +397,11 @@ final class SkatRunning: Sendable {
 
     /// Stdout so far.
     var stdoutSoFar: String { out.text }
+
+    /// Waits until stdout satisfies `predicate` (or ended) and returns it.
+    func waitForStdout(until predicate: (String) -> Bool) async -> String {
+        await out.wait(until: predicate)
+    }
 
     /// Waits for exit (killing the process after 60 s, which only a broken test reaches).
     func finish() async -> SkatResult {

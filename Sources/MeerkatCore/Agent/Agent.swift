@@ -16,6 +16,12 @@ public actor Agent {
     let client: any LLMClient
     var tools: ToolDispatcher
     private var stagedTools: ToolDispatcher?
+    /// The dispatcher without external tools (what `stageTools` last set).
+    private var baseTools: ToolDispatcher
+    /// Tools provided from outside the process (a connected client's callback tools), layered over `baseTools`.
+    private var externalTools: [any Tool] = []
+    /// True when `tools` must be rebuilt from `baseTools` and `externalTools` before the next LLM call.
+    private var toolsChanged = false
     let clock: any MeerkatClock
     let jitterSample: @Sendable () -> Double
     let builtAt: Duration
@@ -54,6 +60,7 @@ public actor Agent {
         self.session = session
         self.client = client
         self.tools = tools
+        self.baseTools = tools
         self.config = config
         self.clock = clock
         self.jitterSample = jitter
@@ -70,6 +77,14 @@ public actor Agent {
     /// Replaces the tool set from the next LLM call on (never mid-stream).
     public func stageTools(_ dispatcher: ToolDispatcher) {
         stagedTools = dispatcher
+    }
+
+    /// Replaces the externally provided tools from the next LLM call on (never mid-stream). They are added to the
+    /// staged or current dispatcher and survive later `stageTools` calls; a built-in tool of the same name is
+    /// replaced by the external one.
+    public func setExternalTools(_ tools: [any Tool]) {
+        externalTools = tools
+        toolsChanged = true
     }
 
     /// Replaces the configuration for later runs.
@@ -205,8 +220,13 @@ public actor Agent {
                 }
             }
             if let staged = stagedTools {
-                tools = staged
+                baseTools = staged
                 stagedTools = nil
+                toolsChanged = true
+            }
+            if toolsChanged {
+                tools = externalTools.isEmpty ? baseTools : baseTools.adding(externalTools)
+                toolsChanged = false
             }
             try Task.checkCancellation()
             let visible = visibleTools(metadata?.flowToolOverlay)

@@ -75,9 +75,10 @@ public final class Realm: Sendable {
         let blobs = BlobStore(directory: blobsURL)
         switch manifest.backend {
         case .memory:
+            let store = InMemoryRuntimeStore()
             return Realm(
                 id: realmID, directory: directory, manifest: manifest, blobs: blobs, database: nil,
-                sessionStore: InMemorySessionStore(), runtimeStore: InMemoryRuntimeStore())
+                sessionStore: store, runtimeStore: store)
         case .sqlite:
             let database = try RealmDatabase.open(
                 path: directory.appendingPathComponent(databaseFileName).path, blobs: blobs,
@@ -97,11 +98,14 @@ public final class Realm: Sendable {
     /// A realm that lives only in this process: in-memory stores, nothing created or checked on disk (whatever
     /// exists at `directory` is ignored). `directory` is where blobs would go if something stored one.
     public static func inMemory(realmID: RealmID, directory: URL) -> Realm {
-        Realm(
+        // One object for both roles: the runtime store commits session snapshots with its receipts, and reads
+        // must see them (a separate session store would only ever hold the session as created).
+        let store = InMemoryRuntimeStore()
+        return Realm(
             id: realmID, directory: directory,
             manifest: RealmManifest(realmID: realmID, backend: .memory, schemaVersion: 0, createdAt: Date()),
             blobs: BlobStore(directory: directory.appendingPathComponent("blobs", isDirectory: true)), database: nil,
-            sessionStore: InMemorySessionStore(), runtimeStore: InMemoryRuntimeStore())
+            sessionStore: store, runtimeStore: store)
     }
 
     /// Opens the CLI default realm: `<project>/.skat/realms/<ws-…>/` for `currentDirectory` (see `RealmLocation`).

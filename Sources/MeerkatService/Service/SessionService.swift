@@ -66,6 +66,8 @@ public actor SessionService {
     public private(set) var config: SkatConfig
     let prompts: SystemPromptAssembler
     private var agents: [SessionID: Agent] = [:]
+    /// External (client-provided) tools per session and provider; see `SessionService+ExternalTools.swift`.
+    var externalTools: [SessionID: [ExternalToolProviderID: [ExternalTool]]] = [:]
     private let leases: LeaseKeeper?
     /// Session lifecycle and turns are logged here.
     let logger: Logger
@@ -228,6 +230,7 @@ public actor SessionService {
 
     private func attach(_ agent: Agent, to id: SessionID) async throws(ServiceError) {
         agents[id] = agent
+        if let external = externalTools[id] { await agent.setExternalTools(Self.merged(external)) }
         do {
             try await registry.register(session: id, executor: agent)
         } catch {
@@ -235,6 +238,9 @@ public actor SessionService {
             throw .runtime(error)
         }
     }
+
+    /// The agent of a session when it is live, without making it live.
+    func liveAgent(_ id: SessionID) -> Agent? { agents[id] }
 
     /// The live agent of a session (for event subscriptions).
     public func agent(_ id: SessionID) async throws(ServiceError) -> Agent {
