@@ -6,5 +6,6 @@ func benchmarkSuites() -> [String: @Sendable () async throws -> Void] {
         "runtime": { try await RuntimeBench.run() },
         "cli": { try await CLIBench.run() },
         "e2e": { try await E2EBench.run() },
+        "rest": { try await RESTBench.run() },
     ]
 }

@@ -28,11 +28,15 @@ public final class Realm: Sendable {
     public let sessionStore: any SessionStore
     /// Runtime state of this realm.
     public let runtimeStore: any RuntimeStore
+    /// The per-session event logs of this realm (what SSE and RPC subscriptions resume from).
+    public let eventLog: any SessionEventLogStore
 
     private init(
         id: RealmID, directory: URL, manifest: RealmManifest, blobs: BlobStore, database: RealmDatabase?,
-        sessionStore: any SessionStore, runtimeStore: any RuntimeStore
+        sessionStore: any SessionStore, runtimeStore: any RuntimeStore,
+        eventLog: any SessionEventLogStore = InMemorySessionEventLogStore()
     ) {
+        self.eventLog = eventLog
         self.id = id
         self.directory = directory
         self.manifest = manifest
@@ -75,9 +79,11 @@ public final class Realm: Sendable {
         let blobs = BlobStore(directory: blobsURL)
         switch manifest.backend {
         case .memory:
+            // One store for both roles: the runtime commits session snapshots into it, and the service reads them.
+            let store = InMemoryRuntimeStore()
             return Realm(
                 id: realmID, directory: directory, manifest: manifest, blobs: blobs, database: nil,
-                sessionStore: InMemorySessionStore(), runtimeStore: InMemoryRuntimeStore())
+                sessionStore: store, runtimeStore: store)
         case .sqlite:
             let database = try RealmDatabase.open(
                 path: directory.appendingPathComponent(databaseFileName).path, blobs: blobs,
@@ -90,18 +96,21 @@ public final class Realm: Sendable {
             return Realm(
                 id: realmID, directory: directory, manifest: manifest, blobs: blobs, database: database,
                 sessionStore: SQLiteSessionStore(database: database),
-                runtimeStore: SQLiteRuntimeStore(database: database))
+                runtimeStore: SQLiteRuntimeStore(database: database),
+                eventLog: SQLiteSessionEventLogStore(database: database))
         }
     }
 
     /// A realm that lives only in this process: in-memory stores, nothing created or checked on disk (whatever
     /// exists at `directory` is ignored). `directory` is where blobs would go if something stored one.
     public static func inMemory(realmID: RealmID, directory: URL) -> Realm {
-        Realm(
+        // One store for both roles: the runtime commits session snapshots into it, and the service reads them.
+        let store = InMemoryRuntimeStore()
+        return Realm(
             id: realmID, directory: directory,
             manifest: RealmManifest(realmID: realmID, backend: .memory, schemaVersion: 0, createdAt: Date()),
             blobs: BlobStore(directory: directory.appendingPathComponent("blobs", isDirectory: true)), database: nil,
-            sessionStore: InMemorySessionStore(), runtimeStore: InMemoryRuntimeStore())
+            sessionStore: store, runtimeStore: store)
     }
 
     /// Opens the CLI default realm: `<project>/.skat/realms/<ws-…>/` for `currentDirectory` (see `RealmLocation`).

@@ -1,1 +1,0 @@
-// Filled by later issues; see docs/architecture.md.
