@@ -7,5 +7,6 @@ func benchmarkSuites() -> [String: @Sendable () async throws -> Void] {
         "cli": { try await CLIBench.run() },
         "e2e": { try await E2EBench.run() },
         "rpc": { try await RPCBench.run() },
+        "rest": { try await RESTBench.run() },
     ]
 }

@@ -17,6 +17,7 @@ struct Skat: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, SessionCommand.self, InputCommand.self, ModelsCommand.self, ConfigCommand.self,
             InitCommand.self, DoctorCommand.self, MCPCommand.self, RPCCommand.self, MCPServerCommand.self,
+            ServeCommand.self,
         ],
         defaultSubcommand: RunCommand.self
     )

@@ -388,6 +388,11 @@ final class SkatRunning: Sendable {
         signalChild(SIGINT)
     }
 
+    /// Sends SIGTERM (a graceful stop for `skat serve`).
+    func terminate() {
+        signalChild(SIGTERM)
+    }
+
     /// Signals the child unless it was reaped already (its pid may belong to another process by then).
     private func signalChild(_ signal: Int32) {
         record.status.withLock { status in

@@ -7,7 +7,7 @@ import GRDB
 /// not know means a newer binary wrote it, which `RealmDatabase` refuses.
 enum RealmSchema {
     /// Identifiers in order; the schema version is `index + 1`.
-    static let identifiers = ["v1", "v2", "v3"]
+    static let identifiers = ["v1", "v2", "v3", "v4"]
 
     /// The schema version this binary writes.
     static var currentVersion: Int { identifiers.count }
@@ -18,6 +18,7 @@ enum RealmSchema {
         migrator.registerMigration("v1", migrate: v1)
         migrator.registerMigration("v2", migrate: v2)
         migrator.registerMigration("v3", migrate: v3)
+        migrator.registerMigration("v4", migrate: v4)
         return migrator
     }()
 
@@ -108,5 +109,20 @@ enum RealmSchema {
     /// transaction.
     static func v3(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE sessions ADD COLUMN active_context TEXT")
+    }
+
+    /// v4: the per-session event log that SSE and RPC subscriptions replay from (`SQLiteSessionEventLogStore`).
+    static func v4(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE session_events (
+                    session_id TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    event TEXT NOT NULL,
+                    PRIMARY KEY (session_id, seq)
+                ) WITHOUT ROWID
+                """)
     }
 }

@@ -28,11 +28,15 @@ public final class Realm: Sendable {
     public let sessionStore: any SessionStore
     /// Runtime state of this realm.
     public let runtimeStore: any RuntimeStore
+    /// The per-session event logs of this realm (what SSE and RPC subscriptions resume from).
+    public let eventLog: any SessionEventLogStore
 
     private init(
         id: RealmID, directory: URL, manifest: RealmManifest, blobs: BlobStore, database: RealmDatabase?,
-        sessionStore: any SessionStore, runtimeStore: any RuntimeStore
+        sessionStore: any SessionStore, runtimeStore: any RuntimeStore,
+        eventLog: any SessionEventLogStore = InMemorySessionEventLogStore()
     ) {
+        self.eventLog = eventLog
         self.id = id
         self.directory = directory
         self.manifest = manifest
@@ -91,7 +95,8 @@ public final class Realm: Sendable {
             return Realm(
                 id: realmID, directory: directory, manifest: manifest, blobs: blobs, database: database,
                 sessionStore: SQLiteSessionStore(database: database),
-                runtimeStore: SQLiteRuntimeStore(database: database))
+                runtimeStore: SQLiteRuntimeStore(database: database),
+                eventLog: SQLiteSessionEventLogStore(database: database))
         }
     }
 

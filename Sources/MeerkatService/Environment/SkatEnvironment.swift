@@ -22,6 +22,8 @@ public struct SkatEnvironmentOptions: Sendable {
     public var overrides: [String: JSONValue]
     /// Where the service and the model calls log (the process's logging system by default).
     public var logger = Logger(label: "meerkat")
+    /// Limits of the session service (queue limit, event log retention).
+    public var service = SessionServiceOptions()
 
     public init(
         stateRoot: URL? = nil, realm: String? = nil, backend: RealmBackend? = nil,
@@ -141,7 +143,8 @@ public final class SkatEnvironment: Sendable {
         let prompts = SystemPromptAssembler(projectRoot: projectRoot)
         let service = SessionService(
             store: realm.runtimeStore, sessions: realm.sessionStore, factory: agents, config: config, prompts: prompts,
-            leasing: realm.runtimeStore as? any SessionLeasing, logger: options.logger)
+            leasing: realm.runtimeStore as? any SessionLeasing, logger: options.logger, eventLog: realm.eventLog,
+            options: options.service)
         return SkatEnvironment(
             realm: realm, config: config, service: service, projectRoot: projectRoot, options: options, mcp: mcp,
             context: context, createdFolders: createdFolders)

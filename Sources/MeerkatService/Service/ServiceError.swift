@@ -14,6 +14,8 @@ public enum ServiceError: Error, Sendable, Hashable, CustomStringConvertible {
     case store(String)
     case config(ConfigError)
     case agent(AgentError)
+    /// The session already holds `limit` inputs that are not finished; retry after `retryAfterSeconds`.
+    case queueFull(session: SessionID, limit: Int, retryAfterSeconds: Int)
 
     public var description: String {
         switch self {
@@ -31,6 +33,8 @@ public enum ServiceError: Error, Sendable, Hashable, CustomStringConvertible {
         case .store(let message): "session store: \(message)"
         case .config(let error): "\(error)"
         case .agent(let error): "\(error)"
+        case .queueFull(let session, let limit, _):
+            "session \(session) already has \(limit) unfinished inputs; retry later"
         }
     }
 }

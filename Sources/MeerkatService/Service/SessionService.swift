@@ -68,20 +68,32 @@ public actor SessionService {
     private var agents: [SessionID: Agent] = [:]
     /// External (client-provided) tools per session and provider; see `SessionService+ExternalTools.swift`.
     var externalTools: [SessionID: [ExternalToolProviderID: [ExternalTool]]] = [:]
+    private var pumps: [SessionID: SessionEventPump] = [:]
     private let leases: LeaseKeeper?
+    /// The per-session event log (durable when the realm's store is).
+    public nonisolated let eventLog: SessionEventLog
+    /// Limits shared by every surface.
+    public nonisolated let options: SessionServiceOptions
+    /// Run and token counters of this process.
+    public nonisolated let stats = SessionServiceStats()
     /// Session lifecycle and turns are logged here.
     let logger: Logger
 
     /// - Parameters:
     ///   - store: the runtime store, which also commits session snapshots.
+    ///   - eventLog: the realm's event log store (in memory when nil).
+    ///   - options: limits shared by every surface (queue limit, event log retention).
     ///   - sessions: the session store reading the same sessions (for the in-memory and SQLite backends: the same
     ///     object or database as `store`).
     public init(
         store: any RuntimeStore, sessions: any SessionStore, factory: any AgentFactory, config: SkatConfig,
         prompts: SystemPromptAssembler, leasing: (any SessionLeasing)? = nil,
-        logger: Logger = Logger(label: "meerkat.service")
+        logger: Logger = Logger(label: "meerkat.service"), eventLog: (any SessionEventLogStore)? = nil,
+        options: SessionServiceOptions = SessionServiceOptions()
     ) {
         self.logger = logger
+        self.options = options
+        self.eventLog = SessionEventLog(store: eventLog ?? InMemorySessionEventLogStore(), policy: options.eventLog)
         self.leases = leasing.map { LeaseKeeper(leasing: $0) }
         self.registry = RuntimeRegistry(store: store)
         self.sessions = sessions
@@ -237,6 +249,8 @@ public actor SessionService {
             agents.removeValue(forKey: id)
             throw .runtime(error)
         }
+        pumps.removeValue(forKey: id)?.stop()
+        pumps[id] = startEventPump(id, agent: agent, runtime: try? await registry.runtime(id))
     }
 
     /// The agent of a session when it is live, without making it live.
@@ -296,6 +310,7 @@ public actor SessionService {
         AcceptOutcome, CompletionHandle?
     ) {
         _ = try await live(id)
+        try await checkQueueLimit(input, session: id)
         do {
             let accepted = try await registry.acceptInputWithCompletion(input, session: id)
             logger.debug(
@@ -498,19 +513,28 @@ public actor SessionService {
         await unregister(id)
         do {
             try await sessions.delete(id)
+            try await eventLog.store.delete(session: id)
         } catch {
             throw .store(error.description)
         }
+        await eventLog.finish(session: id)
     }
 
     /// Unregisters every live session (waiters resolve `runtime_terminated`).
+    /// Event pumps are drained, so every event published before the shutdown is in the event log.
     public func shutdown() async {
+        let draining = Array(pumps.values)
         for id in Array(agents.keys) { await unregister(id) }
+        for pump in draining {
+            pump.stop()
+            await pump.consumer.value
+        }
     }
 
     private func unregister(_ id: SessionID) async {
         await registry.unregister(session: id)
         agents.removeValue(forKey: id)
+        pumps.removeValue(forKey: id)?.stop()
         await leases?.release(id)
     }
 
@@ -527,6 +551,36 @@ public actor SessionService {
     private func leaseLost(_ id: SessionID) async {
         await registry.unregister(session: id)
         agents.removeValue(forKey: id)
+        pumps.removeValue(forKey: id)?.stop()
+    }
+
+    /// Refuses an input when the session already holds `options.maxActiveInputsPerSession` non-terminal inputs;
+    /// a retry of an input already admitted (same idempotency key) is never refused, so it can deduplicate.
+    private func checkQueueLimit(_ input: Input, session id: SessionID) async throws(ServiceError) {
+        guard let limit = options.maxActiveInputsPerSession else { return }
+        let active: Int
+        do {
+            active = try await registry.listActiveInputs(session: id).count
+        } catch {
+            throw .runtime(error)
+        }
+        guard active >= limit else { return }
+        if let key = input.header.idempotencyKey,
+            (try? await registry.inputStateByIdempotencyKey(key, session: id)) != nil
+        {
+            return
+        }
+        throw .queueFull(session: id, limit: limit, retryAfterSeconds: options.queueFullRetryAfterSeconds)
+    }
+
+    /// Number of sessions live in this process.
+    public var liveSessionCount: Int { agents.count }
+
+    /// The sessions live in this process.
+    var liveSessionIDs: [SessionID] { Array(agents.keys) }
+
+    func sessionExists(_ id: SessionID) async throws(ServiceError) -> Bool {
+        try await exists(id)
     }
 
     private func exists(_ id: SessionID) async throws(ServiceError) -> Bool {

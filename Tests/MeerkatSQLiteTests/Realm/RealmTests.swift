@@ -53,7 +53,7 @@ import Testing
         let id = try RealmID("pinned")
         let memory = try Realm.open(stateRoot: root.url, realmID: id, backend: .memory)
         #expect(memory.database == nil)
-        #expect(memory.sessionStore is InMemorySessionStore)
+        #expect(memory.sessionStore is InMemoryRuntimeStore)
         #expect(memory.runtimeStore is InMemoryRuntimeStore)
         #expect(!FileManager.default.fileExists(atPath: root.appending("pinned/realm.sqlite3").path))
         #expect(

@@ -1,0 +1,53 @@
+import Foundation
+import Synchronization
+
+/// The event log of the memory backend: lives as long as the process.
+public final class InMemorySessionEventLogStore: SessionEventLogStore {
+    // Every log behind one mutex; operations are short and never call out while holding it.
+    private let logs = Mutex<[SessionID: [SessionEventRecord]]>([:])
+
+    public init() {}
+
+    public func append(session: SessionID, kind: String, timestamp: Date, event: JSONValue)
+        async throws(SessionStoreError) -> SessionEventRecord
+    {
+        logs.withLock { logs in
+            let seq = (logs[session]?.last?.seq ?? 0) + 1
+            let record = SessionEventRecord(session: session, seq: seq, kind: kind, timestamp: timestamp, event: event)
+            logs[session, default: []].append(record)
+            return record
+        }
+    }
+
+    public func events(session: SessionID, after: UInt64, limit: Int) async throws(SessionStoreError)
+        -> [SessionEventRecord]
+    {
+        logs.withLock { logs in
+            guard let log = logs[session] else { return [] }
+            // Sequence numbers are dense from the first kept entry, so the start index is arithmetic.
+            let start = log.firstIndex { $0.seq > after } ?? log.endIndex
+            return Array(log[start...].prefix(max(0, limit)))
+        }
+    }
+
+    public func bounds(session: SessionID) async throws(SessionStoreError) -> ClosedRange<UInt64>? {
+        logs.withLock { logs in
+            guard let first = logs[session]?.first, let last = logs[session]?.last else { return nil }
+            return first.seq...last.seq
+        }
+    }
+
+    public func prune(session: SessionID, keepLast: Int, olderThan: Date) async throws(SessionStoreError) {
+        logs.withLock { logs in
+            guard var log = logs[session], log.count > 1 else { return }
+            let overCount = max(0, log.count - max(1, keepLast))
+            let tooOld = log.dropLast().prefix { $0.timestamp < olderThan }.count
+            log.removeFirst(min(log.count - 1, max(overCount, tooOld)))
+            logs[session] = log
+        }
+    }
+
+    public func delete(session: SessionID) async throws(SessionStoreError) {
+        _ = logs.withLock { $0.removeValue(forKey: session) }
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import GRDB
+import MeerkatCore
+
+/// The durable per-session event log in a realm's `realm.sqlite3` (table `session_events`, migration v4).
+///
+/// Each append is its own (group-committed) transaction that reads the session's last sequence number and inserts
+/// the next one, so numbers stay dense and survive restarts.
+public final class SQLiteSessionEventLogStore: SessionEventLogStore {
+    /// The shared realm database.
+    public let database: RealmDatabase
+
+    public init(database: RealmDatabase) {
+        self.database = database
+    }
+
+    public func append(session: SessionID, kind: String, timestamp: Date, event: JSONValue)
+        async throws(SessionStoreError) -> SessionEventRecord
+    {
+        let text = event.compactText()
+        let created = WireJSON.formatDate(timestamp)
+        let key = session.description
+        do {
+            let seq = try await database.write { db -> UInt64 in
+                let last =
+                    try Int64.fetchOne(
+                        db, sql: "SELECT MAX(seq) FROM session_events WHERE session_id = ?", arguments: [key])
+                    ?? 0
+                try db.execute(
+                    sql: "INSERT INTO session_events (session_id, seq, kind, created_at, event) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [key, last + 1, kind, created, text])
+                return UInt64(last + 1)
+            }
+            return SessionEventRecord(session: session, seq: seq, kind: kind, timestamp: timestamp, event: event)
+        } catch {
+            throw error.sessionError
+        }
+    }
+
+    public func events(session: SessionID, after: UInt64, limit: Int) async throws(SessionStoreError)
+        -> [SessionEventRecord]
+    {
+        let key = session.description
+        let rows: [(seq: Int64, kind: String, created: String, event: String)]
+        do {
+            rows = try await database.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT seq, kind, created_at, event FROM session_events
+                        WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?
+                        """,
+                    arguments: [key, Int64(clamping: after), max(0, limit)]
+                ).map { row in (seq: row["seq"], kind: row["kind"], created: row["created_at"], event: row["event"]) }
+            }
+        } catch {
+            throw error.sessionError
+        }
+        var out: [SessionEventRecord] = []
+        out.reserveCapacity(rows.count)
+        for row in rows {
+            let event: JSONValue
+            do {
+                event = try JSONValue.parse(row.event)
+            } catch {
+                throw .corrupt("session_events \(key)#\(row.seq): \(error)")
+            }
+            out.append(
+                SessionEventRecord(
+                    session: session, seq: UInt64(row.seq), kind: row.kind,
+                    timestamp: WireJSON.parseDate(row.created) ?? Date(), event: event))
+        }
+        return out
+    }
+
+    public func bounds(session: SessionID) async throws(SessionStoreError) -> ClosedRange<UInt64>? {
+        let key = session.description
+        do {
+            return try await database.read { db -> ClosedRange<UInt64>? in
+                guard
+                    let row = try Row.fetchOne(
+                        db, sql: "SELECT MIN(seq) AS first, MAX(seq) AS last FROM session_events WHERE session_id = ?",
+                        arguments: [key]),
+                    let first: Int64 = row["first"], let last: Int64 = row["last"]
+                else { return nil }
+                return UInt64(first)...UInt64(last)
+            }
+        } catch {
+            throw error.sessionError
+        }
+    }
+
+    public func prune(session: SessionID, keepLast: Int, olderThan: Date) async throws(SessionStoreError) {
+        let key = session.description
+        let cutoff = WireJSON.formatDate(olderThan)
+        let keep = Int64(max(1, keepLast))
+        do {
+            try await database.write { db in
+                guard
+                    let last = try Int64.fetchOne(
+                        db, sql: "SELECT MAX(seq) FROM session_events WHERE session_id = ?", arguments: [key])
+                else { return }
+                // The newest entry always stays: it carries the next sequence number.
+                try db.execute(
+                    sql: """
+                        DELETE FROM session_events WHERE session_id = ? AND seq < ? AND (seq <= ? OR created_at < ?)
+                        """,
+                    arguments: [key, last, last - keep, cutoff])
+            }
+        } catch {
+            throw error.sessionError
+        }
+    }
+
+    public func delete(session: SessionID) async throws(SessionStoreError) {
+        let key = session.description
+        do {
+            try await database.write { db in
+                try db.execute(sql: "DELETE FROM session_events WHERE session_id = ?", arguments: [key])
+            }
+        } catch {
+            throw error.sessionError
+        }
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import MeerkatCore
+
+/// The service's per-session event log: appends every agent and runtime event of live sessions to the realm's
+/// durable `SessionEventLogStore`, fans new entries out to subscribers, and lets a subscriber resume after any
+/// sequence number (replay from the store, then live, with no gap and no duplicate).
+///
+/// Slow subscribers never slow a run: each has a bounded buffer (`SessionEventLogPolicy.subscriberBuffer` beyond
+/// its replay); one that overflows has its stream ended and resumes from the durable log with its last sequence.
+public actor SessionEventLog {
+    /// The realm's durable log.
+    public nonisolated let store: any SessionEventLogStore
+    /// Retention and buffering limits.
+    public nonisolated let policy: SessionEventLogPolicy
+    private let now: @Sendable () -> Date
+
+    private struct Subscriber {
+        /// Nil while the replay is read; live entries are kept in `pending` meanwhile.
+        var continuation: AsyncStream<SessionEventStreamItem>.Continuation?
+        var pending: [SessionEventRecord] = []
+        var lastSeq: UInt64
+    }
+
+    private var subscribers: [SessionID: [Int: Subscriber]] = [:]
+    private var nextSubscriber = 0
+    private var appendsSincePrune: [SessionID: Int] = [:]
+
+    public init(
+        store: any SessionEventLogStore, policy: SessionEventLogPolicy = SessionEventLogPolicy(),
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.store = store
+        self.policy = policy
+        self.now = now
+    }
+
+    /// Appends one event and delivers it to the session's subscribers.
+    @discardableResult
+    public func append(session: SessionID, kind: String, event: JSONValue, timestamp: Date? = nil)
+        async throws(SessionStoreError) -> SessionEventRecord
+    {
+        let record = try await store.append(session: session, kind: kind, timestamp: timestamp ?? now(), event: event)
+        deliver(record)
+        let count = appendsSincePrune[session, default: 0] + 1
+        if count >= policy.pruneInterval {
+            appendsSincePrune[session] = 0
+            try await store.prune(
+                session: session, keepLast: policy.maxEventsPerSession,
+                olderThan: now().addingTimeInterval(-policy.maxAge))
+        } else {
+            appendsSincePrune[session] = count
+        }
+        return record
+    }
+
+    /// Subscribes to a session's events: with `after`, first every logged event with a greater sequence number
+    /// (preceded by `.truncated` when some of them were pruned), then live ones; without it, live events only.
+    public func subscribe(session: SessionID, after: UInt64?) async throws(SessionStoreError)
+        -> AsyncStream<SessionEventStreamItem>
+    {
+        let id = nextSubscriber
+        nextSubscriber += 1
+        subscribers[session, default: [:]][id] = Subscriber(lastSeq: after ?? 0)
+        var replay: [SessionEventStreamItem] = []
+        do {
+            if let after {
+                if let bounds = try await store.bounds(session: session), after + 1 < bounds.lowerBound {
+                    replay.append(.truncated(requestedAfter: after, firstAvailable: bounds.lowerBound))
+                }
+                var cursor = after
+                while true {
+                    let page = try await store.events(session: session, after: cursor, limit: 1_000)
+                    guard let last = page.last else { break }
+                    replay += page.map(SessionEventStreamItem.event)
+                    cursor = last.seq
+                }
+            }
+        } catch {
+            subscribers[session]?.removeValue(forKey: id)
+            throw error
+        }
+        guard var subscriber = subscribers[session]?[id] else {
+            return AsyncStream { $0.finish() }
+        }
+        let capacity = replay.count + subscriber.pending.count + policy.subscriberBuffer
+        let (stream, continuation) = AsyncStream<SessionEventStreamItem>.makeStream(
+            bufferingPolicy: .bufferingOldest(capacity))
+        var last = after ?? 0
+        for item in replay {
+            continuation.yield(item)
+            if case .event(let record) = item { last = record.seq }
+        }
+        for record in subscriber.pending where after == nil || record.seq > last {
+            continuation.yield(.event(record))
+            last = record.seq
+        }
+        subscriber.pending = []
+        subscriber.lastSeq = last
+        subscriber.continuation = continuation
+        subscribers[session]?[id] = subscriber
+        continuation.onTermination = { [weak self] _ in
+            Task { await self?.remove(session: session, id: id) }
+        }
+        return stream
+    }
+
+    /// The newest sequence number logged for a session (0 when nothing is).
+    public func lastSeq(session: SessionID) async throws(SessionStoreError) -> UInt64 {
+        try await store.bounds(session: session)?.upperBound ?? 0
+    }
+
+    /// Ends every subscription of a session (it was deleted or archived).
+    public func finish(session: SessionID) {
+        for subscriber in (subscribers.removeValue(forKey: session) ?? [:]).values {
+            subscriber.continuation?.finish()
+        }
+    }
+
+    /// Number of live subscriptions of a session (for tests and metrics).
+    public func subscriberCount(session: SessionID) -> Int {
+        subscribers[session]?.count ?? 0
+    }
+
+    private func remove(session: SessionID, id: Int) {
+        subscribers[session]?.removeValue(forKey: id)
+        if subscribers[session]?.isEmpty == true { subscribers.removeValue(forKey: session) }
+    }
+
+    private func deliver(_ record: SessionEventRecord) {
+        guard let current = subscribers[record.session] else { return }
+        for (id, var subscriber) in current {
+            guard let continuation = subscriber.continuation else {
+                subscriber.pending.append(record)
+                subscribers[record.session]?[id] = subscriber
+                continue
+            }
+            guard record.seq > subscriber.lastSeq else { continue }
+            switch continuation.yield(.event(record)) {
+            case .enqueued:
+                subscriber.lastSeq = record.seq
+                subscribers[record.session]?[id] = subscriber
+            case .dropped:
+                // Too far behind: end the stream so the client resumes from the log instead of losing events.
+                continuation.finish()
+                subscribers[record.session]?.removeValue(forKey: id)
+            case .terminated:
+                subscribers[record.session]?.removeValue(forKey: id)
+            @unknown default:
+                subscribers[record.session]?.removeValue(forKey: id)
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+import Foundation
+
+/// How much of each session's event log a realm keeps, and how far a subscriber may fall behind.
+public struct SessionEventLogPolicy: Sendable, Hashable {
+    /// Events kept per session (older ones are pruned). Default 10,000.
+    public var maxEventsPerSession: Int
+    /// Events older than this are pruned (the newest event of a session always stays). Default 7 days.
+    public var maxAge: TimeInterval
+    /// Live events buffered per subscriber beyond its replay. A subscriber that falls further behind is
+    /// disconnected (its stream ends) instead of slowing the run; it resumes from the durable log. Default 1,024.
+    public var subscriberBuffer: Int
+    /// Appends per session between two prunes. Default 256.
+    public var pruneInterval: Int
+
+    public init(
+        maxEventsPerSession: Int = 10_000, maxAge: TimeInterval = 7 * 24 * 3600, subscriberBuffer: Int = 1_024,
+        pruneInterval: Int = 256
+    ) {
+        self.maxEventsPerSession = max(1, maxEventsPerSession)
+        self.maxAge = maxAge
+        self.subscriberBuffer = max(1, subscriberBuffer)
+        self.pruneInterval = max(1, pruneInterval)
+    }
+}
