@@ -7,7 +7,7 @@ import GRDB
 /// not know means a newer binary wrote it, which `RealmDatabase` refuses.
 enum RealmSchema {
     /// Identifiers in order; the schema version is `index + 1`.
-    static let identifiers = ["v1", "v2", "v3"]
+    static let identifiers = ["v1", "v2", "v3", "v4"]
 
     /// The schema version this binary writes.
     static var currentVersion: Int { identifiers.count }
@@ -18,6 +18,7 @@ enum RealmSchema {
         migrator.registerMigration("v1", migrate: v1)
         migrator.registerMigration("v2", migrate: v2)
         migrator.registerMigration("v3", migrate: v3)
+        migrator.registerMigration("v4", migrate: v4)
         return migrator
     }()
 
@@ -108,5 +109,17 @@ enum RealmSchema {
     /// transaction.
     static func v3(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE sessions ADD COLUMN active_context TEXT")
+    }
+
+    /// v4: `runtime_routing`, the model routing state of a runtime (RUNTIME.md §12–§14: LLM identity, baseline,
+    /// overrides, topology epoch, bounded terminal records) as one JSON row, replaced whole on every routing move.
+    static func v4(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE runtime_routing (
+                    runtime_id TEXT PRIMARY KEY NOT NULL,
+                    state_json TEXT NOT NULL
+                );
+                """)
     }
 }

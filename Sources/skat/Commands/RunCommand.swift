@@ -321,15 +321,15 @@ struct RunCommand: AsyncParsableCommand {
                     }
                 }
                 let id = try await service.resume(SessionSelector(resume))
+                if let model, baseURL == nil {
+                    // A validated LLM identity reconfiguration (RUNTIME.md §12): catalog-checked, persisted, and the
+                    // routing baseline follows it.
+                    _ = try await service.reconfigure(id, SessionLLMReconfigureRequest(model: model))
+                }
                 if schemaValue != nil || maxTokens != nil || maxToolCalls != nil || maxDuration != nil || tools != nil
-                    || !allowTool.isEmpty || !blockTool.isEmpty || !labelMap.isEmpty || baseURL != nil || model != nil
+                    || !allowTool.isEmpty || !blockTool.isEmpty || !labelMap.isEmpty || baseURL != nil
                 {
                     try await service.updateIntent(id) { intent in
-                        if let model {
-                            // Another model may need another provider's client: the agent is rebuilt for it.
-                            intent.model = model
-                            intent.provider = nil
-                        }
                         if let schemaValue { intent.outputSchema = schemaValue }
                         if let maxTokens { intent.maxTokens = maxTokens }
                         if let maxToolCalls { intent.maxToolCalls = maxToolCalls }
