@@ -32,7 +32,7 @@ extension Agent {
 
     /// The token estimator of a model (learned from that model's usage reports).
     func estimator(for model: String) -> TokenEstimator {
-        estimators[model] ?? TokenEstimator(provider: client.provider)
+        estimators[model] ?? TokenEstimator(provider: activeClient.provider)
     }
 
     /// Folds a response's reported input tokens into the model's estimator.

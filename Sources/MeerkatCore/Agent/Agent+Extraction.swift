@@ -21,9 +21,9 @@ extension Agent {
                 : "That output was not valid: \(lastReason). Reply again with only the JSON value matching the schema."
             commit([.user(content: [.text(prompt)], transcriptRole: .conversational, createdAt: Date())])
             let request = LLMRequest(
-                model: options.turnMetadata?.model ?? config.model, messages: requestMessages(state), tools: [],
+                model: activeModel(options.turnMetadata), messages: requestMessages(state), tools: [],
                 maxTokens: config.maxTokensPerTurn, temperature: 0,
-                providerParams: options.turnMetadata?.providerParams ?? config.providerParams,
+                providerParams: options.turnMetadata?.providerParams ?? routedProviderParams,
                 outputFormat: OutputFormat(name: schema.name, schema: schema.schema, strict: schema.strict))
             let response = try await callModel(request, run: state, emitDeltas: false)
             state.calls += 1

@@ -44,7 +44,7 @@ extension Agent {
             events.publish(
                 .retrying(
                     RetrySchedule(
-                        failureKind: Self.retryFailureKind(error.kind), provider: client.provider,
+                        failureKind: Self.retryFailureKind(error.kind), provider: activeClient.provider,
                         message: error.message,
                         hintMS: error.retryAfter?.milliseconds, computedDelayMS: computed.milliseconds,
                         selectedDelayMS: selected.milliseconds, attempt: retries, maxRetries: maxRetries)))
@@ -74,7 +74,7 @@ extension Agent {
         let clock = self.clock
         let start = clock.now()
         let activity = ActivityMark(start)
-        let client = self.client
+        let client = activeClient
         let pump = Task {
             for await event in client.stream(request) {
                 activity.touch(clock.now())

@@ -14,6 +14,10 @@ public actor Agent {
     public private(set) var config: AgentConfig
 
     let client: any LLMClient
+    /// Routes each assistant turn to its model (nil: every turn uses `client` and `config.model`).
+    var router: (any AssistantTurnRouter)?
+    /// The route of the run in progress.
+    var turnRoute: TurnModelRoute?
     var tools: ToolDispatcher
     private var stagedTools: ToolDispatcher?
     /// The dispatcher without external tools (what `stageTools` last set).
@@ -85,6 +89,24 @@ public actor Agent {
     public func setExternalTools(_ tools: [any Tool]) {
         externalTools = tools
         toolsChanged = true
+    }
+
+    /// Installs the per-turn model router (from the next run on).
+    public func setRouter(_ router: (any AssistantTurnRouter)?) {
+        self.router = router
+    }
+
+    /// The client the current call uses: the turn's route, else the agent's own.
+    var activeClient: any LLMClient { turnRoute?.client ?? client }
+
+    /// The model the current call uses (a turn's own `model` only matters without a router, which resolves it).
+    func activeModel(_ metadata: RuntimeTurnMetadata?) -> String {
+        turnRoute?.model ?? metadata?.model ?? config.model
+    }
+
+    /// Sets a metadata entry of the live session (carried by its next commit).
+    public func setSessionMetadata(_ key: String, _ value: JSONValue?) {
+        session.metadata[key] = value
     }
 
     /// Replaces the configuration for later runs.
@@ -194,6 +216,17 @@ public actor Agent {
     private func loop(_ prepared: PreparedRun, runID: RunID, options: RunOptions) async throws -> RunResult {
         var state = RunState(runID: runID, startedAt: clock.now())
         let metadata = options.turnMetadata
+        defer { turnRoute = nil }
+        // Exactly one routing admission per assistant turn, before anything is sent.
+        if let router {
+            do {
+                turnRoute = try await router.routeAssistantTurn(metadata)
+            } catch let error as AgentError {
+                throw error
+            } catch {
+                throw AgentError(cause: .llmFailure, message: "model routing failed: \(error)", reason: "model_routing")
+            }
+        }
         events.publish(.runStarted(sessionID: sessionID, input: prepared.descriptor))
         if let instructions = metadata?.additionalInstructions, !instructions.isEmpty {
             state.transient.append(
@@ -232,9 +265,10 @@ public actor Agent {
             let visible = visibleTools(metadata?.flowToolOverlay)
             func makeRequest() -> LLMRequest {
                 LLMRequest(
-                    model: metadata?.model ?? config.model, messages: requestMessages(state), tools: visible,
-                    maxTokens: config.maxTokensPerTurn, temperature: config.temperature,
-                    providerParams: metadata?.providerParams ?? config.providerParams)
+                    model: activeModel(metadata), messages: requestMessages(state), tools: visible,
+                    maxTokens: routedMaxTokens,
+                    temperature: turnRoute?.supportsTemperature == false ? nil : config.temperature,
+                    providerParams: metadata?.providerParams ?? routedProviderParams)
             }
             var request = makeRequest()
             if let trigger = compactionNeed(request) {
@@ -284,6 +318,19 @@ public actor Agent {
                 return finish(state, terminal: .budgetExhausted, options: options)
             }
         }
+    }
+
+    /// Provider params of a request without turn params: the route's, else the agent's own unless the route goes to
+    /// another provider.
+    var routedProviderParams: JSONValue? {
+        if let params = turnRoute?.providerParams { return params }
+        return turnRoute?.inheritsSessionParams == false ? nil : config.providerParams
+    }
+
+    /// The output cap of a request: the config's, bounded by the routed model's.
+    var routedMaxTokens: Int {
+        guard let cap = turnRoute?.maxOutputTokens else { return config.maxTokensPerTurn }
+        return min(config.maxTokensPerTurn, cap)
     }
 
     /// The tools the model may see this call: the dispatcher's, narrowed by the turn overlay.

@@ -36,6 +36,9 @@ public actor SessionRuntime {
     /// The mutation gate: every command that changes the machine holds it, so an `await` inside one command can
     /// never interleave with another command's changes (RUNTIME.md §0).
     private var gateHeld = false
+    /// The layer that resolves identities against the model registry and applies them to the live session
+    /// (RUNTIME.md §12 "requires an installed reconfigure host").
+    var reconfigureHost: (any LLMReconfigureHost)?
     private var gateQueue: [CheckedContinuation<Void, Never>] = []
 
     init(
@@ -68,7 +71,7 @@ public actor SessionRuntime {
             throw Self.driverError(error)
         }
         let committed = Set(receipts.map { "\($0.runID)#\($0.sequence)" })
-        let plan = try RuntimeMachine.recover(
+        var plan = try RuntimeMachine.recover(
             runtimeID: runtimeID, rows: rows,
             receiptExists: { run, sequence in committed.contains("\(run)#\(sequence)") },
             now: now())
@@ -85,6 +88,15 @@ public actor SessionRuntime {
                 }
             }
             try await store.saveLifecycle(runtimeID, RuntimeLifecycleRow(state: .idle, updatedAt: now()))
+            // Routing state: recovered whole; an operation override a dead process left active is restored.
+            if let stored = try await store.loadRouting(runtimeID) {
+                let closed = plan.machine.recoverRouting(stored)
+                if plan.machine.routing != stored {
+                    try await store.saveRouting(runtimeID, plan.machine.routing)
+                    plan.report.details.append(
+                        "routing: \(closed.count) image operations closed as failed, no operation override active")
+                }
+            }
         } catch let error as RuntimeDriverError {
             throw error
         } catch let error as RuntimeStoreError {

@@ -17,6 +17,8 @@ public enum MachineGuardError: Error, Sendable, Hashable, CustomStringConvertibl
     case batchNotAuthorised([InputID])
     /// The policy table has no rule for the input.
     case policy(PolicyError)
+    /// A model-routing or image-operation move was refused (RUNTIME.md §12–§14).
+    case routing(RoutingGuardError)
 
     public var description: String {
         switch self {
@@ -29,6 +31,7 @@ public enum MachineGuardError: Error, Sendable, Hashable, CustomStringConvertibl
             "run \(got) is not the current run (\(expected.map(\.description) ?? "none"))"
         case .batchNotAuthorised(let ids): "batch \(ids.map(\.description)) is not the authorised next batch"
         case .policy(let error): "policy: \(error)"
+        case .routing(let error): "routing: \(error)"
         }
     }
 
@@ -38,6 +41,7 @@ public enum MachineGuardError: Error, Sendable, Hashable, CustomStringConvertibl
         case .notReady(_, let state): .notReady(state: state)
         case .destroyed: .destroyed
         case .policy(let error): .validationFailed(reason: "\(error)")
+        case .routing(let error): .validationFailed(reason: "\(error)")
         case .unknownInput, .illegalTransition, .staleRun, .batchNotAuthorised: .internal(description)
         }
     }

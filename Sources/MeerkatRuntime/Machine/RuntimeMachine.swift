@@ -57,6 +57,8 @@ public struct RuntimeMachine: Sendable, Hashable {
     /// The strongest post-admission signal not yet taken by the driver.
     public internal(set) var pendingSignal: AdmissionSignal = .none
     var pendingEvents: [RuntimeEventKind] = []
+    /// Model routing and LLM identity (RUNTIME.md §12–§14), persisted as its own row.
+    public internal(set) var routing = ModelRoutingState()
 
     /// A machine in `initializing`.
     public init(runtimeID: LogicalRuntimeID) {

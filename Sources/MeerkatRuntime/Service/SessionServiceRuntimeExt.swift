@@ -44,8 +44,8 @@ public enum RunTerminalStatus: Sendable, Hashable {
 }
 
 /// The runtime extension of the session service: every way surfaces reach a session's runtime (the seed's
-/// `SessionServiceRuntimeExt`). LLM reconfiguration, model routing and image routing answer
-/// `RuntimeDriverError.internal("... not supported by this runtime adapter")` until their own issue lands.
+/// `SessionServiceRuntimeExt`), including LLM identity reconfiguration, model routing and image-operation routing
+/// (RUNTIME.md §12–§14). No method has a default: every conformer answers each one.
 public protocol SessionServiceRuntimeExt: Sendable {
     var runtimeMode: RuntimeMode { get }
     func acceptInput(_ input: Input, session: SessionID) async throws(RuntimeDriverError) -> AcceptOutcome
@@ -66,6 +66,11 @@ public protocol SessionServiceRuntimeExt: Sendable {
     func requestSwitchTurn(session: SessionID, _ request: SwitchTurnRequest) async throws(RuntimeDriverError)
         -> SwitchTurnControlResult
     func admitModelRoutingAssistantTurn(session: SessionID) async throws(RuntimeDriverError)
+    func denyImageOperationPlan(session: SessionID, operation: ImageOperationID, reason: ImageOperationDenialReason)
+        async throws(RuntimeDriverError) -> ImageOperationPhase
+    func classifyImageOperationTerminal(
+        session: SessionID, operation: ImageOperationID, observation: ImageOperationObservation, providerText: String?
+    ) async throws(RuntimeDriverError) -> ImageOperationTerminalClass
     func beginImageOperation(session: SessionID, _ request: ImageOperationRoutingRequest)
         async throws(RuntimeDriverError)
         -> ImageOperationRoutingResult
@@ -87,64 +92,4 @@ public protocol SessionServiceRuntimeExt: Sendable {
 
 extension SessionServiceRuntimeExt {
     public var runtimeMode: RuntimeMode { .v9Compliant }
-
-    public func resolvedSessionLLMCapabilities(session: SessionID) async throws(RuntimeDriverError)
-        -> SessionLLMCapabilitySurface?
-    {
-        throw .internal("resolved session llm capabilities are not implemented by this runtime adapter")
-    }
-
-    public func reconfigureSessionLLMIdentity(session: SessionID, _ request: SessionLLMReconfigureRequest)
-        async throws(RuntimeDriverError) -> SessionLLMReconfigureReport
-    {
-        throw .internal("llm identity reconfiguration is not supported by this runtime adapter")
-    }
-
-    public func configureModelRoutingBaseline(session: SessionID, baselineModel: ModelID, realtimeCapable: Bool)
-        async throws(RuntimeDriverError)
-    {
-        throw .internal("model routing baseline is not supported by this runtime adapter")
-    }
-
-    public func sessionModelRoutingStatus(session: SessionID) async throws(RuntimeDriverError)
-        -> SessionModelRoutingStatus
-    {
-        throw .internal("model routing status is not supported by this runtime adapter")
-    }
-
-    public func requestSwitchTurn(session: SessionID, _ request: SwitchTurnRequest) async throws(RuntimeDriverError)
-        -> SwitchTurnControlResult
-    {
-        throw .internal("switch_turn is not supported by this runtime adapter")
-    }
-
-    public func admitModelRoutingAssistantTurn(session: SessionID) async throws(RuntimeDriverError) {
-        throw .internal("model routing turn admission is not supported by this runtime adapter")
-    }
-
-    public func beginImageOperation(session: SessionID, _ request: ImageOperationRoutingRequest)
-        async throws(RuntimeDriverError) -> ImageOperationRoutingResult
-    {
-        throw .internal("image operation routing is not supported by this runtime adapter")
-    }
-
-    public func activateImageOperationOverride(session: SessionID, operation: ImageOperationID)
-        async throws(RuntimeDriverError) -> ImageOperationPhase
-    {
-        throw .internal("image operation activation is not supported by this runtime adapter")
-    }
-
-    public func completeImageOperation(
-        session: SessionID, operation: ImageOperationID, terminal: ImageOperationTerminalClass
-    )
-        async throws(RuntimeDriverError) -> ImageOperationPhase
-    {
-        throw .internal("image operation completion is not supported by this runtime adapter")
-    }
-
-    public func restoreImageOperationOverride(session: SessionID, operation: ImageOperationID)
-        async throws(RuntimeDriverError) -> ImageOperationPhase
-    {
-        throw .internal("image operation restore is not supported by this runtime adapter")
-    }
 }

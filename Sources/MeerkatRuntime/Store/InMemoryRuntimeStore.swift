@@ -9,6 +9,7 @@ public actor InMemoryRuntimeStore: RuntimeStore, SessionStore {
         var idempotency: [IdempotencyKey: InputID] = [:]
         var receipts: [String: RunBoundaryReceipt] = [:]
         var lifecycle: RuntimeLifecycleRow?
+        var routing: ModelRoutingState?
     }
 
     private var runtimes: [LogicalRuntimeID: Runtime] = [:]
@@ -118,6 +119,16 @@ public actor InMemoryRuntimeStore: RuntimeStore, SessionStore {
 
     public func loadSession(_ id: SessionID) throws(RuntimeStoreError) -> Session? {
         sessions.load(id)
+    }
+
+    public func loadRouting(_ runtime: LogicalRuntimeID) throws(RuntimeStoreError) -> ModelRoutingState? {
+        runtimes[runtime]?.routing
+    }
+
+    public func saveRouting(_ runtime: LogicalRuntimeID, _ state: ModelRoutingState) throws(RuntimeStoreError) {
+        try checkWrite()
+        runtimes[runtime, default: Runtime()].routing = state
+        writeCount += 1
     }
 
     // MARK: SessionStore

@@ -77,4 +77,8 @@ public protocol RuntimeStore: Sendable {
     func saveLifecycle(_ runtime: LogicalRuntimeID, _ row: RuntimeLifecycleRow) async throws(RuntimeStoreError)
     /// The last committed session snapshot.
     func loadSession(_ id: SessionID) async throws(RuntimeStoreError) -> Session?
+    /// The model routing state of a runtime (RUNTIME.md §12–§14), nil before the first routing write.
+    func loadRouting(_ runtime: LogicalRuntimeID) async throws(RuntimeStoreError) -> ModelRoutingState?
+    /// Replaces the model routing state of a runtime (one atomic write).
+    func saveRouting(_ runtime: LogicalRuntimeID, _ state: ModelRoutingState) async throws(RuntimeStoreError)
 }

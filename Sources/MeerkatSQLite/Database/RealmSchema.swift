@@ -7,7 +7,7 @@ import GRDB
 /// not know means a newer binary wrote it, which `RealmDatabase` refuses.
 enum RealmSchema {
     /// Identifiers in order; the schema version is `index + 1`.
-    static let identifiers = ["v1", "v2", "v3", "v4"]
+    static let identifiers = ["v1", "v2", "v3", "v4", "v5"]
 
     /// The schema version this binary writes.
     static var currentVersion: Int { identifiers.count }
@@ -19,6 +19,7 @@ enum RealmSchema {
         migrator.registerMigration("v2", migrate: v2)
         migrator.registerMigration("v3", migrate: v3)
         migrator.registerMigration("v4", migrate: v4)
+        migrator.registerMigration("v5", migrate: v5)
         return migrator
     }()
 
@@ -123,6 +124,18 @@ enum RealmSchema {
                     event TEXT NOT NULL,
                     PRIMARY KEY (session_id, seq)
                 ) WITHOUT ROWID
+                """)
+    }
+
+    /// v5: `runtime_routing`, the model routing state of a runtime (RUNTIME.md §12–§14: LLM identity, baseline,
+    /// overrides, topology epoch, bounded terminal records) as one JSON row, replaced whole on every routing move.
+    static func v5(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE runtime_routing (
+                    runtime_id TEXT PRIMARY KEY NOT NULL,
+                    state_json TEXT NOT NULL
+                );
                 """)
     }
 }

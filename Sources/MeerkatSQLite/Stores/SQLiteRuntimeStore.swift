@@ -167,6 +167,34 @@ public final class SQLiteRuntimeStore: RuntimeStore {
         }
     }
 
+    public func loadRouting(_ runtime: LogicalRuntimeID) async throws(RuntimeStoreError) -> ModelRoutingState? {
+        let path = database.path
+        return try await read { db in
+            guard
+                let json = try String.fetchOne(
+                    db, sql: "SELECT state_json FROM runtime_routing WHERE runtime_id = ?",
+                    arguments: [runtime.rawValue])
+            else { return nil }
+            do {
+                return try WireJSON.decoder().decode(ModelRoutingState.self, from: Data(json.utf8))
+            } catch {
+                throw StoreFault.corrupt("\(path): the routing state of \(runtime) is unreadable: \(error)")
+            }
+        }
+    }
+
+    public func saveRouting(_ runtime: LogicalRuntimeID, _ state: ModelRoutingState) async throws(RuntimeStoreError) {
+        try await fencedWrite(runtime) { db in
+            let json = String(decoding: try WireJSON.encoder().encode(state), as: UTF8.self)
+            try db.execute(
+                sql: """
+                    INSERT INTO runtime_routing (runtime_id, state_json) VALUES (?, ?)
+                    ON CONFLICT(runtime_id) DO UPDATE SET state_json = excluded.state_json
+                    """,
+                arguments: [runtime.rawValue, json])
+        }
+    }
+
     public func loadSession(_ id: SessionID) async throws(RuntimeStoreError) -> Session? {
         let path = database.path
         let loaded = try await read { db in try SessionRows.load(db, id, path: path) }

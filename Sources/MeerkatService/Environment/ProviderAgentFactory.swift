@@ -17,6 +17,8 @@ public struct ProviderAgentFactory: AgentFactory {
     public let mcp: MCPToolFeed?
     /// Model calls of the agents built here are logged to it.
     let logger: Logger?
+    /// Clients of routed turns, reused per (provider, model, auth binding).
+    let clients: LLMClientCache
 
     public init(
         config: SkatConfig, projectRoot: URL, taskDirectory: URL? = nil,
@@ -48,7 +50,22 @@ public struct ProviderAgentFactory: AgentFactory {
         self.transport = transport
         self.mcp = mcp
         self.logger = logger
+        self.clients = LLMClientCache()
     }
+
+    /// A copy reading credentials from another environment (for an auth binding).
+    init(copying other: ProviderAgentFactory, environment: [String: String]) {
+        self.catalog = other.catalog
+        self.environment = environment
+        self.projectRoot = other.projectRoot
+        self.taskDirectory = other.taskDirectory
+        self.transport = other.transport
+        self.mcp = other.mcp
+        self.logger = other.logger
+        self.clients = other.clients
+    }
+
+    public var modelResolver: (any SessionModelResolving)? { self }
 
     public func resolvedModel(intent: SessionIntent, config: SkatConfig) -> String? {
         try? resolveModel(intent: intent, config: config)
@@ -124,7 +141,7 @@ public struct ProviderAgentFactory: AgentFactory {
         }
     }
 
-    private func client(for entry: CatalogEntry) throws(ServiceError) -> any LLMClient {
+    func client(for entry: CatalogEntry) throws(ServiceError) -> any LLMClient {
         do {
             return try LLMClientFactory(
                 catalog: catalog, environment: environment, transport: transport, logger: logger

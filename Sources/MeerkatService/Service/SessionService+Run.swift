@@ -49,8 +49,15 @@ extension SessionService {
                 }
             }
             let id = try await self.resume(SessionSelector(resume))
-            if !request.patch.isEmpty {
-                try await updateIntent(id) { intent in request.patch.apply(to: &intent) }
+            var patch = request.patch
+            if let model = patch.model, patch.baseURL == nil {
+                // Another catalog model is a validated LLM identity reconfiguration (RUNTIME.md §12): checked
+                // against the catalog, persisted, and the routing baseline follows it.
+                _ = try await reconfigure(id, SessionLLMReconfigureRequest(model: model))
+                patch.model = nil
+            }
+            if !patch.isEmpty {
+                try await updateIntent(id) { intent in patch.apply(to: &intent) }
             }
             return RunSession(id: id, created: false, promptPrefix: prefix)
         }

@@ -243,6 +243,20 @@ public actor SessionService {
     private func attach(_ agent: Agent, to id: SessionID) async throws(ServiceError) {
         agents[id] = agent
         if let external = externalTools[id] { await agent.setExternalTools(Self.merged(external)) }
+        // Routing is wired before the executor is attached: a recovered input must not run unrouted.
+        let runtime: SessionRuntime
+        do {
+            runtime = try await registry.register(session: id).0
+        } catch {
+            agents.removeValue(forKey: id)
+            throw .runtime(error)
+        }
+        do {
+            try await installRouting(agent, runtime: runtime, session: id)
+        } catch {
+            agents.removeValue(forKey: id)
+            throw error
+        }
         do {
             try await registry.register(session: id, executor: agent)
         } catch {
@@ -255,6 +269,40 @@ public actor SessionService {
 
     /// The agent of a session when it is live, without making it live.
     func liveAgent(_ id: SessionID) -> Agent? { agents[id] }
+
+    /// Hydrates the runtime's LLM identity (first time only; afterwards the stored one is the authority), installs
+    /// the reconfigure host and the agent's per-turn router. Without a resolver the agent keeps its own client.
+    private func installRouting(_ agent: Agent, runtime: SessionRuntime, session id: SessionID)
+        async throws(ServiceError)
+    {
+        let intent = await agent.session.intent
+        // An ad-hoc `--base-url` server is not in the catalog: such a session keeps its own client, unrouted.
+        guard let resolver = factory.modelResolver, intent.baseURL == nil else { return }
+        let initial = try resolver.initialIdentity(intent: intent, config: config)
+        do {
+            try await runtime.hydrateIdentity(initial)
+        } catch {
+            throw .runtime(error)
+        }
+        await runtime.installReconfigureHost(
+            ServiceReconfigureHost(
+                sessionID: id, agent: agent, resolver: resolver, config: config, sessions: sessions,
+                discard: { [weak self] in await self?.discardLive(id) }))
+        await agent.setRouter(ServiceTurnRouter(runtime: runtime, resolver: resolver, config: config))
+        // A stored identity that differs from the intent (a reconfiguration committed mid-run before a crash)
+        // wins: the live tool set follows it.
+        if let stored = await runtime.routing.identity, stored.model != initial.identity.model {
+            // Best effort: without it the agent keeps the intent's tool set until the next reconfiguration.
+            if let tools = try? await resolver.tools(intent: intent, config: config, model: stored.model) {
+                await agent.stageTools(tools)
+            }
+        }
+    }
+
+    /// Drops a live session whose rollback failed; the next use rebuilds it from durable state.
+    func discardLive(_ id: SessionID) async {
+        Task { await self.unregister(id) }
+    }
 
     /// The live agent of a session (for event subscriptions).
     public func agent(_ id: SessionID) async throws(ServiceError) -> Agent {
@@ -531,7 +579,7 @@ public actor SessionService {
         }
     }
 
-    private func unregister(_ id: SessionID) async {
+    func unregister(_ id: SessionID) async {
         await registry.unregister(session: id)
         agents.removeValue(forKey: id)
         pumps.removeValue(forKey: id)?.stop()

@@ -39,4 +39,13 @@ public struct MockRecordedRequest: Sendable {
 
     /// The body parsed as JSON, if it is JSON.
     public var json: JSONValue? { try? JSONValue.parse(Data(body)) }
+
+    /// The model the request asked for: the body's `model`, or for Gemini the model named in the path.
+    public var model: String? {
+        if let model = json?["model"]?.stringValue { return model }
+        return MockDialect.route(path: path)?.pathModel
+    }
+
+    /// The endpoint (method and path) the request went to, e.g. `POST /v1/messages`.
+    public var endpoint: String { "\(method) \(path)" }
 }

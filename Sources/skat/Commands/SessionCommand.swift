@@ -5,10 +5,11 @@ import MeerkatService
 struct SessionCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "session",
-        abstract: "List, show, read, rename, archive, export, delete, interrupt or compact sessions.",
+        abstract:
+            "List, show, read, rename, archive, export, delete, interrupt, compact or re-route sessions.",
         subcommands: [
             List.self, Show.self, History.self, Rename.self, Archive.self, Unarchive.self, Export.self, Delete.self,
-            Interrupt.self, Compact.self,
+            Interrupt.self, Compact.self, SwitchModel.self, Routing.self, Capabilities.self,
         ])
 
     struct List: AsyncParsableCommand {

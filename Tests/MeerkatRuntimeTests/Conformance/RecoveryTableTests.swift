@@ -58,6 +58,14 @@ actor RacingRuntimeStore: RuntimeStore {
     func loadSession(_ id: SessionID) async throws(RuntimeStoreError) -> Session? {
         try await inner.loadSession(id)
     }
+
+    func loadRouting(_ runtime: LogicalRuntimeID) async throws(RuntimeStoreError) -> ModelRoutingState? {
+        try await inner.loadRouting(runtime)
+    }
+
+    func saveRouting(_ runtime: LogicalRuntimeID, _ state: ModelRoutingState) async throws(RuntimeStoreError) {
+        try await inner.saveRouting(runtime, state)
+    }
 }
 
 /// RUNTIME.md §11.2: cold recovery of input rows, one named test per observed phase, plus the failure modes.
