@@ -82,5 +82,6 @@ enum BuiltInModels {
         imageModel("dall-e-3", provider: .openai, family: "dall-e"),
         imageModel("dall-e-2", provider: .openai, family: "dall-e"),
         imageModel("gemini-3.1-flash-image-preview", provider: .gemini, family: "gemini-image"),
+        imageModel("gemini-2.5-flash-image", provider: .gemini, family: "gemini-image"),
     ]
 }

@@ -19,6 +19,8 @@ public struct ProviderAgentFactory: AgentFactory {
     let logger: Logger?
     /// Clients of routed turns, reused per (provider, model, auth binding).
     let clients: LLMClientCache
+    /// When set, `generate_image` is offered in the presets that include it (`workspace`, `full`).
+    public var imageGeneration: ImageGenerationWiring?
 
     public init(
         config: SkatConfig, projectRoot: URL, taskDirectory: URL? = nil,
@@ -226,9 +228,16 @@ public struct ProviderAgentFactory: AgentFactory {
             securityMode: ShellSecurityMode(rawValue: config.shell.securityMode) ?? .unrestricted,
             securityPatterns: config.shell.securityPatterns)
         let taskStore: any TaskStore = taskDirectory.map { JSONFileTaskStore(directory: $0) } ?? InMemoryTaskStore()
+        var hostTools: [BuiltinToolName: any Tool] = [:]
+        if let imageGeneration {
+            hostTools[.generateImage] = GenerateImageTool(
+                routing: imageGeneration.routing,
+                clients: ImageGenerationClientFactory(catalog: catalog, environment: environment, transport: transport),
+                store: imageGeneration.store, defaultModel: imageGeneration.defaultModel)
+        }
         let builtins = BuiltinTools(
             root: root, taskStore: taskStore, shell: shell,
-            capabilities: ModelToolCapabilities(imageToolResults: entry.profile.imageToolResults))
+            capabilities: ModelToolCapabilities(imageToolResults: entry.profile.imageToolResults), hostTools: hostTools)
         var filter = ToolFilter.all
         let allow = intent.allowTools ?? config.tools.allow
         let block = intent.blockTools ?? config.tools.block

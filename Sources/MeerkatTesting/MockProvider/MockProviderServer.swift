@@ -87,6 +87,7 @@ public final class MockProviderServer: Sendable {
 
     private struct State {
         var scripts: [MockScript] = []
+        var imageScripts: [MockImageBehaviour] = []
         var requests: [MockRecordedRequest] = []
         var disconnects = 0
         var connections = 0
@@ -172,6 +173,14 @@ public final class MockProviderServer: Sendable {
     public func enqueue(contentsOf scripts: [MockScript]) {
         state.withLock { $0.scripts += scripts }
     }
+
+    /// Queues image-endpoint behaviours; each image request consumes the first one (chat scripts are separate).
+    public func enqueueImages(_ behaviours: MockImageBehaviour...) {
+        state.withLock { $0.imageScripts += behaviours }
+    }
+
+    /// Image behaviours not yet consumed.
+    public var pendingImageScripts: Int { state.withLock { $0.imageScripts.count } }
 
     /// Scripts not yet consumed.
     public var pendingScripts: Int { state.withLock { $0.scripts.count } }
@@ -304,6 +313,9 @@ public final class MockProviderServer: Sendable {
             state.serial += 1
             serial = state.serial
         }
+        if route == nil, let image = MockImageEndpoint.route(path: path) {
+            return respondToImage(record, endpoint: image.endpoint, pathModel: image.pathModel, serial: serial)
+        }
         guard let route else {
             return .body(status: 404, #"{"error":{"message":"mock: no route for \#(path)","type":"not_found_error"}}"#)
         }
@@ -357,6 +369,30 @@ public final class MockProviderServer: Sendable {
                 MockRenderContext(
                     model: model, serial: serial, options: withUsagePolicy(configuration.ruleStreamOptions)))
         }
+    }
+
+    /// The answer of an image endpoint: validation like the provider, then the queued behaviour, else the rule.
+    private func respondToImage(
+        _ record: MockRecordedRequest, endpoint: MockImageEndpoint, pathModel: String?, serial: Int
+    ) -> MockResponsePlan {
+        guard record.method == "POST" else {
+            return .body(status: 405, #"{"error":{"message":"mock: use POST","type":"invalid_request_error"}}"#)
+        }
+        if let failure = MockImageDialect.authFailure(endpoint, record, configuration) { return failure }
+        let json = record.json
+        if let invalid = MockImageDialect.invalidBody(endpoint, body: json) { return invalid }
+        let queued: MockImageBehaviour? = state.withLock {
+            $0.imageScripts.isEmpty ? nil : $0.imageScripts.removeFirst()
+        }
+        var behaviour = queued
+        if behaviour == nil, configuration.ruleMode {
+            behaviour = MockImageBehaviour.rule(forPrompt: MockImageDialect.prompt(endpoint, body: json) ?? "")
+        }
+        guard let behaviour else {
+            return .body(status: 500, #"{"error":{"message":"mock: no image behaviour queued","type":"api_error"}}"#)
+        }
+        let model = pathModel ?? json?["model"]?.stringValue ?? "mock-image-model"
+        return MockImageDialect.plan(behaviour, endpoint: endpoint, model: model, body: json, serial: serial)
     }
 
     private static func play(

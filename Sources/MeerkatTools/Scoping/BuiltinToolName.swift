@@ -15,6 +15,12 @@ public enum BuiltinToolName: String, Sendable, Hashable, CaseIterable, Codable {
     case viewImage = "view_image"
     case wait
     case shell
+    /// `generate_image`: built by the service layer (it needs the provider image clients and the session's runtime
+    /// routing), so `BuiltinTools` offers it only when the host registers it.
+    case generateImage = "generate_image"
+
+    /// True for tools the host supplies to `BuiltinTools` rather than `BuiltinTools` building them itself.
+    public var isHostProvided: Bool { self == .generateImage }
 
     /// True for tools that change state outside the conversation: files, processes or the task board.
     public var isMutating: Bool {

@@ -11,10 +11,12 @@ public struct BuiltinTools: Sendable {
     public let capabilities: ModelToolCapabilities
     private let instances: [BuiltinToolName: any Tool]
 
-    /// Builds every builtin tool over `root`.
+    /// Builds every builtin tool over `root`. `hostTools` supplies the builtins this module cannot build
+    /// (`BuiltinToolName.isHostProvided`, e.g. `generate_image`); a host tool that is not supplied is not offered.
     public init(
         root: ProjectRoot, taskStore: any TaskStore = InMemoryTaskStore(), shell: ShellConfig = ShellConfig(),
-        clock: any ToolClock = SystemToolClock(), capabilities: ModelToolCapabilities = ModelToolCapabilities()
+        clock: any ToolClock = SystemToolClock(), capabilities: ModelToolCapabilities = ModelToolCapabilities(),
+        hostTools: [BuiltinToolName: any Tool] = [:]
     ) {
         self.root = root
         self.capabilities = capabilities
@@ -34,18 +36,17 @@ public struct BuiltinTools: Sendable {
             .viewImage: ViewImageTool(root: root),
             .wait: WaitTool(clock: clock),
             .shell: ShellTool(root: root, config: shell, clock: clock),
-        ]
+        ].merging(hostTools.filter { $0.key.isHostProvided }) { own, _ in own }
     }
 
-    /// The tool named `name`.
-    public func tool(_ name: BuiltinToolName) -> any Tool {
-        // Every case is registered in `init`.
-        instances[name]!
+    /// The tool named `name`; nil only for a host-provided tool the host did not supply.
+    public func tool(_ name: BuiltinToolName) -> (any Tool)? {
+        instances[name]
     }
 
     /// The preset's tools that the model can use, in offer order.
     public func baseTools(for preset: ToolPreset) -> [BuiltinToolName] {
-        preset.tools.filter { !capabilities.hides($0) }
+        preset.tools.filter { !capabilities.hides($0) && instances[$0] != nil }
     }
 
     /// The scope for a preset under a filter and overlay.
@@ -56,7 +57,7 @@ public struct BuiltinTools: Sendable {
     /// A dispatcher holding the builtin tools visible in `scope` (names that are not builtins are ignored;
     /// add other tools with `ToolDispatcher.adding`).
     public func dispatcher(for scope: ToolScope) -> ToolDispatcher {
-        ToolDispatcher(scope.visibleTools.compactMap { BuiltinToolName(rawValue: $0).map(tool) })
+        ToolDispatcher(scope.visibleTools.compactMap { BuiltinToolName(rawValue: $0).flatMap(tool) })
     }
 
     /// A dispatcher for a preset under a filter and overlay.

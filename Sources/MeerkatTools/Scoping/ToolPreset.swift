@@ -4,9 +4,11 @@ public enum ToolPreset: String, Sendable, Hashable, Codable, CaseIterable {
     case none
     /// Read-only: reading and searching files, datetime, wait, the task board and view_image.
     case safe
-    /// `safe` plus changing files (write_file, edit_file, apply_patch) and the shell.
+    /// `safe` plus changing files (write_file, edit_file, apply_patch), the shell and generate_image.
     case workspace
     /// Everything: currently the same as `workspace`; later memory and sub-agent tools join here.
+    ///
+    /// `generate_image` is in `workspace` and `full` (it spends provider money and writes blobs), never in `safe`.
     case full
 
     /// The builtin tools of the preset, in the order they are offered.
@@ -20,7 +22,7 @@ public enum ToolPreset: String, Sendable, Hashable, Codable, CaseIterable {
                 .viewImage,
             ]
         case .workspace, .full:
-            ToolPreset.safe.tools + [.writeFile, .editFile, .applyPatch, .shell]
+            ToolPreset.safe.tools + [.writeFile, .editFile, .applyPatch, .shell, .generateImage]
         }
     }
 

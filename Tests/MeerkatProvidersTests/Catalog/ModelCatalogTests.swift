@@ -28,7 +28,10 @@ import Testing
             #expect(profile.contextWindow == context, "\(id)")
             #expect(profile.maxOutputTokens == output, "\(id)")
         }
-        for id in ["gpt-image-2", "gpt-image-1", "dall-e-3", "dall-e-2", "gemini-3.1-flash-image-preview"] {
+        for id in [
+            "gpt-image-2", "gpt-image-1", "dall-e-3", "dall-e-2", "gemini-3.1-flash-image-preview",
+            "gemini-2.5-flash-image",
+        ] {
             #expect(try catalog.profile(for: id).imageGeneration, "\(id)")
             #expect(try catalog.entry(for: id).tier == .image)
         }

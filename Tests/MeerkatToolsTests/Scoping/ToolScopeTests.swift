@@ -1,5 +1,6 @@
 import Foundation
 import MeerkatCore
+import MeerkatTesting
 import Testing
 
 @testable import MeerkatTools
@@ -11,7 +12,9 @@ import Testing
         #expect(safe.isDisjoint(with: [.writeFile, .editFile, .applyPatch, .shell]))
         #expect(
             safe.isSuperset(of: [.readFile, .listDir, .glob, .grep, .datetime, .viewImage, .taskCreate, .taskList]))
-        #expect(Set(ToolPreset.workspace.tools) == safe.union([.writeFile, .editFile, .applyPatch, .shell]))
+        #expect(!safe.contains(.generateImage))
+        #expect(
+            Set(ToolPreset.workspace.tools) == safe.union([.writeFile, .editFile, .applyPatch, .shell, .generateImage]))
         #expect(ToolPreset.full.tools == ToolPreset.workspace.tools)
         #expect(Set(ToolPreset.full.tools) == Set(BuiltinToolName.allCases))
     }
@@ -25,11 +28,28 @@ import Testing
         #expect(!withoutImages.baseTools(for: .safe).contains(.viewImage))
     }
 
+    @Test func hostProvidedToolsAreOfferedOnlyWhenSupplied() throws {
+        let project = try TempProject()
+        let without = BuiltinTools(root: project.root)
+        #expect(without.tool(.generateImage) == nil)
+        #expect(!without.baseTools(for: .full).contains(.generateImage))
+        #expect(!without.dispatcher(preset: .full).contains("generate_image"))
+        let host = ClosureTool(name: "generate_image") { _, _ in .text("drawn") }
+        let with = BuiltinTools(root: project.root, hostTools: [.generateImage: host, .shell: host])
+        #expect(with.baseTools(for: .full).contains(.generateImage))
+        #expect(with.baseTools(for: .workspace).contains(.generateImage))
+        #expect(!with.baseTools(for: .safe).contains(.generateImage))
+        #expect(with.dispatcher(preset: .workspace).contains("generate_image"))
+        #expect(!with.dispatcher(preset: .safe).contains("generate_image"))
+        // Only host-provided names can be supplied: the module's own shell stays.
+        #expect(with.tool(.shell)?.definition.name == "shell")
+    }
+
     @Test func everyToolSchemaIsStrict() throws {
         let project = try TempProject()
         let tools = BuiltinTools(root: project.root)
-        for name in BuiltinToolName.allCases {
-            let definition = tools.tool(name).definition
+        for name in BuiltinToolName.allCases where !name.isHostProvided {
+            let definition = try #require(tools.tool(name)).definition
             #expect(definition.name == name.rawValue)
             #expect(definition.inputSchema["type"] == "object", "\(name)")
             #expect(definition.inputSchema["additionalProperties"] == false, "\(name)")

@@ -1,0 +1,87 @@
+import Foundation
+import MeerkatCore
+import MeerkatProviders
+import MeerkatRuntime
+import MeerkatSQLite
+import MeerkatService
+import MeerkatTesting
+import Testing
+
+/// A session whose scripted model calls `generate_image`: the agent runs the tool against the mock provider's image
+/// endpoint through a routing double, and the image ends up in the session's history.
+@Suite struct GenerateImageEndToEndTests {
+    /// Builds agents whose only tool is `generate_image`; the model first calls it, then answers.
+    final class ImageAgentFactory: AgentFactory {
+        let tool: GenerateImageTool
+
+        init(tool: GenerateImageTool) { self.tool = tool }
+
+        func makeAgent(for session: Session, intent: SessionIntent, config: SkatConfig) async throws(ServiceError)
+            -> Agent
+        {
+            let client = ScriptedLLMClient { _, index in
+                index == 0
+                    ? .toolCalls([ScriptedToolCall(id: "call_img", name: "generate_image", args: ["prompt": "a fox"])])
+                    : .text("Here is your fox.")
+            }
+            let agentConfig = try intent.agentConfig(model: "scripted", maxOutputTokens: nil, config: config)
+            return Agent(session: session, client: client, tools: ToolDispatcher([tool]), config: agentConfig)
+        }
+    }
+
+    private func run(sessions: any SessionStore, runtime: any RuntimeStore, store: any GeneratedImageStore)
+        async throws -> (history: [Message], routing: RecordingImageRouting, server: MockProviderServer)
+    {
+        let server = MockProviderServer(configuration: .init(apiKey: "test-key"))
+        try await server.start()
+        let routing = RecordingImageRouting()
+        let tool = GenerateImageTool(
+            routing: routing,
+            clients: ImageGenerationClientFactory(
+                environment: ["OPENAI_API_KEY": "test-key", "OPENAI_BASE_URL": server.baseURL]),
+            store: store)
+        let service = SessionService(
+            store: runtime, sessions: sessions, factory: ImageAgentFactory(tool: tool), config: SkatConfig(),
+            prompts: SystemPromptAssembler(projectRoot: nil, homeDirectory: nil))
+        let id = try await service.createSession(CreateSessionRequest())
+        let (_, handle) = try await service.startTurn(id, prompt: .text("draw me a fox"))
+        guard case .completed(let result) = try await handle?.wait() else { throw TestFailure("turn did not complete") }
+        #expect(result.text == "Here is your fox.")
+        let history = try await service.history(id).messages
+        await service.shutdown()
+        await server.stop()
+        return (history, routing, server)
+    }
+
+    private func toolImages(_ history: [Message]) -> [ContentBlock] {
+        history.flatMap { message -> [ContentBlock] in
+            guard case .toolResults(let results, _) = message else { return [] }
+            return results.flatMap(\.content).filter { if case .image = $0 { true } else { false } }
+        }
+    }
+
+    @Test func inMemoryRealmKeepsTheImageInHistory() async throws {
+        let store = InMemoryRuntimeStore()
+        let images = InMemoryImageStore()
+        let (history, routing, server) = try await run(sessions: store, runtime: store, store: images)
+        #expect(
+            toolImages(history) == [
+                .image(mediaType: "image/png", source: .inline(data: GenerateImageToolTests.png.base64EncodedString()))
+            ])
+        #expect(await images.count == 1)
+        #expect(await routing.sequence.suffix(2) == ["complete(generated)", "restore"])
+        #expect(server.requests.compactMap(\.imageModel) == ["gpt-image-1"])
+    }
+
+    @Test func sqliteRealmStoresTheImageAsABlobReferencedFromHistory() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gen-image-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let realm = try Realm.open(stateRoot: folder, realmID: try RealmID("images"))
+        defer { try? realm.close() }
+        let (history, _, _) = try await run(
+            sessions: realm.sessionStore, runtime: realm.runtimeStore, store: BlobImageStore(blobs: realm.blobs))
+        let blobID = BlobStore.id(for: GenerateImageToolTests.png)
+        #expect(toolImages(history) == [.image(mediaType: "image/png", source: .blob(blobID: blobID))])
+        #expect(try realm.blobs.get(blobID) == GenerateImageToolTests.png)
+    }
+}
