@@ -419,3 +419,13 @@ public enum ImageOperationPhase: Sendable, Hashable {
     case restoringScopedOverride
     case terminal(ImageOperationTerminalClass)
 }
+
+extension ImageOperationDenialReason {
+    /// The snake_case wire name (`unsupported_target`, ...), without the payload.
+    public var wireName: String {
+        switch self {
+        case .deniedDuringApproval: "denied_during_approval"
+        default: description
+        }
+    }
+}

@@ -131,6 +131,11 @@ extension RESTHandlers {
         case .denied(let requestID, let reason):
             return try self.json(
                 SwitchTurnResultBody(result: "denied", requestID: requestID, targetModel: nil, reason: reason))
+        case .awaitingApproval(let requestID, let approvalID):
+            // The runtime resolves approval before it is called (RUNTIME.md §13): this case is not produced today.
+            return try self.json(
+                SwitchTurnResultBody(
+                    result: "awaiting_approval", requestID: requestID, targetModel: nil, reason: "approval \(approvalID)"))
         }
     }
 }

@@ -1,3 +1,4 @@
+import MeerkatService
 
 /// A JSON-RPC error object: a numeric code from `RPCErrorCode`, a message, and `data` carrying the symbolic
 /// `code` and, for bad parameters, the `field` at fault.
@@ -47,6 +48,7 @@ public enum RPCErrorCode: Int, Sendable, Hashable, CaseIterable {
     case notSupported = -32010
     case subscriptionNotFound = -32011
     case providerFailure = -32012
+    case queueFull = -32013
 
     /// The symbolic name carried in `error.data.code`.
     public var name: String {
@@ -68,6 +70,7 @@ public enum RPCErrorCode: Int, Sendable, Hashable, CaseIterable {
         case .notSupported: "not_supported"
         case .subscriptionNotFound: "subscription_not_found"
         case .providerFailure: "provider_failure"
+        case .queueFull: "queue_full"
         }
     }
 }

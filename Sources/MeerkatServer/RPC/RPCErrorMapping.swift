@@ -17,6 +17,7 @@ enum RPCErrorMapping {
         case .runtime(let inner): Self.error(inner)
         case .store: RPCError(.storeFailure, error.description)
         case .agent: RPCError(.providerFailure, error.description)
+        case .queueFull: RPCError(.queueFull, error.description, field: "session_id")
         }
     }
 

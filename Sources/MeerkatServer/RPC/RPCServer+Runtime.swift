@@ -84,6 +84,11 @@ extension RPCServer {
                 ]
             case .denied(let requestID, let reason):
                 out["result"] = ["status": "denied", "request_id": .string(requestID), "reason": .string(reason)]
+            case .awaitingApproval(let requestID, let approvalID):
+                out["result"] = [
+                    "status": "awaiting_approval", "request_id": .string(requestID),
+                    "approval_id": .string(approvalID),
+                ]
             }
         }
         return .object(out)

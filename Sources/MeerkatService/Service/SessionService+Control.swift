@@ -6,17 +6,6 @@ import Synchronization
 
 /// Runtime controls that surfaces expose beside the seed's runtime extension.
 extension SessionService {
-    /// Stops the session's executor (RUNTIME.md §10): queued work stays durable and resumes when the session is
-    /// made live again.
-    public func stopRuntime(_ id: SessionID, reason: String = "stopped by request") async throws(ServiceError) {
-        _ = try await live(id)
-        do {
-            try await registry.stopRuntimeExecutor(session: id, reason: reason)
-        } catch {
-            throw .runtime(error)
-        }
-    }
-
     /// The model catalog (with configured self-hosted aliases) when the service builds provider-backed agents;
     /// empty for other factories.
     public func modelCatalog() -> [ModelListing] {

@@ -4,6 +4,7 @@ import Logging
 import MeerkatServer
 import MeerkatService
 import ServiceLifecycle
+import UnixSignals
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
