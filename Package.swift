@@ -113,8 +113,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // The shipped CLI sees the service facade only (and its own frameworks): an import of another project module
-        // fails the build (`.ci/run` builds with `--explicit-target-dependency-import-check error`).
+        // The shipped CLI sees the service facade only (and its own frameworks); FacadeSealTests guards the imports.
         .executableTarget(
             name: "skat",
             dependencies: [

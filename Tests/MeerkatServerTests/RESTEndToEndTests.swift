@@ -75,9 +75,9 @@ struct RESTEndToEndTests {
         #expect(refused.status == 409 || refused.status == 422)
         let stop = try await harness.request(.POST, "/sessions/\(id)/runtime/stop")
         #expect(stop.status == 200 && stop.json?["state"] != nil)
-        // Routing and reconfiguration answer 501 until the runtime supports them.
+        // The routing status of a stopped runtime's session (RUNTIME.md §13).
         let routing = try await harness.request(.GET, "/sessions/\(id)/routing")
-        #expect(routing.status == 501 && routing.json?["error"]?["code"]?.stringValue == "not_supported")
+        #expect(routing.status == 200 && routing.json?["topology_epoch"] != nil, "\(routing.json ?? nil)")
         let archive = try await harness.request(.POST, "/sessions/\(id)/archive")
         #expect(archive.json?["archived"]?.boolValue == true)
         #expect(try await harness.request(.DELETE, "/sessions/\(id)").status == 204)

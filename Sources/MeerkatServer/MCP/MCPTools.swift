@@ -1,5 +1,5 @@
-import MeerkatService
 import Foundation
+import MeerkatService
 
 /// One MCP tool: its listing and how it maps onto the JSON-RPC methods.
 struct MCPTool: Sendable {

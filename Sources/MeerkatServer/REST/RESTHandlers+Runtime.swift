@@ -135,7 +135,8 @@ extension RESTHandlers {
             // The runtime resolves approval before it is called (RUNTIME.md §13): this case is not produced today.
             return try self.json(
                 SwitchTurnResultBody(
-                    result: "awaiting_approval", requestID: requestID, targetModel: nil, reason: "approval \(approvalID)"))
+                    result: "awaiting_approval", requestID: requestID, targetModel: nil,
+                    reason: "approval \(approvalID)"))
         }
     }
 }

@@ -1,7 +1,7 @@
-import MeerkatService
 import Foundation
 import HTTPTypes
 import Hummingbird
+import MeerkatService
 import NIOCore
 
 /// Reads and checks request bodies and query parameters: size limit (413), content type (415), JSON syntax (400),

@@ -1,8 +1,8 @@
-import MeerkatService
 import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import MeerkatService
 import NIOCore
 
 /// Wraps the router: authentication, the JSON error body for every failure (including the router's own 404s and

@@ -1,5 +1,5 @@
-import MeerkatService
 import Foundation
+import MeerkatService
 import NIOCore
 
 /// The JSON-RPC 2.0 framing shared by every transport: one JSON value per line, requests answered concurrently

@@ -1,5 +1,5 @@
-import MeerkatService
 import Foundation
+import MeerkatService
 
 /// The `params` object of one request, read field by field: every failure names the field and the rule.
 struct RPCParams: Sendable {

@@ -1,5 +1,5 @@
-import MeerkatService
 import Foundation
+import MeerkatService
 import NIOCore
 import NIOPosix
 

@@ -120,6 +120,7 @@ public final class SkatEnvironment: Sendable {
             }
         }
         let agents: any AgentFactory
+        let imageRouting = ImageRoutingSlot()
         var mcp: MCPToolFeed?
         if let factory {
             agents = factory
@@ -135,16 +136,24 @@ public final class SkatEnvironment: Sendable {
                 throw .invalidRequest(field: "mcp", message: error.description)
             }
             if !servers.isEmpty { mcp = MCPToolFeed(router: MCPRouter(servers: servers)) }
-            agents = try ProviderAgentFactory(
+            var providers = try ProviderAgentFactory(
                 config: config, projectRoot: projectRoot,
                 taskDirectory: options.backend == .memory ? nil : realm.directory.appendingPathComponent("tasks"),
                 environment: options.environment, mcp: mcp, logger: options.logger)
+            // `generate_image` drives the session's §14 image-operation protocol; the service that implements it
+            // is built below, so the tool reaches it through a slot connected once it exists.
+            providers.imageGeneration = ImageGenerationWiring(
+                routing: imageRouting,
+                store: options.backend == .memory
+                    ? InMemoryImageStore() as any GeneratedImageStore : BlobImageStore(blobs: realm.blobs))
+            agents = providers
         }
         let prompts = SystemPromptAssembler(projectRoot: projectRoot)
         let service = SessionService(
             store: realm.runtimeStore, sessions: realm.sessionStore, factory: agents, config: config, prompts: prompts,
             leasing: realm.runtimeStore as? any SessionLeasing, logger: options.logger, eventLog: realm.eventLog,
             options: options.service)
+        imageRouting.connect(service)
         return SkatEnvironment(
             realm: realm, config: config, service: service, projectRoot: projectRoot, options: options, mcp: mcp,
             context: context, createdFolders: createdFolders)

@@ -28,3 +28,6 @@ public protocol ImageOperationRouting: Sendable {
     func restoreImageOperationOverride(session: SessionID, operation: ImageOperationID)
         async throws(RuntimeDriverError) -> ImageOperationPhase
 }
+
+/// The session service implements §14 itself: `generate_image` drives the live session's runtime.
+extension SessionService: ImageOperationRouting {}

@@ -1,7 +1,5 @@
 import ArgumentParser
 import Foundation
-import MeerkatCore
-import MeerkatRuntime
 import MeerkatService
 
 extension SessionCommand {

@@ -2,9 +2,9 @@ import Foundation
 import Testing
 
 /// The surfaces see the service facade only: `skat`, the servers and the mock executable import `MeerkatService`
-/// (plus their own frameworks), never the implementation modules behind it. `.ci/run` also builds with
-/// `--explicit-target-dependency-import-check error`, and the surfaces compile with `MemberImportVisibility`, so an
-/// undeclared import fails the build; this test names the offending file and line.
+/// (plus their own frameworks), never the implementation modules behind it. The surfaces compile with
+/// `MemberImportVisibility`; SwiftPM on Linux still resolves an import of a module that is merely built alongside, so
+/// this test names any such import by file and line.
 @Suite struct FacadeSealTests {
     /// Project modules each surface may import.
     static let allowed: [String: Set<String>] = [

@@ -84,4 +84,36 @@ import Testing
         #expect(toolImages(history) == [.image(mediaType: "image/png", source: .blob(blobID: blobID))])
         #expect(try realm.blobs.get(blobID) == GenerateImageToolTests.png)
     }
+
+    /// The tool driven through the session service's own §14 protocol (the wiring `SkatEnvironment` uses): the
+    /// operation runs under a scoped override that is gone when the turn ends, and the epoch moved twice for it.
+    @Test func theSessionServiceRoutesTheOperationAndRestoresTheOverride() async throws {
+        let server = MockProviderServer(configuration: .init(apiKey: "test-key"))
+        try await server.start()
+        let store = InMemoryRuntimeStore()
+        let slot = ImageRoutingSlot()
+        let tool = GenerateImageTool(
+            routing: slot,
+            clients: ImageGenerationClientFactory(
+                environment: ["OPENAI_API_KEY": "test-key", "OPENAI_BASE_URL": server.baseURL]),
+            store: InMemoryImageStore())
+        let service = SessionService(
+            store: store, sessions: store, factory: ImageAgentFactory(tool: tool), config: SkatConfig(),
+            prompts: SystemPromptAssembler(projectRoot: nil, homeDirectory: nil))
+        slot.connect(service)
+        let id = try await service.createSession(CreateSessionRequest())
+        try await service.configureModelRoutingBaseline(
+            session: id, baselineModel: "gpt-5.6-sol", realtimeCapable: false)
+        let before = try await service.sessionModelRoutingStatus(session: id)
+        let (_, handle) = try await service.startTurn(id, prompt: .text("draw me a fox"))
+        guard case .completed = try await handle?.wait() else { throw TestFailure("turn did not complete") }
+        let after = try await service.sessionModelRoutingStatus(session: id)
+        #expect(after.activeOperationOverride == nil)
+        #expect(after.effectiveModel == "gpt-5.6-sol")
+        #expect(after.topologyEpoch == before.topologyEpoch + 2)  // activate, then restore
+        #expect(toolImages(try await service.history(id).messages).count == 1)
+        #expect(server.requests.compactMap(\.imageModel) == ["gpt-image-1"])
+        await service.shutdown()
+        await server.stop()
+    }
 }

@@ -55,7 +55,7 @@ actor RecordingImageRouting: ImageOperationRouting {
         calls.append(.status)
         // The status type has no public initialiser (its fields belong to the runtime); its wire form does.
         let effective = activeOverride.flatMap { targets[$0] } ?? baseline
-        let wire = #"{"baseline_model":"\#(baseline)","effective_model":"\#(effective)"}"#
+        let wire = #"{"baseline_model":"\#(baseline)","effective_model":"\#(effective)","topology_epoch":0}"#
         do {
             return try JSONDecoder().decode(SessionModelRoutingStatus.self, from: Data(wire.utf8))
         } catch {
