@@ -116,4 +116,73 @@ import Testing
         await service.shutdown()
         await server.stop()
     }
+
+    /// Forwards to the session service and remembers the terminal each operation completed with.
+    actor TerminalRecorder: ImageOperationRouting {
+        let service: SessionService
+        var terminals: [ImageOperationTerminalClass] = []
+        init(_ service: SessionService) { self.service = service }
+
+        func sessionModelRoutingStatus(session: SessionID) async throws(RuntimeDriverError)
+            -> SessionModelRoutingStatus
+        { try await service.sessionModelRoutingStatus(session: session) }
+        func denyImageOperationPlan(
+            session: SessionID, operation: ImageOperationID, reason: ImageOperationDenialReason
+        ) async throws(RuntimeDriverError) -> ImageOperationPhase {
+            try await service.denyImageOperationPlan(session: session, operation: operation, reason: reason)
+        }
+        func beginImageOperation(session: SessionID, _ request: ImageOperationRoutingRequest)
+            async throws(RuntimeDriverError) -> ImageOperationRoutingResult
+        { try await service.beginImageOperation(session: session, request) }
+        func activateImageOperationOverride(session: SessionID, operation: ImageOperationID)
+            async throws(RuntimeDriverError) -> ImageOperationPhase
+        { try await service.activateImageOperationOverride(session: session, operation: operation) }
+        func completeImageOperation(
+            session: SessionID, operation: ImageOperationID, terminal: ImageOperationTerminalClass
+        ) async throws(RuntimeDriverError) -> ImageOperationPhase {
+            terminals.append(terminal)
+            return try await service.completeImageOperation(session: session, operation: operation, terminal: terminal)
+        }
+        func restoreImageOperationOverride(session: SessionID, operation: ImageOperationID)
+            async throws(RuntimeDriverError) -> ImageOperationPhase
+        { try await service.restoreImageOperationOverride(session: session, operation: operation) }
+    }
+
+    /// A refused, a safety-filtered and a timed-out image, each through the real session service: classified as
+    /// §14 says, and the override restored every time.
+    @Test(arguments: [
+        (MockImageBehaviour.refusal, ImageOperationTerminalClass.refusedByProvider),
+        (.safetyFilter, .safetyFiltered),
+        (.timeout(status: 504), .timeout),
+    ])
+    func failedImagesAreClassifiedAndTheOverrideIsRestored(
+        behaviour: MockImageBehaviour, expected: ImageOperationTerminalClass
+    ) async throws {
+        let server = MockProviderServer(configuration: .init(apiKey: "test-key"))
+        try await server.start()
+        server.enqueueImages(behaviour)
+        let store = InMemoryRuntimeStore()
+        let slot = ImageRoutingSlot()
+        let tool = GenerateImageTool(
+            routing: slot,
+            clients: ImageGenerationClientFactory(
+                environment: ["OPENAI_API_KEY": "test-key", "OPENAI_BASE_URL": server.baseURL]),
+            store: InMemoryImageStore())
+        let service = SessionService(
+            store: store, sessions: store, factory: ImageAgentFactory(tool: tool), config: SkatConfig(),
+            prompts: SystemPromptAssembler(projectRoot: nil, homeDirectory: nil))
+        let recorder = TerminalRecorder(service)
+        slot.connect(recorder)
+        let id = try await service.createSession(CreateSessionRequest())
+        try await service.configureModelRoutingBaseline(
+            session: id, baselineModel: "gpt-5.6-sol", realtimeCapable: false)
+        let (_, handle) = try await service.startTurn(id, prompt: .text("draw me a fox"))
+        guard case .completed = try await handle?.wait() else { throw TestFailure("turn did not complete") }
+        #expect(await recorder.terminals == [expected])
+        let status = try await service.sessionModelRoutingStatus(session: id)
+        #expect(status.activeOperationOverride == nil && status.effectiveModel == "gpt-5.6-sol")
+        #expect(toolImages(try await service.history(id).messages).isEmpty)
+        await service.shutdown()
+        await server.stop()
+    }
 }
