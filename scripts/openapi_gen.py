@@ -26,8 +26,9 @@ schemas = {
     "Error": obj({"error": obj({"code": S, "message": S, "field": S}, ["code", "message"])}, ["error"]),
     "Health": obj({"status": {"type": "string", "enum": ["ok"]}, "live_sessions": I}, ["status", "live_sessions"]),
     "ModelListing": obj({"id": S, "provider": S, "display_name": S, "tier": S, "context_window": I,
-                         "max_output_tokens": I, "vision": B, "alias_of": S},
-                        ["id", "provider", "display_name", "tier", "context_window", "max_output_tokens", "vision"]),
+                         "max_output_tokens": I, "vision": B, "image_generation": B, "alias_of": S},
+                        ["id", "provider", "display_name", "tier", "context_window", "max_output_tokens", "vision",
+                         "image_generation"]),
     "Models": obj({"models": {"type": "array", "items": ref("ModelListing")}}, ["models"]),
     "SessionIntent": obj({
         "model": S, "provider": S, "max_tokens": {"type": "integer", "minimum": 1},

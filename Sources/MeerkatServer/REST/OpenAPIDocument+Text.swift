@@ -1444,6 +1444,9 @@ extension OpenAPIDocument {
                   "vision": {
                     "type": "boolean"
                   },
+                  "image_generation": {
+                    "type": "boolean"
+                  },
                   "alias_of": {
                     "type": "string"
                   }
@@ -1456,7 +1459,8 @@ extension OpenAPIDocument {
                   "tier",
                   "context_window",
                   "max_output_tokens",
-                  "vision"
+                  "vision",
+                  "image_generation"
                 ]
               },
               "Models": {

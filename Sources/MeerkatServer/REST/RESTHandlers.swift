@@ -121,5 +121,5 @@ struct HealthBody: Encodable {
 }
 
 struct ModelsBody: Encodable {
-    var models: [ModelListing]
+    var models: [ModelInfo]
 }

@@ -8,45 +8,9 @@ import Synchronization
 extension SessionService {
     /// The model catalog (with configured self-hosted aliases) when the service builds provider-backed agents;
     /// empty for other factories.
-    public func modelCatalog() -> [ModelListing] {
+    public func modelCatalog() -> [ModelInfo] {
         guard let factory = factory as? ProviderAgentFactory else { return [] }
-        return factory.catalog.entries.map { entry in
-            ModelListing(
-                id: entry.id, provider: entry.profile.provider.rawValue, displayName: entry.displayName,
-                tier: entry.tier.rawValue, contextWindow: entry.profile.contextWindow,
-                maxOutputTokens: entry.profile.maxOutputTokens, vision: entry.profile.vision, aliasOf: entry.aliasOf)
-        }
-    }
-}
-
-/// One model of the catalog as listings show it.
-public struct ModelListing: Sendable, Hashable, Codable {
-    public var id: String
-    public var provider: String
-    public var displayName: String
-    public var tier: String
-    public var contextWindow: Int
-    public var maxOutputTokens: Int
-    public var vision: Bool
-    public var aliasOf: String?
-
-    private enum CodingKeys: String, CodingKey {
-        case id, provider, displayName = "display_name", tier, contextWindow = "context_window"
-        case maxOutputTokens = "max_output_tokens", vision, aliasOf = "alias_of"
-    }
-
-    public init(
-        id: String, provider: String, displayName: String, tier: String, contextWindow: Int, maxOutputTokens: Int,
-        vision: Bool, aliasOf: String?
-    ) {
-        self.id = id
-        self.provider = provider
-        self.displayName = displayName
-        self.tier = tier
-        self.contextWindow = contextWindow
-        self.maxOutputTokens = maxOutputTokens
-        self.vision = vision
-        self.aliasOf = aliasOf
+        return factory.catalog.entries.map(ModelInfo.init)
     }
 }
 
