@@ -123,7 +123,7 @@ final class E2EStack: Sendable {
         case .memory:
             let store = InMemoryRuntimeStore()
             let service = SessionService(
-                store: store, sessions: store, factory: factory, config: SkatConfig(), prompts: prompts)
+                store: store, sessions: store, factory: factory, config: MeerkatConfig(), prompts: prompts)
             return E2EStack(service: service, realm: nil, directory: nil)
         case .sqlite, .sqlitePower:
             let directory = try E2EBench.temporaryDirectory("realm")
@@ -131,7 +131,7 @@ final class E2EStack: Sendable {
                 stateRoot: directory, realmID: try RealmID("bench"), backend: .sqlite,
                 durability: backend == .sqlitePower ? .power : .process)
             let service = SessionService(
-                store: realm.runtimeStore, sessions: realm.sessionStore, factory: factory, config: SkatConfig(),
+                store: realm.runtimeStore, sessions: realm.sessionStore, factory: factory, config: MeerkatConfig(),
                 prompts: prompts, leasing: realm.runtimeStore as? any SessionLeasing)
             return E2EStack(service: service, realm: realm, directory: directory)
         }
@@ -162,7 +162,8 @@ final class E2EStack: Sendable {
 private struct BenchAgentFactory: AgentFactory {
     let baseURL: String
 
-    func makeAgent(for session: Session, intent: SessionIntent, config: SkatConfig) async throws(ServiceError) -> Agent
+    func makeAgent(for session: Session, intent: SessionIntent, config: MeerkatConfig) async throws(ServiceError)
+        -> Agent
     {
         let client = ChatCompletionsClient.selfHosted(baseURL: baseURL)
         var agentConfig = AgentConfig(model: intent.model ?? "bench-model")

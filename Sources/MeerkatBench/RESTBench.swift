@@ -23,7 +23,7 @@ enum RESTBench {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("meerkat-rest-bench-\(UUID())")
             try FileManager.default.createDirectory(
                 at: folder.appendingPathComponent(".skat"), withIntermediateDirectories: true)
-            var options = SkatEnvironmentOptions(
+            var options = ServiceEnvironmentOptions(
                 backend: backend, currentDirectory: folder, userConfig: .none,
                 environment: [
                     "HOME": folder.path, "SKAT_CEILING_DIRECTORIES": folder.deletingLastPathComponent().path,
@@ -39,7 +39,7 @@ enum RESTBench {
                     "tools": ["preset": "none"],
                 ])
             options.service.maxActiveInputsPerSession = nil
-            let environment = try await SkatEnvironment.open(options)
+            let environment = try await ServiceEnvironment.open(options)
             let server = try RESTServer(
                 service: environment.service, configuration: RESTServerConfiguration(host: "127.0.0.1", port: 0))
             let handle = try await server.start()

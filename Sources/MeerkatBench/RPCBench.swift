@@ -27,8 +27,8 @@ enum RPCBench {
         try FileManager.default.createDirectory(
             at: project.appendingPathComponent(".skat"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: root) }
-        let environment = try await SkatEnvironment.open(
-            SkatEnvironmentOptions(
+        let environment = try await ServiceEnvironment.open(
+            ServiceEnvironmentOptions(
                 backend: backend, currentDirectory: project, userConfig: .none,
                 environment: [
                     "HOME": root.path, "SKAT_CEILING_DIRECTORIES": root.path,

@@ -40,11 +40,11 @@ struct DemoCommand: AsyncParsableCommand {
             ],
             "tools": ["preset": "workspace"],
         ]
-        let options = SkatEnvironmentOptions(
+        let options = ServiceEnvironmentOptions(
             backend: .sqlite, currentDirectory: workspace, userConfig: .none, environment: [:], overrides: overrides)
-        let environment: SkatEnvironment
+        let environment: ServiceEnvironment
         do {
-            environment = try await SkatEnvironment.open(options)
+            environment = try await ServiceEnvironment.open(options)
         } catch {
             await mock.stop()
             throw MockFailure(error.description)
@@ -73,7 +73,7 @@ struct DemoCommand: AsyncParsableCommand {
             """)
     }
 
-    private func scenario(_ environment: SkatEnvironment, mock: MockProviderServer) async throws {
+    private func scenario(_ environment: ServiceEnvironment, mock: MockProviderServer) async throws {
         let service = environment.service
         let session = try await service.createSession(
             CreateSessionRequest(intent: SessionIntent(labels: ["demo": "yes"])))

@@ -9,7 +9,7 @@ import MeerkatTesting
 /// (OpenAI Responses dialect) behind the `gpt-5.4` model.
 struct RPCTestServer: Sendable {
     let mock: MockProviderServer
-    let environment: SkatEnvironment
+    let environment: ServiceEnvironment
     let listener: RPCTCPListener
     let root: URL
 
@@ -33,9 +33,9 @@ struct RPCTestServer: Sendable {
             "HOME": home.path, "SKAT_CEILING_DIRECTORIES": root.path, "OPENAI_BASE_URL": mock.baseURL + "/v1",
             "OPENAI_API_KEY": "test-key",
         ]
-        let options = SkatEnvironmentOptions(
+        let options = ServiceEnvironmentOptions(
             backend: backend, currentDirectory: project, userConfig: .none, environment: variables)
-        let environment = try await SkatEnvironment.open(options)
+        let environment = try await ServiceEnvironment.open(options)
         let server = RPCServer(service: environment.service, authToken: authToken)
         let listener = try await RPCTCPListener.start(
             host: "127.0.0.1", port: 0, maxLineBytes: maxLineBytes, protocol: server.lineProtocol)

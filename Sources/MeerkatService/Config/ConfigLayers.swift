@@ -50,7 +50,7 @@ public struct ConfigLayers: Sendable {
     public static func load(
         userFile: URL?, projectFile: URL? = nil, realmFile: URL?, overrides: [String: JSONValue] = [:]
     ) throws(ConfigError) -> ConfigLayers {
-        var layers = [Layer(kind: .builtIn, source: Kind.builtIn.rawValue, tree: SkatConfig.builtInTree)]
+        var layers = [Layer(kind: .builtIn, source: Kind.builtIn.rawValue, tree: MeerkatConfig.builtInTree)]
         var files: [File] = []
         let candidates: [(Kind, URL?)] = [(.user, userFile), (.project, projectFile), (.realm, realmFile)]
         for case (let kind, let file?) in candidates {
@@ -79,9 +79,9 @@ public struct ConfigLayers: Sendable {
     }
 
     /// Validates each layer on its own (so errors name the file), then the merged tree.
-    public func resolve() throws(ConfigError) -> SkatConfig {
-        for layer in layers { _ = try SkatConfig(tree: layer.tree, source: layer.source) }
-        return try SkatConfig(tree: mergedTree, source: "effective config")
+    public func resolve() throws(ConfigError) -> MeerkatConfig {
+        for layer in layers { _ = try MeerkatConfig(tree: layer.tree, source: layer.source) }
+        return try MeerkatConfig(tree: mergedTree, source: "effective config")
     }
 
     /// For every value of the merged tree (dotted key path → source), the layer it comes from: the highest layer

@@ -34,7 +34,7 @@ public struct RealmConfigStore: Sendable {
     /// Replaces the document (validated first). With `expectedGeneration`, fails unless it is current.
     @discardableResult
     public func set(_ tree: [String: JSONValue], expectedGeneration: Int? = nil) throws(ConfigError) -> Int {
-        _ = try SkatConfig(tree: tree, source: "new config")
+        _ = try MeerkatConfig(tree: tree, source: "new config")
         let current = try generation()
         if let expectedGeneration, expectedGeneration != current {
             throw .generationConflict(expected: expectedGeneration, actual: current)

@@ -38,7 +38,7 @@ public struct HealthReport: Sendable, Hashable, Codable {
     public var healthy: Bool { !checks.contains { $0.status == .fail } }
 
     /// Runs every check for the project and realm `options` name.
-    public static func check(_ options: SkatEnvironmentOptions, probeTimeout: Duration = .seconds(3)) async
+    public static func check(_ options: ServiceEnvironmentOptions, probeTimeout: Duration = .seconds(3)) async
         -> HealthReport
     {
         var checks: [HealthCheck] = []
@@ -56,7 +56,7 @@ public struct HealthReport: Sendable, Hashable, Codable {
             }
         }
         let context: ProjectContext
-        let config: SkatConfig
+        let config: MeerkatConfig
         do {
             context = try ProjectContext(options)
         } catch {

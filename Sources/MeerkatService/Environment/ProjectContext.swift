@@ -4,9 +4,9 @@ import MeerkatSQLite
 
 /// Where a command's project, realm and config files are, worked out without creating or opening anything: the
 /// project root (nearest folder holding `.skat/` or `.git`, below the discovery ceilings), the state root, the realm
-/// id and the config files of every layer. Read-only commands use it directly; `SkatEnvironment.open` builds on it.
+/// id and the config files of every layer. Read-only commands use it directly; `ServiceEnvironment.open` builds on it.
 public struct ProjectContext: Sendable {
-    public let options: SkatEnvironmentOptions
+    public let options: ServiceEnvironmentOptions
     /// The project root (see `RealmLocation`).
     public let projectRoot: URL
     /// The folder holding realms.
@@ -17,7 +17,7 @@ public struct ProjectContext: Sendable {
     public var realmID: String { realmKey.rawValue }
 
     /// Resolves the locations; a malformed `--realm` id is an error naming the rule.
-    public init(_ options: SkatEnvironmentOptions) throws(ServiceError) {
+    public init(_ options: ServiceEnvironmentOptions) throws(ServiceError) {
         self.options = options
         let ceilings = RealmLocation.ceilings(environment: options.environment)
         projectRoot = RealmLocation.projectRoot(from: options.currentDirectory, ceilings: ceilings)
@@ -63,7 +63,7 @@ public struct ProjectContext: Sendable {
     }
 
     /// The effective configuration (nothing is created).
-    public func config() throws(ServiceError) -> SkatConfig {
+    public func config() throws(ServiceError) -> MeerkatConfig {
         do {
             return try configLayers().resolve()
         } catch {

@@ -28,7 +28,9 @@ extension ProviderAgentFactory: SessionModelResolving {
             hiddenTools: Self.hiddenTools(entry.profile))
     }
 
-    public func initialIdentity(intent: SessionIntent, config: SkatConfig) throws(ServiceError) -> ResolvedLLMIdentity {
+    public func initialIdentity(intent: SessionIntent, config: MeerkatConfig) throws(ServiceError)
+        -> ResolvedLLMIdentity
+    {
         let model = try resolveModel(intent: intent, config: config)
         let entry = try entry(model: model, intent: intent, config: config)
         let server = config.selfHosted.models[model]?.server
@@ -39,7 +41,7 @@ extension ProviderAgentFactory: SessionModelResolving {
             entry: entry)
     }
 
-    public func resolve(current: SessionLLMIdentity, request: SessionLLMReconfigureRequest, config: SkatConfig)
+    public func resolve(current: SessionLLMIdentity, request: SessionLLMReconfigureRequest, config: MeerkatConfig)
         throws(ServiceError) -> ResolvedLLMIdentity
     {
         let model = request.model ?? current.model
@@ -95,7 +97,7 @@ extension ProviderAgentFactory: SessionModelResolving {
             supportsTemperature: entry.profile.supportsTemperature, maxOutputTokens: entry.profile.maxOutputTokens)
     }
 
-    public func tools(intent: SessionIntent, config: SkatConfig, model: String) async throws(ServiceError)
+    public func tools(intent: SessionIntent, config: MeerkatConfig, model: String) async throws(ServiceError)
         -> ToolDispatcher
     {
         let entry = try entry(for: model)

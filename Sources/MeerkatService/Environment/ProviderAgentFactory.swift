@@ -23,7 +23,7 @@ public struct ProviderAgentFactory: AgentFactory {
     public var imageGeneration: ImageGenerationWiring?
 
     public init(
-        config: SkatConfig, projectRoot: URL, taskDirectory: URL? = nil,
+        config: MeerkatConfig, projectRoot: URL, taskDirectory: URL? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment, transport: HTTPTransport = .shared,
         mcp: MCPToolFeed? = nil, logger: Logger? = nil
     ) throws(ServiceError) {
@@ -69,12 +69,12 @@ public struct ProviderAgentFactory: AgentFactory {
 
     public var modelResolver: (any SessionModelResolving)? { self }
 
-    public func resolvedModel(intent: SessionIntent, config: SkatConfig) -> String? {
+    public func resolvedModel(intent: SessionIntent, config: MeerkatConfig) -> String? {
         try? resolveModel(intent: intent, config: config)
     }
 
     /// The model a session with this intent would use under `config`.
-    public func resolveModel(intent: SessionIntent, config: SkatConfig) throws(ServiceError) -> String {
+    public func resolveModel(intent: SessionIntent, config: MeerkatConfig) throws(ServiceError) -> String {
         if let model = intent.model ?? config.agent.model { return model }
         let credentials = CredentialResolver(environment: environment)
         let provider: ProviderKind?
@@ -119,14 +119,14 @@ public struct ProviderAgentFactory: AgentFactory {
     }
 
     /// The entry a session with this intent uses: an ad-hoc server's (`--base-url`) or the catalog's.
-    func entry(model: String, intent: SessionIntent, config: SkatConfig) throws(ServiceError) -> CatalogEntry {
+    func entry(model: String, intent: SessionIntent, config: MeerkatConfig) throws(ServiceError) -> CatalogEntry {
         if let baseURL = intent.baseURL { return adHocEntry(model: model, baseURL: baseURL, config: config) }
         return try entry(for: model)
     }
 
     /// Checks, without building or storing anything, that a session with this intent can be made: the model is
     /// known, belongs to the named provider and has credentials. Lets a caller fail before it creates a realm.
-    public func check(intent: SessionIntent, config: SkatConfig) throws(ServiceError) {
+    public func check(intent: SessionIntent, config: MeerkatConfig) throws(ServiceError) {
         try intent.validate()
         let model = try resolveModel(intent: intent, config: config)
         let entry = try entry(model: model, intent: intent, config: config)
@@ -156,7 +156,7 @@ public struct ProviderAgentFactory: AgentFactory {
         }
     }
 
-    public func makeAgent(for session: Session, intent: SessionIntent, config: SkatConfig) async throws(ServiceError)
+    public func makeAgent(for session: Session, intent: SessionIntent, config: MeerkatConfig) async throws(ServiceError)
         -> Agent
     {
         let model = try resolveModel(intent: intent, config: config)
@@ -190,7 +190,7 @@ public struct ProviderAgentFactory: AgentFactory {
     /// The entry of a model served by an ad-hoc server (`--base-url`): Chat Completions, the key from
     /// `SKAT_SELF_HOSTED_API_KEY` when set, capabilities from a `[self_hosted.models.<model>]` row of the same name
     /// when there is one (its server is replaced), else the self-hosted defaults.
-    func adHocEntry(model: String, baseURL: String, config: SkatConfig) -> CatalogEntry {
+    func adHocEntry(model: String, baseURL: String, config: MeerkatConfig) -> CatalogEntry {
         let keyVariable = environment["SKAT_SELF_HOSTED_API_KEY"].map { _ in "SKAT_SELF_HOSTED_API_KEY" }
         var server = SelfHostedModel(alias: model, baseURL: baseURL, apiKeyVariable: keyVariable)
         if let configured = config.selfHosted.models[model] {
@@ -210,7 +210,7 @@ public struct ProviderAgentFactory: AgentFactory {
 
     /// A function from the MCP tools of the moment to the agent's full dispatcher: the preset's builtins plus MCP
     /// tools, narrowed by the allow/block filters. A builtin keeps its name: an MCP tool with the same name is dropped.
-    func dispatcherBuilder(intent: SessionIntent, config: SkatConfig, entry: CatalogEntry) throws(ServiceError)
+    func dispatcherBuilder(intent: SessionIntent, config: MeerkatConfig, entry: CatalogEntry) throws(ServiceError)
         -> @Sendable ([any Tool]) -> ToolDispatcher
     {
         let presetName = intent.tools ?? config.tools.preset

@@ -9,15 +9,15 @@ import Synchronization
 /// answers reconfiguration with a typed error.
 public protocol SessionModelResolving: Sendable {
     /// The identity the session with this intent is built with.
-    func initialIdentity(intent: SessionIntent, config: SkatConfig) throws(ServiceError) -> ResolvedLLMIdentity
+    func initialIdentity(intent: SessionIntent, config: MeerkatConfig) throws(ServiceError) -> ResolvedLLMIdentity
     /// `request` applied to `current`, resolved against the catalog (unknown model → `unknownModel` with the
     /// nearest names; provider, self-hosted server and auth binding checked).
-    func resolve(current: SessionLLMIdentity, request: SessionLLMReconfigureRequest, config: SkatConfig)
+    func resolve(current: SessionLLMIdentity, request: SessionLLMReconfigureRequest, config: MeerkatConfig)
         throws(ServiceError) -> ResolvedLLMIdentity
     /// The route (client, wire model, capabilities) of an identity; clients are reused per (provider, model, auth).
     func route(_ identity: SessionLLMIdentity) async throws(ServiceError) -> TurnModelRoute
     /// The agent's tool set for a model with this capability surface (e.g. without `view_image`).
-    func tools(intent: SessionIntent, config: SkatConfig, model: String) async throws(ServiceError) -> ToolDispatcher
+    func tools(intent: SessionIntent, config: MeerkatConfig, model: String) async throws(ServiceError) -> ToolDispatcher
 }
 
 /// Clients shared by every turn of the agents one factory built, keyed by provider, model and auth binding.

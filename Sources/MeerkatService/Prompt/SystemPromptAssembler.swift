@@ -33,7 +33,7 @@ public struct SystemPromptAssembler: Sendable {
 
     /// The prompt, or nil when disabled. Throws when a configured prompt file cannot be read.
     public func assemble(
-        config: SkatConfig, override: SystemPromptOverride? = nil, instructions: [String] = []
+        config: MeerkatConfig, override: SystemPromptOverride? = nil, instructions: [String] = []
     ) throws(ConfigError) -> String? {
         var sections: [String] = []
         switch override {

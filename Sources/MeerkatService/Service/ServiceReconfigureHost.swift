@@ -8,7 +8,7 @@ struct ServiceReconfigureHost: LLMReconfigureHost {
     let sessionID: SessionID
     let agent: Agent
     let resolver: any SessionModelResolving
-    let config: SkatConfig
+    let config: MeerkatConfig
     let sessions: any SessionStore
     /// Discards the live session (the service unregisters it; it is rebuilt from durable state on next use).
     let discard: @Sendable () async -> Void

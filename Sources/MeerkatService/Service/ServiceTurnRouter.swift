@@ -9,7 +9,7 @@ import MeerkatRuntime
 struct ServiceTurnRouter: AssistantTurnRouter {
     let runtime: SessionRuntime
     let resolver: any SessionModelResolving
-    let config: SkatConfig
+    let config: MeerkatConfig
 
     func routeAssistantTurn(_ metadata: RuntimeTurnMetadata?) async throws -> TurnModelRoute {
         let admitted = try await runtime.admitModelRoutingAssistantTurn()

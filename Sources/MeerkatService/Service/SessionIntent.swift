@@ -106,7 +106,7 @@ public struct SessionIntent: Sendable, Hashable, Codable {
     }
 
     /// The agent configuration for this intent under `config`, for a resolved model and its output cap.
-    public func agentConfig(model: String, maxOutputTokens: Int?, config: SkatConfig) throws(ServiceError)
+    public func agentConfig(model: String, maxOutputTokens: Int?, config: MeerkatConfig) throws(ServiceError)
         -> AgentConfig
     {
         var agent = AgentConfig(model: model)

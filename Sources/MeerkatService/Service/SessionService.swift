@@ -63,7 +63,7 @@ public actor SessionService {
     public let registry: RuntimeRegistry
     public nonisolated let sessions: any SessionStore
     let factory: any AgentFactory
-    public private(set) var config: SkatConfig
+    public private(set) var config: MeerkatConfig
     let prompts: SystemPromptAssembler
     private var agents: [SessionID: Agent] = [:]
     /// External (client-provided) tools per session and provider; see `SessionService+ExternalTools.swift`.
@@ -86,7 +86,7 @@ public actor SessionService {
     ///   - sessions: the session store reading the same sessions (for the in-memory and SQLite backends: the same
     ///     object or database as `store`).
     public init(
-        store: any RuntimeStore, sessions: any SessionStore, factory: any AgentFactory, config: SkatConfig,
+        store: any RuntimeStore, sessions: any SessionStore, factory: any AgentFactory, config: MeerkatConfig,
         prompts: SystemPromptAssembler, leasing: (any SessionLeasing)? = nil,
         logger: Logger = Logger(label: "meerkat.service"), eventLog: (any SessionEventLogStore)? = nil,
         options: SessionServiceOptions = SessionServiceOptions()
@@ -103,7 +103,7 @@ public actor SessionService {
     }
 
     /// Replaces the configuration used for sessions made live from now on.
-    public func updateConfig(_ config: SkatConfig) {
+    public func updateConfig(_ config: MeerkatConfig) {
         self.config = config
     }
 

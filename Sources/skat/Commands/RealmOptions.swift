@@ -17,8 +17,8 @@ struct RealmOptions: ParsableArguments {
     @OptionGroup var log: LogOptions
 
     /// The environment options these flags describe.
-    func options(overrides: [String: JSONValue] = [:]) -> SkatEnvironmentOptions {
-        var options = SkatEnvironmentOptions(
+    func options(overrides: [String: JSONValue] = [:]) -> ServiceEnvironmentOptions {
+        var options = ServiceEnvironmentOptions(
             stateRoot: stateRoot.map { URL(fileURLWithPath: $0) }, realm: realm, backend: realmBackend,
             overrides: overrides)
         options.logger = Logger(label: "skat")
@@ -35,11 +35,12 @@ struct RealmOptions: ParsableArguments {
     }
 
     /// Opens the environment (creating the realm on first use), turning failures into one-line errors.
-    func open(overrides: [String: JSONValue] = [:], factory: (any AgentFactory)? = nil) async throws -> SkatEnvironment
+    func open(overrides: [String: JSONValue] = [:], factory: (any AgentFactory)? = nil) async throws
+        -> ServiceEnvironment
     {
-        let environment: SkatEnvironment
+        let environment: ServiceEnvironment
         do {
-            environment = try await SkatEnvironment.open(options(overrides: overrides), factory: factory)
+            environment = try await ServiceEnvironment.open(options(overrides: overrides), factory: factory)
         } catch {
             throw SkatFailure(error.description)
         }
@@ -57,7 +58,7 @@ extension RealmBackend: ExpressibleByArgument {}
 
 extension RealmOptions {
     /// Opens the environment, runs `body`, and always closes the environment afterwards.
-    func withEnvironment<T>(_ body: (SkatEnvironment) async throws -> T) async throws -> T {
+    func withEnvironment<T>(_ body: (ServiceEnvironment) async throws -> T) async throws -> T {
         let environment = try await open()
         do {
             let result = try await body(environment)

@@ -167,7 +167,7 @@ struct RunCommand: AsyncParsableCommand {
 
     /// Closes the environment. A new session whose runs all failed before any model answer was committed is
     /// deleted, and a realm this run created is removed again when it is left empty.
-    private func finish(_ environment: SkatEnvironment, _ tracker: NewSessionTracker) async {
+    private func finish(_ environment: ServiceEnvironment, _ tracker: NewSessionTracker) async {
         if let session = tracker.unusedSession,
             let stored = try? await environment.service.loadSession(session),
             !stored.messages.contains(where: {

@@ -53,9 +53,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         var options = realm.options()
         options.service.maxActiveInputsPerSession = queueLimit > 0 ? queueLimit : nil
-        let environment: SkatEnvironment
+        let environment: ServiceEnvironment
         do {
-            environment = try await SkatEnvironment.open(options)
+            environment = try await ServiceEnvironment.open(options)
         } catch {
             throw SkatFailure(error.description)
         }

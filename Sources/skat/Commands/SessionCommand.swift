@@ -26,7 +26,7 @@ struct SessionCommand: AsyncParsableCommand {
             try await realm.withEnvironment { environment in try await body(environment) }
         }
 
-        private func body(_ environment: SkatEnvironment) async throws {
+        private func body(_ environment: ServiceEnvironment) async throws {
             let query = SessionQuery(
                 labels: try parseLabels(labels), includeArchived: all, limit: limit, offset: offset)
             let sessions: [SessionSummary]
@@ -62,7 +62,7 @@ struct SessionCommand: AsyncParsableCommand {
             try await realm.withEnvironment { environment in try await body(environment) }
         }
 
-        private func body(_ environment: SkatEnvironment) async throws {
+        private func body(_ environment: ServiceEnvironment) async throws {
             do {
                 let id = try await environment.service.resolve(SessionSelector(session))
                 let meta = try await environment.service.meta(id)
@@ -94,7 +94,7 @@ struct SessionCommand: AsyncParsableCommand {
             try await realm.withEnvironment { environment in try await body(environment) }
         }
 
-        private func body(_ environment: SkatEnvironment) async throws {
+        private func body(_ environment: ServiceEnvironment) async throws {
             do {
                 let id = try await environment.service.resolve(SessionSelector(session))
                 let page = try await environment.service.history(id, offset: offset, limit: limit)
@@ -217,7 +217,7 @@ struct SessionCommand: AsyncParsableCommand {
             try await realm.withEnvironment { environment in try await body(environment) }
         }
 
-        private func body(_ environment: SkatEnvironment) async throws {
+        private func body(_ environment: ServiceEnvironment) async throws {
             do {
                 let id = try await environment.service.resolve(SessionSelector(session))
                 try await environment.service.delete(id)
@@ -238,7 +238,7 @@ struct SessionCommand: AsyncParsableCommand {
             try await realm.withEnvironment { environment in try await body(environment) }
         }
 
-        private func body(_ environment: SkatEnvironment) async throws {
+        private func body(_ environment: ServiceEnvironment) async throws {
             let id: SessionID
             do {
                 id = try await environment.service.resolve(SessionSelector(session))

@@ -20,7 +20,7 @@ extension SessionCommand {
             try await realm.withEnvironment { environment in try await body(environment) }
         }
 
-        private func body(_ environment: SkatEnvironment) async throws {
+        private func body(_ environment: ServiceEnvironment) async throws {
             do {
                 let id = try await environment.service.resolve(SessionSelector(session))
                 let outcome = try await environment.service.compact(id)

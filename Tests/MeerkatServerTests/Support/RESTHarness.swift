@@ -14,7 +14,7 @@ final class RESTHarness: Sendable {
     let folder: URL
     let mock: MockProviderServer
     let mockPort: Int
-    let environment: SkatEnvironment
+    let environment: ServiceEnvironment
     let server: RESTServer
     let handle: RESTServerHandle
     let client: HTTPClient
@@ -53,12 +53,12 @@ final class RESTHarness: Sendable {
             ],
             "tools": ["preset": .string(tools)],
         ]
-        var options = SkatEnvironmentOptions(
+        var options = ServiceEnvironmentOptions(
             backend: backend, currentDirectory: folder, userConfig: .none,
             environment: ["HOME": folder.path, "SKAT_CEILING_DIRECTORIES": folder.deletingLastPathComponent().path],
             overrides: overrides)
         options.service = service
-        let environment = try await SkatEnvironment.open(options)
+        let environment = try await ServiceEnvironment.open(options)
         let server = try RESTServer(
             service: environment.service,
             configuration: RESTServerConfiguration(
@@ -70,7 +70,7 @@ final class RESTHarness: Sendable {
     }
 
     private init(
-        folder: URL, mock: MockProviderServer, mockPort: Int, environment: SkatEnvironment, server: RESTServer,
+        folder: URL, mock: MockProviderServer, mockPort: Int, environment: ServiceEnvironment, server: RESTServer,
         handle: RESTServerHandle, token: String?, recorder: ResponseRecorder
     ) {
         self.folder = folder

@@ -25,7 +25,7 @@ struct LongSessionCompactionTests {
         try String(repeating: "notes line\n", count: 40).write(
             to: project.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
 
-        let config = try SkatConfig(
+        let config = try MeerkatConfig(
             tree: [
                 "agent": [
                     "model": "tiny", "system_prompt": "You are a terse test agent.",

@@ -13,7 +13,7 @@ struct ConfigLayersTests {
     }
 
     @Test func theBuiltInTreeIsTheBuiltInDefaults() throws {
-        #expect(try SkatConfig(tree: SkatConfig.builtInTree, source: "built-in") == SkatConfig())
+        #expect(try MeerkatConfig(tree: MeerkatConfig.builtInTree, source: "built-in") == MeerkatConfig())
     }
 
     @Test func layersMergeInOrderAndEveryValueKnowsItsSource() throws {
@@ -67,7 +67,7 @@ struct ConfigLayersTests {
             to: home.appendingPathComponent(".skat/config.toml"), atomically: true, encoding: .utf8)
         try "[tools]\npreset = \"none\"\n".write(
             to: project.appendingPathComponent(".skat/config.toml"), atomically: true, encoding: .utf8)
-        let options = SkatEnvironmentOptions(
+        let options = ServiceEnvironmentOptions(
             currentDirectory: nested, environment: ["HOME": home.path, "SKAT_CEILING_DIRECTORIES": root.path])
         let context = try ProjectContext(options)
         #expect(context.projectRoot.path == project.resolvingSymlinksInPath().path)

@@ -17,7 +17,7 @@ struct ConfigTests {
     }
 
     @Test func defaultsMatchTheSpec() {
-        let config = SkatConfig()
+        let config = MeerkatConfig()
         #expect(config.agent.maxTokensPerTurn == 16384 && config.agent.maxTurns == 100)
         #expect(config.agent.budgetWarningThreshold == 0.8 && config.agent.structuredOutputRetries == 2)
         #expect(config.retry.maxRetries == 3 && config.retry.initialDelay == .milliseconds(500))
@@ -43,11 +43,11 @@ struct ConfigTests {
         #expect(config.agent.maxTokensPerTurn == 16384)  // defaults fill the rest
         let noFiles = try ConfigLayers.load(userFile: directory.appendingPathComponent("missing.toml"), realmFile: nil)
             .resolve()
-        #expect(noFiles == SkatConfig())
+        #expect(noFiles == MeerkatConfig())
     }
 
     @Test func sectionsParse() throws {
-        let config = try SkatConfig(
+        let config = try MeerkatConfig(
             tree: try tree(
                 """
                 [agent]
@@ -140,9 +140,9 @@ struct ConfigTests {
         ),
     ])
     func validationErrorsNameTheKeyPath(toml: String, message: String) throws {
-        #expect(throws: ConfigError.self) { try SkatConfig(tree: try tree(toml), source: "test.toml") }
+        #expect(throws: ConfigError.self) { try MeerkatConfig(tree: try tree(toml), source: "test.toml") }
         do {
-            _ = try SkatConfig(tree: try tree(toml), source: "test.toml")
+            _ = try MeerkatConfig(tree: try tree(toml), source: "test.toml")
         } catch {
             #expect("\(error)" == message)
         }

@@ -16,7 +16,7 @@ import Testing
 
         init(tool: GenerateImageTool) { self.tool = tool }
 
-        func makeAgent(for session: Session, intent: SessionIntent, config: SkatConfig) async throws(ServiceError)
+        func makeAgent(for session: Session, intent: SessionIntent, config: MeerkatConfig) async throws(ServiceError)
             -> Agent
         {
             let client = ScriptedLLMClient { _, index in
@@ -41,7 +41,7 @@ import Testing
                 environment: ["OPENAI_API_KEY": "test-key", "OPENAI_BASE_URL": server.baseURL]),
             store: store)
         let service = SessionService(
-            store: runtime, sessions: sessions, factory: ImageAgentFactory(tool: tool), config: SkatConfig(),
+            store: runtime, sessions: sessions, factory: ImageAgentFactory(tool: tool), config: MeerkatConfig(),
             prompts: SystemPromptAssembler(projectRoot: nil, homeDirectory: nil))
         let id = try await service.createSession(CreateSessionRequest())
         let (_, handle) = try await service.startTurn(id, prompt: .text("draw me a fox"))
@@ -85,7 +85,7 @@ import Testing
         #expect(try realm.blobs.get(blobID) == GenerateImageToolTests.png)
     }
 
-    /// The tool driven through the session service's own §14 protocol (the wiring `SkatEnvironment` uses): the
+    /// The tool driven through the session service's own §14 protocol (the wiring `ServiceEnvironment` uses): the
     /// operation runs under a scoped override that is gone when the turn ends, and the epoch moved twice for it.
     @Test func theSessionServiceRoutesTheOperationAndRestoresTheOverride() async throws {
         let server = MockProviderServer(configuration: .init(apiKey: "test-key"))
@@ -98,7 +98,7 @@ import Testing
                 environment: ["OPENAI_API_KEY": "test-key", "OPENAI_BASE_URL": server.baseURL]),
             store: InMemoryImageStore())
         let service = SessionService(
-            store: store, sessions: store, factory: ImageAgentFactory(tool: tool), config: SkatConfig(),
+            store: store, sessions: store, factory: ImageAgentFactory(tool: tool), config: MeerkatConfig(),
             prompts: SystemPromptAssembler(projectRoot: nil, homeDirectory: nil))
         slot.connect(service)
         let id = try await service.createSession(CreateSessionRequest())
@@ -169,7 +169,7 @@ import Testing
                 environment: ["OPENAI_API_KEY": "test-key", "OPENAI_BASE_URL": server.baseURL]),
             store: InMemoryImageStore())
         let service = SessionService(
-            store: store, sessions: store, factory: ImageAgentFactory(tool: tool), config: SkatConfig(),
+            store: store, sessions: store, factory: ImageAgentFactory(tool: tool), config: MeerkatConfig(),
             prompts: SystemPromptAssembler(projectRoot: nil, homeDirectory: nil))
         let recorder = TerminalRecorder(service)
         slot.connect(recorder)

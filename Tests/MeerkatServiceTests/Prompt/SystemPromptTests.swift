@@ -21,7 +21,8 @@ struct SystemPromptTests {
             at: project.appendingPathComponent(".skat"), withIntermediateDirectories: true)
         try "project rules".write(
             to: project.appendingPathComponent(".skat/AGENTS.md"), atomically: true, encoding: .utf8)
-        let prompt = try SystemPromptAssembler(projectRoot: project, homeDirectory: home).assemble(config: SkatConfig())
+        let prompt = try SystemPromptAssembler(projectRoot: project, homeDirectory: home).assemble(
+            config: MeerkatConfig())
         let text = try #require(prompt)
         #expect(text.hasPrefix("You are an autonomous agent"))
         let homeRange = try #require(text.range(of: "home rules"))
@@ -34,7 +35,7 @@ struct SystemPromptTests {
         try "from file".write(to: project.appendingPathComponent("prompt.md"), atomically: true, encoding: .utf8)
         try "agents".write(to: project.appendingPathComponent("AGENTS.md"), atomically: true, encoding: .utf8)
         let assembler = SystemPromptAssembler(projectRoot: project, homeDirectory: home)
-        var config = SkatConfig()
+        var config = MeerkatConfig()
         config.agent.systemPrompt = "from config"
         #expect(try assembler.assemble(config: config) == "from config")
         config.agent.systemPromptFile = "prompt.md"
@@ -45,7 +46,7 @@ struct SystemPromptTests {
 
     @Test func toolInstructionsAndExtraInstructionsAreAppended() throws {
         let (project, home) = try directories()
-        var config = SkatConfig()
+        var config = MeerkatConfig()
         config.agent.systemPrompt = "base"
         config.agent.toolInstructions = "use tools wisely"
         let prompt = try SystemPromptAssembler(projectRoot: project, homeDirectory: home)
@@ -65,7 +66,7 @@ struct SystemPromptTests {
 
     @Test func unreadablePromptFileIsAClearError() throws {
         let (project, home) = try directories()
-        var config = SkatConfig()
+        var config = MeerkatConfig()
         config.agent.systemPromptFile = "missing.md"
         #expect {
             _ = try SystemPromptAssembler(projectRoot: project, homeDirectory: home).assemble(config: config)

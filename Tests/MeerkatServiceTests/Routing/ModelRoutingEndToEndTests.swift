@@ -16,7 +16,7 @@ struct ModelRoutingEndToEndTests {
         let server: MockProviderServer
         let project: URL
         let environment: [String: String]
-        let config: SkatConfig
+        let config: MeerkatConfig
 
         static func make() async throws -> Fixture {
             let server = MockProviderServer(configuration: .init(requireAuth: false))
@@ -30,7 +30,7 @@ struct ModelRoutingEndToEndTests {
                 "ANTHROPIC_BASE_URL": server.baseURL, "OPENAI_BASE_URL": server.baseURL + "/v1",
                 "GEMINI_BASE_URL": server.baseURL,
             ]
-            let config = try SkatConfig(
+            let config = try MeerkatConfig(
                 tree: [
                     "agent": [
                         "model": "claude-sonnet-4-6", "system_prompt": "Test agent.", "max_tokens_per_turn": 512,

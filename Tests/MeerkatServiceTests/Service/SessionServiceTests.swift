@@ -13,7 +13,8 @@ final class ScriptedAgentFactory: AgentFactory {
 
     init(replies: @escaping @Sendable (LLMRequest, Int) -> ScriptedReply) { self.replies = replies }
 
-    func makeAgent(for session: Session, intent: SessionIntent, config: SkatConfig) async throws(ServiceError) -> Agent
+    func makeAgent(for session: Session, intent: SessionIntent, config: MeerkatConfig) async throws(ServiceError)
+        -> Agent
     {
         if intent.model == "no-such-model" { throw .unknownModel("no-such-model") }
         let client = ScriptedLLMClient(responder: replies)
@@ -41,7 +42,7 @@ struct SessionServiceTests {
     ) -> (SessionService, ScriptedAgentFactory) {
         let factory = ScriptedAgentFactory(replies: replies)
         let prompts = SystemPromptAssembler(projectRoot: nil, homeDirectory: nil)
-        var config = SkatConfig()
+        var config = MeerkatConfig()
         config.agent.systemPrompt = "be brief"
         return (
             SessionService(store: store, sessions: store, factory: factory, config: config, prompts: prompts), factory

@@ -3,7 +3,7 @@ import MeerkatCore
 
 /// The effective configuration (AGENT.md §9): built-in defaults, then the user file, the realm file and per-request
 /// overrides. Every field has a default; files only say what differs.
-public struct SkatConfig: Sendable, Hashable {
+public struct MeerkatConfig: Sendable, Hashable {
     /// `[agent]`
     public struct Agent: Sendable, Hashable {
         public var model: String?

@@ -6,7 +6,7 @@ import MeerkatSQLite
 import MeerkatTools
 
 /// Where and how to open a realm, and which config layers apply.
-public struct SkatEnvironmentOptions: Sendable {
+public struct ServiceEnvironmentOptions: Sendable {
     /// Overrides the state root (default: `<project>/.skat/realms`).
     public var stateRoot: URL?
     /// Realm id (default: derived from the project root, `ws-…`).
@@ -63,13 +63,13 @@ public enum UserConfigFile: Sendable, Hashable {
 }
 
 /// An opened realm with its effective configuration and session service.
-public final class SkatEnvironment: Sendable {
+public final class ServiceEnvironment: Sendable {
     /// The open realm (its storage types stay inside the service; surfaces use `realmDirectory` and `realmID`).
     let realm: Realm
-    public let config: SkatConfig
+    public let config: MeerkatConfig
     public let service: SessionService
     public let projectRoot: URL
-    public let options: SkatEnvironmentOptions
+    public let options: ServiceEnvironmentOptions
     /// The MCP servers' tools, when `.skat/mcp.toml` or `~/.skat/mcp.toml` configure any.
     public let mcp: MCPToolFeed?
     /// The resolved locations (project root, realm, config files).
@@ -78,7 +78,8 @@ public final class SkatEnvironment: Sendable {
     let createdFolders: [URL]
 
     private init(
-        realm: Realm, config: SkatConfig, service: SessionService, projectRoot: URL, options: SkatEnvironmentOptions,
+        realm: Realm, config: MeerkatConfig, service: SessionService, projectRoot: URL,
+        options: ServiceEnvironmentOptions,
         mcp: MCPToolFeed?, context: ProjectContext, createdFolders: [URL]
     ) {
         self.mcp = mcp
@@ -94,8 +95,8 @@ public final class SkatEnvironment: Sendable {
     /// Opens the realm, layers the config and builds the service (with the provider-backed agent factory unless
     /// `factory` is given). The config is read and checked before the realm is opened, so a bad config file creates
     /// nothing; the memory backend creates nothing at all.
-    public static func open(_ options: SkatEnvironmentOptions, factory: (any AgentFactory)? = nil)
-        async throws(ServiceError) -> SkatEnvironment
+    public static func open(_ options: ServiceEnvironmentOptions, factory: (any AgentFactory)? = nil)
+        async throws(ServiceError) -> ServiceEnvironment
     {
         let context = try ProjectContext(options)
         let projectRoot = context.projectRoot
@@ -154,13 +155,13 @@ public final class SkatEnvironment: Sendable {
             leasing: realm.runtimeStore as? any SessionLeasing, logger: options.logger, eventLog: realm.eventLog,
             options: options.service)
         imageRouting.connect(service)
-        return SkatEnvironment(
+        return ServiceEnvironment(
             realm: realm, config: config, service: service, projectRoot: projectRoot, options: options, mcp: mcp,
             context: context, createdFolders: createdFolders)
     }
 
     /// The SQLite durability level from `SKAT_DURABILITY` (`process`, the default, or `power`).
-    private static func durability(_ options: SkatEnvironmentOptions) throws(ServiceError) -> RealmDurability {
+    private static func durability(_ options: ServiceEnvironmentOptions) throws(ServiceError) -> RealmDurability {
         guard let text = options.environment["SKAT_DURABILITY"], !text.isEmpty else { return .default }
         guard let level = RealmDurability(rawValue: text.lowercased()) else {
             throw .invalidRequest(

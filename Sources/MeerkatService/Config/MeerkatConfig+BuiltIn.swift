@@ -1,9 +1,9 @@
 import Foundation
 import MeerkatCore
 
-extension SkatConfig {
+extension MeerkatConfig {
     /// The built-in defaults as a config tree: the lowest layer, so that `skat config get --effective` can say
-    /// which value is a default. A test keeps it equal to `SkatConfig()`.
+    /// which value is a default. A test keeps it equal to `MeerkatConfig()`.
     public static let builtInTree: [String: JSONValue] = [
         "agent": [
             "max_tokens_per_turn": 16384, "budget_warning_threshold": 0.8, "max_turns": 100,
