@@ -90,20 +90,7 @@ import Testing
     @Test func theSessionServiceRoutesTheOperationAndRestoresTheOverride() async throws {
         let server = MockProviderServer(configuration: .init(apiKey: "test-key"))
         try await server.start()
-        let store = InMemoryRuntimeStore()
-        let slot = ImageRoutingSlot()
-        let tool = GenerateImageTool(
-            routing: slot,
-            clients: ImageGenerationClientFactory(
-                environment: ["OPENAI_API_KEY": "test-key", "OPENAI_BASE_URL": server.baseURL]),
-            store: InMemoryImageStore())
-        let service = SessionService(
-            store: store, sessions: store, factory: ImageAgentFactory(tool: tool), config: MeerkatConfig(),
-            prompts: SystemPromptAssembler(projectRoot: nil, homeDirectory: nil))
-        slot.connect(service)
-        let id = try await service.createSession(CreateSessionRequest())
-        try await service.configureModelRoutingBaseline(
-            session: id, baselineModel: "gpt-5.6-sol", realtimeCapable: false)
+        let (service, id) = try await routedSession(server) { $0 }
         let before = try await service.sessionModelRoutingStatus(session: id)
         let (_, handle) = try await service.startTurn(id, prompt: .text("draw me a fox"))
         guard case .completed = try await handle?.wait() else { throw TestFailure("turn did not complete") }
@@ -115,6 +102,28 @@ import Testing
         #expect(server.requests.compactMap(\.imageModel) == ["gpt-image-1"])
         await service.shutdown()
         await server.stop()
+    }
+
+    /// A session service on an in-memory store whose `generate_image` drives the service's own §14 protocol through
+    /// `routing` (the service itself, or a forwarder to it), with a known routing baseline; returns a new session.
+    private func routedSession(
+        _ server: MockProviderServer, routing: (SessionService) -> any ImageOperationRouting
+    ) async throws -> (SessionService, SessionID) {
+        let store = InMemoryRuntimeStore()
+        let slot = ImageRoutingSlot()
+        let tool = GenerateImageTool(
+            routing: slot,
+            clients: ImageGenerationClientFactory(
+                environment: ["OPENAI_API_KEY": "test-key", "OPENAI_BASE_URL": server.baseURL]),
+            store: InMemoryImageStore())
+        let service = SessionService(
+            store: store, sessions: store, factory: ImageAgentFactory(tool: tool), config: MeerkatConfig(),
+            prompts: SystemPromptAssembler(projectRoot: nil, homeDirectory: nil))
+        slot.connect(routing(service))
+        let id = try await service.createSession(CreateSessionRequest())
+        try await service.configureModelRoutingBaseline(
+            session: id, baselineModel: "gpt-5.6-sol", realtimeCapable: false)
+        return (service, id)
     }
 
     /// Forwards to the session service and remembers the terminal each operation completed with.
@@ -161,24 +170,16 @@ import Testing
         let server = MockProviderServer(configuration: .init(apiKey: "test-key"))
         try await server.start()
         server.enqueueImages(behaviour)
-        let store = InMemoryRuntimeStore()
-        let slot = ImageRoutingSlot()
-        let tool = GenerateImageTool(
-            routing: slot,
-            clients: ImageGenerationClientFactory(
-                environment: ["OPENAI_API_KEY": "test-key", "OPENAI_BASE_URL": server.baseURL]),
-            store: InMemoryImageStore())
-        let service = SessionService(
-            store: store, sessions: store, factory: ImageAgentFactory(tool: tool), config: MeerkatConfig(),
-            prompts: SystemPromptAssembler(projectRoot: nil, homeDirectory: nil))
-        let recorder = TerminalRecorder(service)
-        slot.connect(recorder)
-        let id = try await service.createSession(CreateSessionRequest())
-        try await service.configureModelRoutingBaseline(
-            session: id, baselineModel: "gpt-5.6-sol", realtimeCapable: false)
+        var recorder: TerminalRecorder?
+        let (service, id) = try await routedSession(server) { service in
+            let made = TerminalRecorder(service)
+            recorder = made
+            return made
+        }
+        let terminals = try #require(recorder)
         let (_, handle) = try await service.startTurn(id, prompt: .text("draw me a fox"))
         guard case .completed = try await handle?.wait() else { throw TestFailure("turn did not complete") }
-        #expect(await recorder.terminals == [expected])
+        #expect(await terminals.terminals == [expected])
         let status = try await service.sessionModelRoutingStatus(session: id)
         #expect(status.activeOperationOverride == nil && status.effectiveModel == "gpt-5.6-sol")
         #expect(toolImages(try await service.history(id).messages).isEmpty)
