@@ -38,15 +38,20 @@ struct ServeLifecycleTests {
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, try? JSONValue.parse(data))
     }
 
-    @Test func sigtermFinishesTheRunningTurnAndExitsZero() async throws {
+    /// A slowly streaming mock model and a `skat serve` child on a free port, in a new sandbox.
+    private func startServe() async throws -> (MockProviderServer, SkatSandbox, SkatRunning, Int) {
         var stream = MockStreamOptions()
         stream.chunkDelay = .milliseconds(40)
         let mock = MockProviderServer(configuration: .init(ruleStreamOptions: stream))
         try await mock.start()
-        defer { Task { await mock.stop() } }
         let sandbox = try SkatSandbox(mockBaseURL: mock.baseURL)
         let server = try sandbox.start(["serve", "--port", "0"])
-        let port = try await boundPort(of: server)
+        return (mock, sandbox, server, try await boundPort(of: server))
+    }
+
+    @Test func sigtermFinishesTheRunningTurnAndExitsZero() async throws {
+        let (mock, sandbox, server, port) = try await startServe()
+        defer { Task { await mock.stop() } }
         let (created, session) = try await call(port, "POST", "/sessions", #"{"intent": {"model": "gpt-5.4"}}"#)
         #expect(created == 201)
         let id = try #require(session?["session"]?["id"]?.stringValue)
@@ -74,14 +79,8 @@ struct ServeLifecycleTests {
     }
 
     @Test func sigkillAfterAnAcknowledgedInputLosesNothing() async throws {
-        var stream = MockStreamOptions()
-        stream.chunkDelay = .milliseconds(40)
-        let mock = MockProviderServer(configuration: .init(ruleStreamOptions: stream))
-        try await mock.start()
+        let (mock, sandbox, server, port) = try await startServe()
         defer { Task { await mock.stop() } }
-        let sandbox = try SkatSandbox(mockBaseURL: mock.baseURL)
-        let server = try sandbox.start(["serve", "--port", "0"])
-        let port = try await boundPort(of: server)
         let (_, session) = try await call(port, "POST", "/sessions", #"{"intent": {"model": "gpt-5.4"}}"#)
         let id = try #require(session?["session"]?["id"]?.stringValue)
         let body = #"{"input_type": "prompt", "content": "survive a kill", "idempotency_key": "kill-1"}"#
