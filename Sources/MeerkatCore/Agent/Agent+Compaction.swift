@@ -212,13 +212,24 @@ extension Agent {
                 cause: .fatalFailure, message: "a run or compaction is in progress for this session",
                 reason: "session_busy")
         }
-        let model = config.model
         let tools = visibleTools(nil)
-        let maxTokens = config.maxTokensPerTurn
         let task = Task { () async -> Result<CompactionOutcome, AgentError> in
             let state = RunState(runID: RunID(), startedAt: clock.now())
             let saved = (session.messages.count, session.activeContext)
+            defer { turnRoute = nil }
             do {
+                // The summary call goes to the session's current model (after any reconfiguration), not to the
+                // client the agent was built with.
+                if let router {
+                    do {
+                        turnRoute = try await router.routeOutsideTurn()
+                    } catch {
+                        throw AgentError(
+                            cause: .llmFailure, message: "model routing failed: \(error)", reason: "model_routing")
+                    }
+                }
+                let model = turnRoute?.model ?? config.model
+                let maxTokens = routedMaxTokens
                 guard
                     let outcome = try await compactContext(
                         .manual, state: state, model: model, tools: tools, maxTokens: maxTokens)

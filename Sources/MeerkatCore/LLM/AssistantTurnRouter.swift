@@ -36,4 +36,12 @@ public struct TurnModelRoute: Sendable {
 public protocol AssistantTurnRouter: Sendable {
     /// The route of the turn starting now. A thrown error fails the run before anything is sent.
     func routeAssistantTurn(_ metadata: RuntimeTurnMetadata?) async throws -> TurnModelRoute
+    /// The route of model requests made outside any assistant turn (a manual compaction): the session's current
+    /// identity, without admitting a turn (a finite switch is not consumed). nil: the agent's own client.
+    func routeOutsideTurn() async throws -> TurnModelRoute?
+}
+
+extension AssistantTurnRouter {
+    /// The agent's own client by default.
+    public func routeOutsideTurn() async throws -> TurnModelRoute? { nil }
 }

@@ -97,10 +97,21 @@ extension ProviderAgentFactory: SessionModelResolving {
             supportsTemperature: entry.profile.supportsTemperature, maxOutputTokens: entry.profile.maxOutputTokens)
     }
 
+    public func scoped(to intent: SessionIntent, config: MeerkatConfig) -> any SessionModelResolving {
+        guard let baseURL = intent.baseURL else { return self }
+        return AdHocServerResolver(factory: self, baseURL: baseURL, config: config)
+    }
+
     public func tools(intent: SessionIntent, config: MeerkatConfig, model: String) async throws(ServiceError)
         -> ToolDispatcher
     {
-        let entry = try entry(for: model)
+        try await tools(intent: intent, config: config, entry: try entry(for: model))
+    }
+
+    /// The tool set of a session with this intent on the model of `entry`.
+    func tools(intent: SessionIntent, config: MeerkatConfig, entry: CatalogEntry) async throws(ServiceError)
+        -> ToolDispatcher
+    {
         let build = try dispatcherBuilder(intent: intent, config: config, entry: entry)
         guard let mcp, (intent.tools ?? config.tools.preset) != "none" else { return build([]) }
         return build(await mcp.currentTools())

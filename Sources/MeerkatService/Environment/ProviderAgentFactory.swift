@@ -120,8 +120,24 @@ public struct ProviderAgentFactory: AgentFactory {
 
     /// The entry a session with this intent uses: an ad-hoc server's (`--base-url`) or the catalog's.
     func entry(model: String, intent: SessionIntent, config: MeerkatConfig) throws(ServiceError) -> CatalogEntry {
-        if let baseURL = intent.baseURL { return adHocEntry(model: model, baseURL: baseURL, config: config) }
+        if servesAdHoc(intent), let baseURL = intent.baseURL {
+            return adHocEntry(model: model, baseURL: baseURL, config: config)
+        }
         return try entry(for: model)
+    }
+
+    /// The reserved `self_hosted_server_id` of a session's ad-hoc server (`base_url`).
+    public static let adHocServerID = "ad_hoc"
+
+    /// Whether the intent's model is served by its ad-hoc server: a `base_url` and no provider (as created), or the
+    /// self-hosted provider with a model that is not a configured self-hosted model (after a reconfiguration back to
+    /// the ad-hoc server). A session reconfigured to a catalog provider keeps its `base_url` for the way back.
+    func servesAdHoc(_ intent: SessionIntent) -> Bool {
+        guard intent.baseURL != nil else { return false }
+        guard let provider = intent.provider else { return true }
+        guard provider == ProviderKind.selfHosted.rawValue else { return false }
+        guard let model = intent.model else { return true }
+        return (try? catalog.entry(for: model))?.profile.provider != .selfHosted
     }
 
     /// Checks, without building or storing anything, that a session with this intent can be made: the model is

@@ -18,6 +18,14 @@ public protocol SessionModelResolving: Sendable {
     func route(_ identity: SessionLLMIdentity) async throws(ServiceError) -> TurnModelRoute
     /// The agent's tool set for a model with this capability surface (e.g. without `view_image`).
     func tools(intent: SessionIntent, config: MeerkatConfig, model: String) async throws(ServiceError) -> ToolDispatcher
+    /// The resolver of one session with this intent: one that also knows the session's ad-hoc server
+    /// (`base_url`), when it has one.
+    func scoped(to intent: SessionIntent, config: MeerkatConfig) -> any SessionModelResolving
+}
+
+extension SessionModelResolving {
+    /// Itself: a resolver without ad-hoc servers.
+    public func scoped(to intent: SessionIntent, config: MeerkatConfig) -> any SessionModelResolving { self }
 }
 
 /// Clients shared by every turn of the agents one factory built, keyed by provider, model and auth binding.

@@ -37,7 +37,7 @@ struct ServiceReconfigureHost: LLMReconfigureHost {
         var intent = await agent.session.intent
         intent.model = identity.model
         intent.provider = identity.provider
-        if identity.provider != "self_hosted" { intent.baseURL = nil }
+        // An ad-hoc server (`base_url`) stays with the session, so a later switch can route back to it.
         let tools: ToolDispatcher
         let value: JSONValue
         do {

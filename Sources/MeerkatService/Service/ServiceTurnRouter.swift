@@ -33,4 +33,11 @@ struct ServiceTurnRouter: AssistantTurnRouter {
         route.inheritsSessionParams = resolved.identity.provider == identity.provider
         return route
     }
+
+    /// A manual compaction talks to the session's current identity (the baseline after any reconfiguration or
+    /// `until_changed` switch); no turn is admitted, so a pending or active finite switch is left alone.
+    func routeOutsideTurn() async throws -> TurnModelRoute? {
+        guard let identity = await runtime.routing.identity else { return nil }
+        return try await resolver.route(identity)
+    }
 }

@@ -63,8 +63,10 @@ public struct SessionIntent: Sendable, Hashable, Codable {
         baseURL = try container.decodeIfPresent(String.self, forKey: .baseURL)
     }
 
-    /// Checks the fields that can be checked without the catalog.
-    public func validate() throws(ServiceError) {
+    /// Checks the fields that can be checked without the catalog. `creating`: the intent of a new session, whose
+    /// ad-hoc server (`base_url`) must serve its model. A later intent keeps the session's ad-hoc server while a
+    /// reconfiguration points the session at a catalog model of another provider.
+    public func validate(creating: Bool = true) throws(ServiceError) {
         if let maxTokens, maxTokens < 1 { throw .invalidRequest(field: "max_tokens", message: "must be at least 1") }
         if let maxToolCalls, maxToolCalls < 0 {
             throw .invalidRequest(field: "max_tool_calls", message: "must be 0 or more")
@@ -98,7 +100,7 @@ public struct SessionIntent: Sendable, Hashable, Codable {
             guard model != nil else {
                 throw .invalidRequest(field: "base_url", message: "needs a model name the server knows (-m)")
             }
-            if let provider, provider != "self_hosted" {
+            if creating, let provider, provider != "self_hosted" {
                 throw .invalidRequest(
                     field: "base_url", message: "serves self-hosted models only, not provider '\(provider)'")
             }

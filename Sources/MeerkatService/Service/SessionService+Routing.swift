@@ -54,9 +54,10 @@ extension SessionService {
             throw .invalidRequest(field: "turns", message: "must be at least 1, got \(count)")
         }
         let runtime = try await routedRuntime(id)
-        guard let resolver = factory.modelResolver else {
+        guard let base = factory.modelResolver, let agent = liveAgent(id) else {
             throw .invalidRequest(field: "model", message: "this service's agent factory cannot route models")
         }
+        let resolver = base.scoped(to: await agent.session.intent, config: config)
         guard let current = await runtime.routing.identity else {
             throw .invalidRequest(field: "model", message: "the session has no resolved LLM identity")
         }

@@ -276,8 +276,8 @@ public actor SessionService {
         async throws(ServiceError)
     {
         let intent = await agent.session.intent
-        // An ad-hoc `--base-url` server is not in the catalog: such a session keeps its own client, unrouted.
-        guard let resolver = factory.modelResolver, intent.baseURL == nil else { return }
+        // A session with an ad-hoc `--base-url` server resolves through a resolver that knows that server.
+        guard let resolver = factory.modelResolver?.scoped(to: intent, config: config) else { return }
         let initial = try resolver.initialIdentity(intent: intent, config: config)
         do {
             try await runtime.hydrateIdentity(initial)
@@ -317,7 +317,7 @@ public actor SessionService {
         guard var session = try await loadSession(id) else { throw .sessionNotFound(id.description) }
         var intent = session.intent
         change(&intent)
-        try intent.validate()
+        try intent.validate(creating: false)
         if agents[id] != nil, let runtime = try? await registry.runtime(id), await runtime.state == .running {
             throw .invalidRequest(field: "session", message: "a turn is running; change settings when it is idle")
         }

@@ -36,6 +36,8 @@ struct ModelRoutingEndToEndTests {
                         "model": "claude-sonnet-4-6", "system_prompt": "Test agent.", "max_tokens_per_turn": 512,
                     ],
                     "tools": ["preset": "safe", "allow": ["read_file"]],
+                    // Small, so that a manual compaction has exchanges to archive after a few turns.
+                    "compaction": ["recent_turn_budget": 1],
                 ], source: "test")
             return Fixture(server: server, project: project, environment: environment, config: config)
         }
