@@ -40,8 +40,17 @@ extension SessionRuntime {
         if draft.routing != machine.routing {
             try await saveRouting(draft.routing)
         }
-        machine.routing = draft.routing
+        adoptRouting(draft.routing)
         return value
+    }
+
+    /// Adopts a routing state that is already durable and publishes the events of the change.
+    func adoptRouting(_ routing: ModelRoutingState) {
+        let kinds = routing.events(since: machine.routing)
+        machine.routing = routing
+        guard !kinds.isEmpty else { return }
+        let stamp = now()
+        events.publish(kinds.map { RuntimeEvent(timestamp: stamp, runtimeID: runtimeID, kind: $0) })
     }
 
     func saveRouting(_ routing: ModelRoutingState) async throws(RuntimeDriverError) {
@@ -163,7 +172,7 @@ extension SessionRuntime {
             try await rollback(host, to: previous)
             throw error
         }
-        machine.routing = draft.routing
+        adoptRouting(draft.routing)
         return report
     }
 

@@ -20,6 +20,18 @@ public enum RuntimeEventKind: Sendable, Hashable {
     /// A failure on a path no caller is waiting on (the run loop's staging and settlement, a live checkpoint,
     /// mid-run progress): published and counted (`SessionRuntime.backgroundFailureCount`), never dropped.
     case backgroundFailure(operation: String, runID: RunID?, error: ErrorReport)
+    /// The session's LLM identity changed (a reconfiguration, an `until_changed` switch, the first hydration).
+    case llmIdentityChanged(from: SessionLLMIdentity?, to: SessionLLMIdentity)
+    /// The effective model changed: the topology epoch moved.
+    case routingTopologyChanged(epoch: UInt64, effectiveModel: ModelID?, baselineModel: ModelID?)
+    /// A finite switch was accepted and waits for the next assistant turn.
+    case switchTurnPending(requestID: String, targetModel: ModelID, turns: Int)
+    /// A finite switch became the active turn override.
+    case switchTurnActivated(requestID: String, targetModel: ModelID, remainingTurns: Int)
+    /// A switch request reached its (single) terminal.
+    case switchTurnTerminal(requestID: String, terminal: SwitchRequestTerminal)
+    /// An image operation entered a phase (its terminal included).
+    case imageOperationPhase(operationID: ImageOperationID, phase: ImageOperationPhase)
 
     /// `input_lifecycle`, `run_lifecycle` or `runtime_state_change`.
     public var category: String {
@@ -30,6 +42,9 @@ public enum RuntimeEventKind: Sendable, Hashable {
         case .runStarted, .runCompleted, .runFailed, .runCancelled: "run_lifecycle"
         case .runtimeStateChanged: "runtime_state_change"
         case .backgroundFailure: "runtime_failure"
+        case .llmIdentityChanged, .routingTopologyChanged, .switchTurnPending, .switchTurnActivated,
+            .switchTurnTerminal, .imageOperationPhase:
+            "model_routing"
         }
     }
 
@@ -51,6 +66,12 @@ public enum RuntimeEventKind: Sendable, Hashable {
         case .runCancelled: "run.cancelled"
         case .runtimeStateChanged: "runtime.state_changed"
         case .backgroundFailure: "runtime.background_failure"
+        case .llmIdentityChanged: "llm.identity_changed"
+        case .routingTopologyChanged: "routing.topology_changed"
+        case .switchTurnPending: "routing.switch_pending"
+        case .switchTurnActivated: "routing.switch_activated"
+        case .switchTurnTerminal: "routing.switch_terminal"
+        case .imageOperationPhase: "routing.image_operation"
         }
     }
 
@@ -94,6 +115,34 @@ public enum RuntimeEventKind: Sendable, Hashable {
                 "class": .string(error.errorClass.rawValue), "reason": .string(error.reason ?? ""),
                 "message": .string(error.message),
             ]
+        case .llmIdentityChanged(let from, let to):
+            if let from { data["from"] = ["model": .string(from.model), "provider": .string(from.provider)] }
+            data["to"] = ["model": .string(to.model), "provider": .string(to.provider)]
+        case .routingTopologyChanged(let epoch, let effective, let baseline):
+            data["topology_epoch"] = .number(Double(epoch))
+            if let effective { data["effective_model"] = .string(effective) }
+            if let baseline { data["baseline_model"] = .string(baseline) }
+        case .switchTurnPending(let request, let target, let turns):
+            data["request_id"] = .string(request)
+            data["target_model"] = .string(target)
+            data["turns"] = .number(Double(turns))
+        case .switchTurnActivated(let request, let target, let remaining):
+            data["request_id"] = .string(request)
+            data["target_model"] = .string(target)
+            data["remaining_turns"] = .number(Double(remaining))
+        case .switchTurnTerminal(let request, let terminal):
+            data["request_id"] = .string(request)
+            data["terminal"] = .string(terminal.description)
+        case .imageOperationPhase(let operation, let phase):
+            data["operation_id"] = .string(operation)
+            switch phase {
+            case .planResolved: data["phase"] = "plan_resolved"
+            case .scopedOverrideActive: data["phase"] = "scoped_override_active"
+            case .restoringScopedOverride: data["phase"] = "restoring_scoped_override"
+            case .terminal(let terminal):
+                data["phase"] = "terminal"
+                data["terminal"] = .string(terminal.rawValue)
+            }
         }
         return data
     }
