@@ -231,6 +231,19 @@ extension SessionRuntime {
         }
     }
 
+    /// `classify_image_operation_terminal` (RUNTIME.md §14 step 5): the class is recorded with the operation.
+    public func classifyImageOperationTerminal(
+        _ operation: ImageOperationID, observation: ImageProviderTerminalObservation, providerText: String?
+    ) async throws(RuntimeDriverError) -> ImageOperationTerminalClass {
+        try await gated { () throws(RuntimeDriverError) -> ImageOperationTerminalClass in
+            try await routingMove { machine throws(MachineGuardError) in
+                try machine.imageOperation { routing throws(RoutingGuardError) in
+                    try routing.classifyImageOperation(operation, observation: observation, providerText: providerText)
+                }
+            }
+        }
+    }
+
     /// `complete_image_operation`.
     public func completeImageOperation(_ operation: ImageOperationID, terminal: ImageOperationTerminalClass)
         async throws(RuntimeDriverError) -> ImageOperationPhase

@@ -64,12 +64,39 @@ extension ModelRoutingState {
         return .scopedOverrideActive
     }
 
+    /// How much provider text an `empty_result` record keeps.
+    public static let providerTextLimit = 2_000
+
+    /// Step 5: classifies what the tool observed (`ImageOperationTerminalClassifier`) and records the class, which
+    /// `complete` must then name. `providerText` is kept with `empty_result` (bounded), the only class whose
+    /// payload is the provider's text. Allowed once the operation is planned and before it completes.
+    public mutating func classifyImageOperation(
+        _ id: ImageOperationID, observation: ImageProviderTerminalObservation, providerText: String?
+    ) throws(RoutingGuardError) -> ImageOperationTerminalClass {
+        guard let record = operation(id) else { throw .unknownOperation(id) }
+        switch record.phase {
+        case .planResolved, .scopedOverrideActive: break
+        case .restoringScopedOverride, .terminal:
+            throw .illegalPhase(operation: id, phase: record.phase, move: "classify")
+        }
+        let terminal = ImageOperationTerminalClassifier.classify(observation)
+        update(id) {
+            $0.classifiedTerminal = terminal
+            $0.providerText =
+                terminal == .emptyResult ? providerText.map { String($0.prefix(Self.providerTextLimit)) } : nil
+        }
+        return terminal
+    }
+
     /// Step 6: completes with the classified terminal: `restoring_scoped_override` while this operation's override
     /// is active (the caller then restores), else `terminal`.
     public mutating func completeImageOperation(_ id: ImageOperationID, terminal: ImageOperationTerminalClass)
         throws(RoutingGuardError) -> ImageOperationPhase
     {
         guard let record = operation(id) else { throw .unknownOperation(id) }
+        if let classified = record.classifiedTerminal, classified != terminal {
+            throw .terminalMismatch(operation: id, expected: classified, got: terminal)
+        }
         switch record.phase {
         case .planResolved where !record.requiresScopedOverride:
             update(id) { $0.phase = .terminal(terminal) }

@@ -71,10 +71,15 @@ public struct ModelRoutingState: Sendable, Hashable, Codable {
         public var phase: ImageOperationPhase
         /// The terminal `complete` recorded while the scoped override is being restored.
         public var pendingTerminal: ImageOperationTerminalClass?
+        /// The terminal `classify_image_operation_terminal` decided; `complete` must name the same one.
+        public var classifiedTerminal: ImageOperationTerminalClass?
+        /// What the provider said instead of an image (kept with `empty_result`, bounded).
+        public var providerText: String?
 
         enum CodingKeys: String, CodingKey {
             case operationID = "operation_id", targetModel = "target_model", targetRealtime = "target_realtime"
             case requiresScopedOverride = "requires_scoped_override", phase, pendingTerminal = "pending_terminal"
+            case classifiedTerminal = "classified_terminal", providerText = "provider_text"
         }
     }
 

@@ -44,12 +44,11 @@ extension RuntimeRegistry {
     }
 
     public func classifyImageOperationTerminal(
-        session: SessionID, operation: ImageOperationID, observation: ImageOperationObservation, providerText: String?
+        session: SessionID, operation: ImageOperationID, observation: ImageProviderTerminalObservation,
+        providerText: String?
     ) async throws(RuntimeDriverError) -> ImageOperationTerminalClass {
-        guard try await runtime(session).routing.operation(operation) != nil else {
-            throw .validationFailed(reason: RoutingGuardError.unknownOperation(operation).description)
-        }
-        return ImageOperationClassifier.classify(observation, providerText: providerText)
+        try await runtime(session).classifyImageOperationTerminal(
+            operation, observation: observation, providerText: providerText)
     }
 
     public func beginImageOperation(session: SessionID, _ request: ImageOperationRoutingRequest)

@@ -69,7 +69,8 @@ public protocol SessionServiceRuntimeExt: Sendable {
     func denyImageOperationPlan(session: SessionID, operation: ImageOperationID, reason: ImageOperationDenialReason)
         async throws(RuntimeDriverError) -> ImageOperationPhase
     func classifyImageOperationTerminal(
-        session: SessionID, operation: ImageOperationID, observation: ImageOperationObservation, providerText: String?
+        session: SessionID, operation: ImageOperationID, observation: ImageProviderTerminalObservation,
+        providerText: String?
     ) async throws(RuntimeDriverError) -> ImageOperationTerminalClass
     func beginImageOperation(session: SessionID, _ request: ImageOperationRoutingRequest)
         async throws(RuntimeDriverError)

@@ -138,12 +138,15 @@ public struct GenerateImageTool: Tool {
         } catch {
             outcome = Outcome(observation: .executionFailed, message: "activating the image override failed: \(error)")
         }
-        let terminal = ImageOperationTerminalClassifier.classify(outcome.observation)
         let routing = routing
-        let finish = Task { () async -> (any Error)? in
-            // Not a child task: a cancelled caller must still complete and restore.
+        let finish = Task { () async -> (terminal: ImageOperationTerminalClass, failure: (any Error)?) in
+            // Not a child task: a cancelled caller must still classify, complete and restore.
             var failure: (any Error)?
+            var terminal = ImageOperationTerminalClassifier.classify(outcome.observation)
             do {
+                terminal = try await routing.classifyImageOperationTerminal(
+                    session: session, operation: operation, observation: outcome.observation,
+                    providerText: outcome.providerText)
                 _ = try await routing.completeImageOperation(session: session, operation: operation, terminal: terminal)
             } catch {
                 failure = error
@@ -153,9 +156,10 @@ public struct GenerateImageTool: Tool {
             } catch {
                 failure = failure ?? error
             }
-            return failure
+            return (terminal, failure)
         }
-        if let failure = await finish.value {
+        let (terminal, failure) = await finish.value
+        if let failure {
             throw ToolError.executionFailed("image operation \(operation) could not be finished: \(failure)")
         }
         return output(outcome, terminal: terminal, model: target)

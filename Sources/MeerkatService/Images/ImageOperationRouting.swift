@@ -21,6 +21,11 @@ public protocol ImageOperationRouting: Sendable {
     /// Activates the scoped override: the effective model is the target until restore.
     func activateImageOperationOverride(session: SessionID, operation: ImageOperationID)
         async throws(RuntimeDriverError) -> ImageOperationPhase
+    /// Classifies what the tool observed (step 5); the class is recorded and `complete` must name it.
+    func classifyImageOperationTerminal(
+        session: SessionID, operation: ImageOperationID, observation: ImageProviderTerminalObservation,
+        providerText: String?
+    ) async throws(RuntimeDriverError) -> ImageOperationTerminalClass
     /// Records the classified terminal.
     func completeImageOperation(session: SessionID, operation: ImageOperationID, terminal: ImageOperationTerminalClass)
         async throws(RuntimeDriverError) -> ImageOperationPhase

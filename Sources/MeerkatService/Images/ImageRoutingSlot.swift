@@ -50,6 +50,14 @@ public final class ImageRoutingSlot: ImageOperationRouting {
         try await connected().activateImageOperationOverride(session: session, operation: operation)
     }
 
+    public func classifyImageOperationTerminal(
+        session: SessionID, operation: ImageOperationID, observation: ImageProviderTerminalObservation,
+        providerText: String?
+    ) async throws(RuntimeDriverError) -> ImageOperationTerminalClass {
+        try await connected().classifyImageOperationTerminal(
+            session: session, operation: operation, observation: observation, providerText: providerText)
+    }
+
     public func completeImageOperation(
         session: SessionID, operation: ImageOperationID, terminal: ImageOperationTerminalClass
     ) async throws(RuntimeDriverError) -> ImageOperationPhase {

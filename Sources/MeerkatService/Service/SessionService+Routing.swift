@@ -155,13 +155,12 @@ extension SessionService {
     }
 
     public func classifyImageOperationTerminal(
-        session: SessionID, operation: ImageOperationID, observation: ImageOperationObservation, providerText: String?
+        session: SessionID, operation: ImageOperationID, observation: ImageProviderTerminalObservation,
+        providerText: String?
     ) async throws(RuntimeDriverError) -> ImageOperationTerminalClass {
         try await forwardRouting(session) { runtime throws(RuntimeDriverError) in
-            guard await runtime.routing.operation(operation) != nil else {
-                throw .validationFailed(reason: RoutingGuardError.unknownOperation(operation).description)
-            }
-            return ImageOperationClassifier.classify(observation, providerText: providerText)
+            try await runtime.classifyImageOperationTerminal(
+                operation, observation: observation, providerText: providerText)
         }
     }
 

@@ -16,6 +16,13 @@ struct ImageOperationRoutingTests {
             approvalReason: reason)
     }
 
+    /// A hydrated state with operation "op" planned.
+    static func planned(scoped: Bool) throws -> ModelRoutingState {
+        var state = ModelRoutingStateTests.hydrated()
+        _ = try state.beginImageOperation(request(scoped: scoped))
+        return state
+    }
+
     @Test func denyPlanMakesANewOperationTerminalDenied() throws {
         var state = ModelRoutingStateTests.hydrated()
         #expect(try state.denyImageOperationPlan("op", reason: .unsupportedTarget) == .terminal(.denied))
@@ -155,23 +162,40 @@ struct ImageOperationRoutingTests {
 
     // MARK: classify (§14 step 5)
 
-    @Test(arguments: [
-        (ImageOperationObservation.generated, ImageOperationTerminalClass.generated),
-        (.emptyResult, .emptyResult),
-        (.executionFailed, .failed),
-        (.blobCommitFailed, .failed),
-        (.providerError(.init(provider: .openai, httpStatus: 408)), .timeout),
-        (.providerError(.init(provider: .openai, httpStatus: 504)), .timeout),
-        (.providerError(.init(provider: .gemini, code: "DEADLINE_EXCEEDED")), .timeout),
-        (.providerError(.init(provider: .openai, httpStatus: 499)), .cancelled),
-        (.providerError(.init(provider: .openai, httpStatus: 400, code: "content_policy_violation")), .safetyFiltered),
-        (.providerError(.init(provider: .gemini, code: "SAFETY")), .safetyFiltered),
-        (.providerError(.init(provider: .openai, code: "refusal")), .refusedByProvider),
-        (.providerError(.init(provider: .gemini, code: "RECITATION")), .refusedByProvider),
-        (.providerError(.init(provider: .openai, httpStatus: 500, code: "server_error")), .failed),
-        (.providerError(.init(provider: .other, httpStatus: 400, code: "SAFETY")), .failed),
-    ])
-    func classification(_ observation: ImageOperationObservation, _ expected: ImageOperationTerminalClass) {
-        #expect(ImageOperationClassifier.classify(observation, providerText: nil) == expected)
+    /// The classification is a machine move: recorded with the operation, and `complete` must name the same class.
+    @Test func classifyRecordsTheTerminalThatCompleteMustName() throws {
+        var state = try Self.planned(scoped: true)
+        _ = try state.activateImageOperationOverride("op")
+        let terminal = try state.classifyImageOperation(
+            "op", observation: .providerHTTPError(status: 400, code: .openAIContentFilter), providerText: "no")
+        #expect(terminal == .safetyFiltered)
+        #expect(state.operation("op")?.classifiedTerminal == .safetyFiltered)
+        // Provider text is the payload of empty_result only.
+        #expect(state.operation("op")?.providerText == nil)
+        #expect(throws: RoutingGuardError.terminalMismatch(operation: "op", expected: .safetyFiltered, got: .generated))
+        {
+            _ = try state.completeImageOperation("op", terminal: .generated)
+        }
+        #expect(try state.completeImageOperation("op", terminal: .safetyFiltered) == .restoringScopedOverride)
+        // Classification ends with complete.
+        #expect(throws: RoutingGuardError.self) {
+            _ = try state.classifyImageOperation("op", observation: .generated, providerText: nil)
+        }
+        #expect(try state.restoreImageOperationOverride("op") == .terminal(.safetyFiltered))
+    }
+
+    @Test func emptyResultKeepsTheProviderTextBounded() throws {
+        var state = try Self.planned(scoped: false)
+        let long = String(repeating: "x", count: ModelRoutingState.providerTextLimit + 500)
+        #expect(try state.classifyImageOperation("op", observation: .emptyResult, providerText: long) == .emptyResult)
+        #expect(state.operation("op")?.providerText?.count == ModelRoutingState.providerTextLimit)
+        #expect(try state.completeImageOperation("op", terminal: .emptyResult) == .terminal(.emptyResult))
+    }
+
+    @Test func classifyingAnUnknownOperationIsRefused() {
+        var state = ModelRoutingState()
+        #expect(throws: RoutingGuardError.unknownOperation("nope")) {
+            _ = try state.classifyImageOperation("nope", observation: .generated, providerText: nil)
+        }
     }
 }

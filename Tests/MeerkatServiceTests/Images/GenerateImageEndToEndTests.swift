@@ -69,7 +69,7 @@ import Testing
                 .image(mediaType: "image/png", source: .inline(data: GenerateImageToolTests.png.base64EncodedString()))
             ])
         #expect(await images.count == 1)
-        #expect(await routing.sequence.suffix(2) == ["complete(generated)", "restore"])
+        #expect(await routing.sequence.suffix(3) == ["classify(generated)", "complete(generated)", "restore"])
         #expect(server.requests.compactMap(\.imageModel) == ["gpt-image-1"])
     }
 
@@ -146,6 +146,13 @@ import Testing
         func activateImageOperationOverride(session: SessionID, operation: ImageOperationID)
             async throws(RuntimeDriverError) -> ImageOperationPhase
         { try await service.activateImageOperationOverride(session: session, operation: operation) }
+        func classifyImageOperationTerminal(
+            session: SessionID, operation: ImageOperationID, observation: ImageProviderTerminalObservation,
+            providerText: String?
+        ) async throws(RuntimeDriverError) -> ImageOperationTerminalClass {
+            try await service.classifyImageOperationTerminal(
+                session: session, operation: operation, observation: observation, providerText: providerText)
+        }
         func completeImageOperation(
             session: SessionID, operation: ImageOperationID, terminal: ImageOperationTerminalClass
         ) async throws(RuntimeDriverError) -> ImageOperationPhase {

@@ -60,7 +60,10 @@ import Testing
             harness.server.enqueueImages(.success)
             let output = try await harness.call(["prompt": "a red fox", "size": "1024x1024"])
             #expect(!output.isError)
-            #expect(await harness.routing.sequence == Self.scoped + ["complete(generated)", "restore"])
+            #expect(
+                await harness.routing.sequence == Self.scoped + [
+                    "classify(generated)", "complete(generated)", "restore",
+                ])
             #expect(await harness.routing.activeOverride == nil)
             #expect(await harness.routing.phases["imgop_1"] == .terminal(.generated))
             let blobID = BlobStoreID.of(Self.png)
@@ -80,7 +83,10 @@ import Testing
             harness.server.enqueueImages(.refusal)
             let output = try await harness.call(["prompt": "x"])
             #expect(output.isError)
-            #expect(await harness.routing.sequence == Self.scoped + ["complete(refused_by_provider)", "restore"])
+            #expect(
+                await harness.routing.sequence == Self.scoped + [
+                    "classify(refused_by_provider)", "complete(refused_by_provider)", "restore",
+                ])
             #expect(await harness.routing.activeOverride == nil)
             #expect(await harness.store.count == 0)
         }
@@ -93,7 +99,8 @@ import Testing
             #expect(output.isError)
             #expect(
                 await harness.routing.sequence == [
-                    "status", "begin(gemini-2.5-flash-image)", "activate", "complete(safety_filtered)", "restore",
+                    "status", "begin(gemini-2.5-flash-image)", "activate", "classify(safety_filtered)",
+                    "complete(safety_filtered)", "restore",
                 ])
             #expect(harness.server.requests.last?.imageEndpoint == .geminiGenerateContent)
         }
@@ -104,7 +111,8 @@ import Testing
             harness.server.enqueueImages(.timeout(status: 504))
             let output = try await harness.call(["prompt": "x"])
             #expect(output.isError)
-            #expect(await harness.routing.sequence == Self.scoped + ["complete(timeout)", "restore"])
+            #expect(
+                await harness.routing.sequence == Self.scoped + ["classify(timeout)", "complete(timeout)", "restore"])
             #expect(await harness.routing.activeOverride == nil)
         }
     }
@@ -114,7 +122,10 @@ import Testing
             harness.server.enqueueImages(.emptyResult(text: "Only words today."))
             let output = try await harness.call(["prompt": "x", "model": "gemini-2.5-flash-image"])
             #expect(output.isError)
-            #expect(await harness.routing.sequence.suffix(2) == ["complete(empty_result)", "restore"])
+            #expect(
+                await harness.routing.sequence.suffix(3) == [
+                    "classify(empty_result)", "complete(empty_result)", "restore",
+                ])
             guard case .text(let text) = output.content.first else { throw TestFailure("no text") }
             #expect(text.contains("Only words today."))
         }
@@ -161,7 +172,8 @@ import Testing
             harness.server.enqueueImages(.success)
             let output = try await harness.call(["prompt": "x"])
             #expect(output.isError)
-            #expect(await harness.routing.sequence == Self.scoped + ["complete(failed)", "restore"])
+            #expect(
+                await harness.routing.sequence == Self.scoped + ["classify(failed)", "complete(failed)", "restore"])
         }
     }
 
@@ -175,7 +187,10 @@ import Testing
             call.cancel()
             let output = try await call.value
             #expect(output.isError)
-            #expect(await harness.routing.sequence == Self.scoped + ["complete(cancelled)", "restore"])
+            #expect(
+                await harness.routing.sequence == Self.scoped + [
+                    "classify(cancelled)", "complete(cancelled)", "restore",
+                ])
             #expect(await harness.routing.activeOverride == nil)
             #expect(await harness.routing.phases["imgop_1"] == .terminal(.cancelled))
         }

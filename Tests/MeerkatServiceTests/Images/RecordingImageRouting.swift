@@ -14,6 +14,7 @@ actor RecordingImageRouting: ImageOperationRouting {
         case deny(ImageOperationID, ImageOperationDenialReason)
         case begin(ImageOperationID, target: ModelID)
         case activate(ImageOperationID)
+        case classify(ImageOperationID, ImageOperationTerminalClass)
         case complete(ImageOperationID, ImageOperationTerminalClass)
         case restore(ImageOperationID)
     }
@@ -23,6 +24,7 @@ actor RecordingImageRouting: ImageOperationRouting {
     /// The operation whose scoped override is active.
     private(set) var activeOverride: ImageOperationID?
     private var targets: [ImageOperationID: ModelID] = [:]
+    private var classified: [ImageOperationID: ImageOperationTerminalClass] = [:]
     let baseline: ModelID
     /// When set, `begin` answers `denied` with this reason (e.g. a scoped-override conflict).
     var beginDenial: String?
@@ -40,6 +42,7 @@ actor RecordingImageRouting: ImageOperationRouting {
             case .deny(_, let reason): "deny(\(reason.wireName))"
             case .begin(_, let target): "begin(\(target))"
             case .activate: "activate"
+            case .classify(_, let terminal): "classify(\(terminal.rawValue))"
             case .complete(_, let terminal): "complete(\(terminal.rawValue))"
             case .restore: "restore"
             }
@@ -99,10 +102,23 @@ actor RecordingImageRouting: ImageOperationRouting {
         return .scopedOverrideActive
     }
 
+    func classifyImageOperationTerminal(
+        session: SessionID, operation: ImageOperationID, observation: ImageProviderTerminalObservation,
+        providerText: String?
+    ) async throws(RuntimeDriverError) -> ImageOperationTerminalClass {
+        let terminal = ImageOperationTerminalClassifier.classify(observation)
+        calls.append(.classify(operation, terminal))
+        classified[operation] = terminal
+        return terminal
+    }
+
     func completeImageOperation(session: SessionID, operation: ImageOperationID, terminal: ImageOperationTerminalClass)
         async throws(RuntimeDriverError) -> ImageOperationPhase
     {
         calls.append(.complete(operation, terminal))
+        if let expected = classified[operation], expected != terminal {
+            throw violation("complete(\(terminal.rawValue)) after classify(\(expected.rawValue))")
+        }
         if Task.isCancelled { throw .internal("complete ran in a cancelled task") }
         guard phases[operation] == .scopedOverrideActive else {
             throw violation("complete from \(String(describing: phases[operation]))")
