@@ -12,7 +12,8 @@ extension ModelRoutingState {
         }
         if let pending = pendingSwitch, pending != old.pendingSwitch {
             events.append(
-                .switchTurnPending(requestID: pending.requestID, targetModel: pending.targetModel, turns: pending.turns))
+                .switchTurnPending(requestID: pending.requestID, targetModel: pending.targetModel, turns: pending.turns)
+            )
         }
         if let active = turnOverride, active.requestID != old.turnOverride?.requestID {
             events.append(
