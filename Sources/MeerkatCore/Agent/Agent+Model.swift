@@ -11,6 +11,16 @@ extension Agent {
     /// Calls the model with retries (AGENT.md §1.5): exponential backoff with jitter, retry-after hints, a floor
     /// after rate limits, delays capped by the remaining time budget.
     func callModel(_ request: LLMRequest, run state: RunState, emitDeltas: Bool) async throws -> ModelResponse {
+        var request = request
+        if let imageBlobs, request.hasBlobImages {
+            do {
+                request = try request.resolvingBlobImages(with: imageBlobs)
+            } catch {
+                throw AgentError(
+                    cause: .llmFailure, message: "model call failed: \(error)", reason: error.kind.rawValue,
+                    llmError: error)
+            }
+        }
         var retries = 0
         while true {
             let error: LLMError

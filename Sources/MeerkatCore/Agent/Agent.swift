@@ -18,6 +18,8 @@ public actor Agent {
     var router: (any AssistantTurnRouter)?
     /// The route of the run in progress.
     var turnRoute: TurnModelRoute?
+    /// Resolves blob image references before a request is sent (a store that externalises images).
+    var imageBlobs: (any ImageBlobResolving)?
     var tools: ToolDispatcher
     private var stagedTools: ToolDispatcher?
     /// The dispatcher without external tools (what `stageTools` last set).
@@ -89,6 +91,11 @@ public actor Agent {
     public func setExternalTools(_ tools: [any Tool]) {
         externalTools = tools
         toolsChanged = true
+    }
+
+    /// Installs the resolver that turns blob image references of the transcript back into bytes for each request.
+    public func setImageBlobResolver(_ resolver: (any ImageBlobResolving)?) {
+        imageBlobs = resolver
     }
 
     /// Installs the per-turn model router (from the next run on).

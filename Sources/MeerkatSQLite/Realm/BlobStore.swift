@@ -1,4 +1,5 @@
 import Foundation
+import MeerkatCore
 
 /// Content-addressed blob storage under a realm's `blobs/` folder (images, large outputs).
 ///
@@ -102,5 +103,12 @@ public struct BlobStore: Sendable {
         } catch {
             throw .io(path: url.path, detail: "\(error)")
         }
+    }
+}
+
+/// The realm's blob store resolves the image references its SQLite session store writes.
+extension BlobStore: ImageBlobResolving {
+    public func imageData(blobID: String) throws -> Data? {
+        try get(blobID)
     }
 }

@@ -4,8 +4,8 @@ import MeerkatCore
 /// Moves inline images of a message into the blob store, leaving `image{source: blob{blob_id}}` in the stored row,
 /// so transcripts stay small and an image shared by many messages is stored once.
 ///
-/// Loading does not inline them back: a loaded session carries blob references, resolved with `BlobStore.get` by
-/// whoever needs the bytes (the provider adapter, an export). Inline data that is not valid base64 is kept inline
+/// Loading does not inline them back: a loaded session carries blob references. The agent resolves them for each
+/// model request through `ImageBlobResolving` (the realm's `BlobStore`); an export reads them with `BlobStore.get`. Inline data that is not valid base64 is kept inline
 /// rather than lost.
 enum MessageImages {
     /// The stored form of `message`. With a `store`, each inline image is written to it; without one the ids are

@@ -153,7 +153,7 @@ public final class ServiceEnvironment: Sendable {
         let service = SessionService(
             store: realm.runtimeStore, sessions: realm.sessionStore, factory: agents, config: config, prompts: prompts,
             leasing: realm.runtimeStore as? any SessionLeasing, logger: options.logger, eventLog: realm.eventLog,
-            options: options.service)
+            options: options.service, imageBlobs: realm.blobs)
         imageRouting.connect(service)
         return ServiceEnvironment(
             realm: realm, config: config, service: service, projectRoot: projectRoot, options: options, mcp: mcp,

@@ -78,19 +78,23 @@ public actor SessionService {
     public nonisolated let stats = SessionServiceStats()
     /// Session lifecycle and turns are logged here.
     let logger: Logger
+    /// Resolves the blob images of loaded transcripts for each model request.
+    let imageBlobs: (any ImageBlobResolving)?
 
     /// - Parameters:
     ///   - store: the runtime store, which also commits session snapshots.
     ///   - eventLog: the realm's event log store (in memory when nil).
     ///   - options: limits shared by every surface (queue limit, event log retention).
+    ///   - imageBlobs: where image blob references of stored transcripts resolve (the realm's blob store).
     ///   - sessions: the session store reading the same sessions (for the in-memory and SQLite backends: the same
     ///     object or database as `store`).
     public init(
         store: any RuntimeStore, sessions: any SessionStore, factory: any AgentFactory, config: MeerkatConfig,
         prompts: SystemPromptAssembler, leasing: (any SessionLeasing)? = nil,
         logger: Logger = Logger(label: "meerkat.service"), eventLog: (any SessionEventLogStore)? = nil,
-        options: SessionServiceOptions = SessionServiceOptions()
+        options: SessionServiceOptions = SessionServiceOptions(), imageBlobs: (any ImageBlobResolving)? = nil
     ) {
+        self.imageBlobs = imageBlobs
         self.logger = logger
         self.options = options
         self.eventLog = SessionEventLog(store: eventLog ?? InMemorySessionEventLogStore(), policy: options.eventLog)
@@ -242,6 +246,7 @@ public actor SessionService {
 
     private func attach(_ agent: Agent, to id: SessionID) async throws(ServiceError) {
         agents[id] = agent
+        if let imageBlobs { await agent.setImageBlobResolver(imageBlobs) }
         if let external = externalTools[id] { await agent.setExternalTools(Self.merged(external)) }
         // Routing is wired before the executor is attached: a recovered input must not run unrouted.
         let runtime: SessionRuntime
