@@ -26,14 +26,18 @@ extension RESTHandlers {
         } else if request.uri.queryParameters["after"] != nil {
             after = UInt64(try reader.int(request, "after", default: 0, range: 0...Int.max))
         }
+        // The replay a resume asks for is not "falling behind": the relay holds it in full, plus the live buffer.
+        let newest = try await service.lastLoggedEventSeq(id)
+        let backlog = after.map { newest > $0 ? Int(clamping: newest - $0) : 0 } ?? 0
         let stream = try await service.eventStream(session: id, after: after)
-        let buffer = service.eventLog.policy.subscriberBuffer
+        let buffer = service.eventLog.policy.subscriberBuffer + backlog
         return Response(
             status: .ok,
             headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
             body: ResponseBody { writer in
                 // Relay through a stream that graceful shutdown can finish (ending the response), bounded like the
-                // log's own subscriber buffer so a slow socket cannot hold unbounded memory.
+                // log's own subscription (the replay plus the subscriber buffer) so a slow socket cannot hold
+                // unbounded memory, while a resume of any length can still be replayed.
                 let (relay, continuation) = AsyncStream<SessionEventStreamItem>.makeStream(
                     bufferingPolicy: .bufferingOldest(buffer))
                 let feeder = Task {

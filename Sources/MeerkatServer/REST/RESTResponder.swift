@@ -18,7 +18,15 @@ struct RESTResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context ==
     func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
         let start = ContinuousClock.now
         var response: Response
-        if let token, !token.authorizes(request.headers[.authorization]) {
+        if let corsOrigin, request.method == .options, request.headers[.accessControlRequestMethod] != nil {
+            // A browser's CORS preflight carries no credentials: answered before authentication, and only when CORS
+            // is on (off, OPTIONS is an unknown method like any other).
+            response = Response(status: .noContent)
+            response.headers[.accessControlAllowOrigin] = corsOrigin
+            response.headers[.accessControlAllowMethods] = "GET, POST, DELETE, OPTIONS"
+            response.headers[.accessControlAllowHeaders] = "Authorization, Content-Type, Last-Event-ID"
+            response.headers[.accessControlMaxAge] = "600"
+        } else if let token, !token.authorizes(request.headers[.authorization]) {
             response = Self.errorResponse(
                 APIError(status: 401, code: "unauthorized", message: "missing or wrong bearer token"))
             response.headers[.wwwAuthenticate] = "Bearer"

@@ -29,7 +29,7 @@ final class RESTHarness: Sendable {
         backend: RealmBackend = .memory, folder: URL? = nil, mock existing: (MockProviderServer, Int)? = nil,
         token: String? = nil, limits: ServerLimits = ServerLimits(),
         service: SessionServiceOptions = SessionServiceOptions(), tools: String = "none",
-        recorder: ResponseRecorder = ResponseRecorder()
+        recorder: ResponseRecorder = ResponseRecorder(), extraModels: [String] = [], corsOrigin: String? = nil
     ) async throws -> RESTHarness {
         let folder =
             folder
@@ -45,11 +45,18 @@ final class RESTHarness: Sendable {
                 configuration: MockProviderServer.Configuration(requireAuth: false, ruleMode: true))
             mockPort = try await mock.start()
         }
+        // More self-hosted models on the same mock server (routing tests switch between them).
+        var models: [String: JSONValue] = [
+            "mock-model": ["server": "mock", "remote_model": "mock-model", "context_window": 32000]
+        ]
+        for model in extraModels {
+            models[model] = ["server": "mock", "remote_model": .string(model), "context_window": 32000]
+        }
         let overrides: [String: JSONValue] = [
             "agent": ["model": "mock-model", "system_prompt": "You are a test agent."],
             "self_hosted": [
                 "servers": ["mock": ["base_url": .string("http://127.0.0.1:\(mockPort)/v1")]],
-                "models": ["mock-model": ["server": "mock", "remote_model": "mock-model", "context_window": 32000]],
+                "models": .object(models),
             ],
             "tools": ["preset": .string(tools)],
         ]
@@ -62,7 +69,8 @@ final class RESTHarness: Sendable {
         let server = try RESTServer(
             service: environment.service,
             configuration: RESTServerConfiguration(
-                host: "127.0.0.1", port: 0, token: token.flatMap(BearerToken.init), limits: limits))
+                host: "127.0.0.1", port: 0, token: token.flatMap(BearerToken.init), limits: limits,
+                corsOrigin: corsOrigin))
         let handle = try await server.start()
         return RESTHarness(
             folder: folder, mock: mock, mockPort: mockPort, environment: environment, server: server, handle: handle,
