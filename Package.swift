@@ -9,6 +9,10 @@ let strict: [SwiftSetting] = [
 /// Surfaces: a member is only visible in a file that imports its module (so reaching past the facade fails the build).
 let sealed: [SwiftSetting] = strict + [.enableUpcomingFeature("MemberImportVisibility")]
 
+/// Libraries: sealed, and an import is internal unless it says `public` (a dependency a module's API exposes is
+/// declared as such; one it only uses stays out of its clients' view).
+let library: [SwiftSetting] = sealed + [.enableUpcomingFeature("InternalImportsByDefault")]
+
 let package = Package(
     name: "Meerkat",
     platforms: [.macOS(.v15)],
@@ -39,8 +43,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
-        .target(name: "MeerkatCore", swiftSettings: strict),
-        .target(name: "MeerkatRuntime", dependencies: ["MeerkatCore"], swiftSettings: strict),
+        .target(name: "MeerkatCore", swiftSettings: library),
+        .target(name: "MeerkatRuntime", dependencies: ["MeerkatCore"], swiftSettings: library),
         .target(
             name: "MeerkatProviders",
             dependencies: [
@@ -50,12 +54,12 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict
+            swiftSettings: library
         ),
         .target(
             name: "MeerkatSQLite",
             dependencies: ["MeerkatCore", "MeerkatRuntime", .product(name: "GRDB", package: "GRDB.swift")],
-            swiftSettings: strict
+            swiftSettings: library
         ),
         .target(
             name: "MeerkatTools",
@@ -66,7 +70,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
-            swiftSettings: strict
+            swiftSettings: library
         ),
         .executableTarget(
             name: "MeerkatMCPTestServer",
@@ -86,7 +90,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
-            swiftSettings: strict
+            swiftSettings: library
         ),
         .target(
             name: "MeerkatServer",
@@ -101,7 +105,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: sealed
+            swiftSettings: library
         ),
         .target(
             name: "MeerkatTesting",
@@ -111,7 +115,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
-            swiftSettings: strict
+            swiftSettings: library
         ),
         // The shipped CLI sees the service facade only (and its own frameworks); FacadeSealTests guards the imports.
         .executableTarget(

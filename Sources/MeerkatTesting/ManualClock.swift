@@ -1,5 +1,5 @@
 import Foundation
-import MeerkatCore
+public import MeerkatCore
 import Synchronization
 
 /// A clock that only moves when a test calls `advance(by:)`. Sleepers wake when time passes their deadline.

@@ -1,5 +1,5 @@
 import Foundation
-import MeerkatCore
+public import MeerkatCore
 import Synchronization
 
 /// One call of a scripted tool.

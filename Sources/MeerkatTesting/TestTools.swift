@@ -1,5 +1,5 @@
 import Foundation
-import MeerkatCore
+public import MeerkatCore
 
 /// A tool backed by a closure, for tests.
 public struct ClosureTool: Tool {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What a run started from.
 public enum RunInputDescriptor: Sendable, Hashable {

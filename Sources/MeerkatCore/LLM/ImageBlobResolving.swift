@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Turns an image blob reference (`image{source: blob{blob_id}}`, as a store that externalises images loads them)
 /// back into bytes. The agent resolves every blob image of a request through it just before the request is sent, so

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Mints RFC 9562 version-7 UUIDs: a 48-bit Unix millisecond timestamp followed by random bits,
 /// so ids sort by creation time.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// An arbitrary JSON document: tool arguments, structured output, provider parameters, metadata.
 ///

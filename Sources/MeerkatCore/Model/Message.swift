@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Why a model response ended (stored on each assistant message).
 public enum StopReason: String, Sendable, Hashable, Codable, CaseIterable {

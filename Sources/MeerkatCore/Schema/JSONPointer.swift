@@ -1,3 +1,4 @@
+import Foundation
 /// RFC 6901 JSON Pointer helpers shared by schema compilation (`$ref` targets) and validation (instance paths).
 enum JSONPointer {
     /// Escapes one reference token (`~` → `~0`, `/` → `~1`).

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Where a realm keeps its per-session event logs (the in-memory and SQLite backends implement it).
 ///

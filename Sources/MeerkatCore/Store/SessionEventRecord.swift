@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One entry of a session's durable event log: an agent or runtime event with its per-session sequence number.
 ///

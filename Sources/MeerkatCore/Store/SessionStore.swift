@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A session store failure.
 public enum SessionStoreError: Error, Sendable, Hashable, CustomStringConvertible {

@@ -1,5 +1,5 @@
-import Foundation
-import MeerkatCore
+public import Foundation
+public import MeerkatCore
 
 /// An `LLMClient` for the Anthropic Messages API (PROVIDERS.md §1).
 public struct AnthropicClient: LLMClient, CustomStringConvertible {

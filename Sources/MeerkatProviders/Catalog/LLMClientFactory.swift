@@ -1,6 +1,6 @@
-import Foundation
-import Logging
-import MeerkatCore
+public import Foundation
+public import Logging
+public import MeerkatCore
 
 /// Builds the right `LLMClient` for a model: resolves the provider by catalog ownership, finds the credential,
 /// applies base-URL overrides and the model's call timeout.

@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 /// Why a model could not be resolved to a client.
 public enum ModelCatalogError: Error, Sendable, Hashable, CustomStringConvertible {

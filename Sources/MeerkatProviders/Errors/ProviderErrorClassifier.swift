@@ -1,8 +1,8 @@
 import AsyncHTTPClient
-import Foundation
-import MeerkatCore
+public import Foundation
+public import MeerkatCore
 import NIOCore
-import NIOHTTP1
+public import NIOHTTP1
 
 /// Turns HTTP error responses, in-band stream errors and transport failures into typed `LLMError`s with
 /// retryability and retry-after hints (PROVIDERS.md §1.9, §2.8, §3.6, §4.7, §5, §6).

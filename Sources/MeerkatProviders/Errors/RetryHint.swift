@@ -1,5 +1,5 @@
-import Foundation
-import NIOHTTP1
+public import Foundation
+public import NIOHTTP1
 
 /// Reads the provider's "when to retry" and "whether to retry" hints (PROVIDERS.md §6).
 public enum RetryHint {

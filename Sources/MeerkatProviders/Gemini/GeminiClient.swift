@@ -1,5 +1,5 @@
-import Foundation
-import MeerkatCore
+public import Foundation
+public import MeerkatCore
 
 /// An `LLMClient` for Gemini `streamGenerateContent?alt=sse` (PROVIDERS.md §4).
 public struct GeminiClient: LLMClient, CustomStringConvertible {

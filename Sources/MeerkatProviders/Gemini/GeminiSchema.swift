@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 /// Converts JSON Schema to Gemini's OpenAPI-subset `Schema` (PROVIDERS.md §4.2): upper-case `type` enums,
 /// `["x", "null"]` types as `nullable`, `const` as a one-value `enum`, `oneOf` as `anyOf`, and every keyword the

@@ -1,5 +1,5 @@
-import Foundation
-import MeerkatCore
+public import Foundation
+public import MeerkatCore
 
 /// An `ImageGenerationClient` for Gemini image models: `POST /v1beta/models/{model}:generateContent` with
 /// `generationConfig.responseModalities: ["TEXT", "IMAGE"]`; images arrive as `inlineData` parts.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One generated image: its bytes and media type.
 public struct GeneratedImage: Sendable, Hashable {

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import MeerkatCore
 import NIOCore
+import NIOHTTP1
 
 /// The one JSON POST an image client makes, with the failures below HTTP turned into `ImageGenerationError`s.
 struct ImageHTTPExchange: Sendable {

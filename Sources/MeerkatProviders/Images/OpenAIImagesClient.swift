@@ -1,5 +1,5 @@
-import Foundation
-import MeerkatCore
+public import Foundation
+public import MeerkatCore
 
 /// An `ImageGenerationClient` for the OpenAI Images API: `POST /v1/images/generations` with base64 results.
 ///

@@ -1,6 +1,6 @@
 import Foundation
-import Logging
-import MeerkatCore
+public import Logging
+public import MeerkatCore
 
 /// Logs the model calls of a wrapped client: what was asked and how it ended, never credentials (keys live in
 /// headers, which this layer never sees). `debug`: one line per call start and end; `trace`: every stream event.

@@ -1,5 +1,5 @@
-import Foundation
-import MeerkatCore
+public import Foundation
+public import MeerkatCore
 
 /// An `LLMClient` for OpenAI Chat Completions and the OpenAI-compatible self-hosted servers (Ollama, llama.cpp,
 /// vLLM; PROVIDERS.md §2, §5). Server quirks are absorbed by tolerant parsing, not by flags: missing tool-call

@@ -1,5 +1,5 @@
-import Foundation
-import MeerkatCore
+public import Foundation
+public import MeerkatCore
 
 /// An `LLMClient` for the OpenAI Responses API, used statelessly (`store: false`) with encrypted reasoning
 /// replayed from `ProviderMeta` (PROVIDERS.md §3).

@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 /// An incremental `text/event-stream` parser that works on raw bytes (PROVIDERS.md §0).
 ///

@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 /// The result of admitting one input (RUNTIME.md §3.2); JSON tag `outcome_type`, payload fields inline.
 public enum AcceptOutcome: Sendable, Hashable, Codable {

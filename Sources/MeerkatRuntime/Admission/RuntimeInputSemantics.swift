@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 /// Run semantics stamped on an input at admission and persisted with it; the loop reads these instead of
 /// re-classifying payloads (RUNTIME.md §4.1). Nil fields are omitted from JSON.

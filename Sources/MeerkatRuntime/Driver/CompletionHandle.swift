@@ -1,5 +1,5 @@
 import Foundation
-import MeerkatCore
+public import MeerkatCore
 
 /// Waits for the terminal outcome of one admitted input (RUNTIME.md §9). Any number of handles may wait on the same
 /// input; all observe the same outcome. Waiting after the input finished returns its recorded outcome at once.

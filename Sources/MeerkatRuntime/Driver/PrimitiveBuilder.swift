@@ -1,5 +1,5 @@
 import Foundation
-import MeerkatCore
+public import MeerkatCore
 
 /// Why a batch could not be turned into a primitive (the run fails as "primitive rejected").
 public enum PrimitiveBuildError: Error, Sendable, Hashable, CustomStringConvertible {

@@ -1,5 +1,5 @@
 import Foundation
-import MeerkatCore
+public import MeerkatCore
 
 extension SessionRuntime {
     /// Retires the runtime (RUNTIME.md §10): no new input; with an executor the queued work drains normally, without

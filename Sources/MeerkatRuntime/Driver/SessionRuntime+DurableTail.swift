@@ -1,5 +1,5 @@
 import Foundation
-import MeerkatCore
+public import MeerkatCore
 
 /// What durable-tail recovery did (RUNTIME.md §11.4).
 public struct DurableTailRecovery: Sendable, Hashable {

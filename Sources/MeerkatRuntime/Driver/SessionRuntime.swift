@@ -1,5 +1,5 @@
-import Foundation
-import MeerkatCore
+public import Foundation
+public import MeerkatCore
 
 /// The result of a hard interrupt request (RUNTIME.md §10).
 public enum InterruptResult: String, Sendable, Hashable, Codable {

@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 /// The facts input-level validation reads (RUNTIME.md §2.4), separated from `Input` so that untyped shells
 /// (e.g. rows without a durability observation) can be validated too.

@@ -1,5 +1,5 @@
-import Foundation
-import MeerkatCore
+public import Foundation
+public import MeerkatCore
 
 /// A request to continue pending work (RUNTIME.md §2.2; kind `continuation`).
 public struct ContinuationInput: Sendable, Hashable, Codable {

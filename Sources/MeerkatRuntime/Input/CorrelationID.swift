@@ -1,5 +1,5 @@
-import Foundation
-import MeerkatCore
+public import Foundation
+public import MeerkatCore
 
 /// Tracing identity carried in an input header (RUNTIME.md §1).
 ///

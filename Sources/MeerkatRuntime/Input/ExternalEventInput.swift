@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 /// An event from outside the agent: webhook, scheduler, file watcher (RUNTIME.md §2.2; kind `external_event`).
 public struct ExternalEventInput: Sendable, Hashable, Codable {

@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 /// One step of a flow (RUNTIME.md §2.2; kind `flow_step`).
 public struct FlowStepInput: Sendable, Hashable, Codable {

@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 // RUNTIME.md §2.3: one projection rule per kind.
 extension Input {

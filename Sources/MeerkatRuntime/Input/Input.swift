@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 /// Typed work submitted to a session's runtime (RUNTIME.md §2.2); JSON tag `input_type`, variant fields inline.
 ///

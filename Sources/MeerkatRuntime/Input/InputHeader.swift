@@ -1,5 +1,5 @@
-import Foundation
-import MeerkatCore
+public import Foundation
+public import MeerkatCore
 
 /// Fields common to every input variant (RUNTIME.md §2.1).
 ///

@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 /// Identity of a runtime that survives retire and recycle (RUNTIME.md §1).
 ///

@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 /// One lifecycle event of an asynchronous operation, carried by an `operation` input; JSON tag `event_type`.
 ///

@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 /// Peer-originated comms traffic (RUNTIME.md §2.2); its kind follows the convention.
 ///

@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 /// An operator prompt (RUNTIME.md §2.2; kind `prompt`).
 public struct PromptInput: Sendable, Hashable, Codable {

@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 /// How one admitted input becomes conversation content (RUNTIME.md §2.3).
 ///

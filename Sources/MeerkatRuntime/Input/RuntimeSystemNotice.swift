@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 /// A system notice the runtime projects into the conversation for non-prompt inputs (RUNTIME.md §2.3).
 ///

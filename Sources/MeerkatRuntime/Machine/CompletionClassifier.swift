@@ -1,5 +1,5 @@
 import Foundation
-import MeerkatCore
+public import MeerkatCore
 
 /// Chooses the public completion outcome from how a run ended and whether its durable finalisation succeeded
 /// (RUNTIME.md §9): a pure function of the two observations.

@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 /// What a completion waiter learns about its input (RUNTIME.md §9); JSON tag `completion_type`, payload
 /// fields inline (`completed` carries its run result under `result`).

@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 /// The machine's mirror of `HandlingMode` (RUNTIME.md §1): the lane an input waits in.
 public enum InputLane: String, Sendable, Hashable, Codable, CaseIterable {

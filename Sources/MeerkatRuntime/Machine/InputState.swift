@@ -1,5 +1,5 @@
-import Foundation
-import MeerkatCore
+public import Foundation
+public import MeerkatCore
 
 /// The per-input shell: bookkeeping the driver keeps beside the machine's facts (RUNTIME.md §5.4).
 ///

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One phase change in an input's shell history (RUNTIME.md §5.4).
 public struct InputStateHistoryEntry: Sendable, Hashable, Codable {

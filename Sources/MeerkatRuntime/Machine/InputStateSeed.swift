@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 /// The machine-owned per-input facts that travel with the shell at the store boundary (RUNTIME.md §5.4).
 ///

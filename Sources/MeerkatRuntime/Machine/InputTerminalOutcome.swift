@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 /// How an input ended (RUNTIME.md §5.3); JSON tag `outcome_type`.
 public enum InputTerminalOutcome: Sendable, Hashable, Codable {

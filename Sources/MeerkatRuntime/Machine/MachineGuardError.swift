@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 /// A machine transition that is not legal in the current state. Guards are total: every refused
 /// transition names what was asked and why it cannot happen.

@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 /// One tool call a run parked on, waiting for an external result (RUNTIME.md §9 `callback_batch_pending`).
 public struct PendingCallbackToolCall: Sendable, Hashable, Codable {

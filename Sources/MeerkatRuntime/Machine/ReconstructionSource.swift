@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 /// How a derived input can be rebuilt after a crash (RUNTIME.md §5.4); JSON tag `source_type`.
 public enum ReconstructionSource: Sendable, Hashable, Codable {

@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 /// Errors of the runtime driver and the session runtime facade (RUNTIME.md §16).
 public enum RuntimeDriverError: Error, Sendable, Hashable, CustomStringConvertible {

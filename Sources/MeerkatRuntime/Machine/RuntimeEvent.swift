@@ -1,5 +1,5 @@
-import Foundation
-import MeerkatCore
+public import Foundation
+public import MeerkatCore
 
 /// What happened, in the runtime's observability vocabulary (RUNTIME.md §15).
 public enum RuntimeEventKind: Sendable, Hashable {

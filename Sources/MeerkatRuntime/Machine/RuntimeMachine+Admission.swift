@@ -1,5 +1,5 @@
 import Foundation
-import MeerkatCore
+public import MeerkatCore
 
 /// The machine's answer to an admission request.
 public enum AdmissionDecision: Sendable, Hashable {

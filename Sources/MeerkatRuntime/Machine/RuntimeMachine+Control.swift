@@ -1,5 +1,5 @@
 import Foundation
-import MeerkatCore
+public import MeerkatCore
 
 extension RuntimeMachine {
     /// `Initialize`: initializing → idle; registering a stopped runtime revives it to idle.

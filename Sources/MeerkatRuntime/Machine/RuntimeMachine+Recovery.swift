@@ -1,5 +1,5 @@
-import Foundation
-import MeerkatCore
+public import Foundation
+public import MeerkatCore
 
 /// What cold recovery decided for the stored rows (RUNTIME.md §11.2).
 public struct RecoveryPlan: Sendable {

@@ -1,5 +1,5 @@
 import Foundation
-import MeerkatCore
+public import MeerkatCore
 
 /// A batch the machine authorises for the next run (RUNTIME.md §7.3).
 public struct RunBatch: Sendable, Hashable {

@@ -1,5 +1,5 @@
 import Foundation
-import MeerkatCore
+public import MeerkatCore
 
 /// The per-session runtime authority (RUNTIME.md §5, §7.3, §8, §9, §11.2): one pure value type that owns the
 /// runtime state, every tracked input's facts, the idempotency map, batch selection, staging with the attempt

@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 /// One durable input row: the shell plus its machine seed (RUNTIME.md §5.4).
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import MeerkatCore
+public import MeerkatCore
 
 /// The routing half of the seed's runtime extension (RUNTIME.md §12–§14), forwarded to the session's runtime.
 extension RuntimeRegistry {

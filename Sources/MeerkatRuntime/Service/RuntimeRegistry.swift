@@ -1,5 +1,5 @@
-import Foundation
-import MeerkatCore
+public import Foundation
+public import MeerkatCore
 
 /// The machine facade: one `SessionRuntime` per registered session over one `RuntimeStore`, implementing
 /// `SessionServiceRuntimeExt`. A `Rejected` admission surfaces as `validationFailed` here (only the raw

@@ -1,5 +1,5 @@
-import Foundation
-import MeerkatCore
+public import Foundation
+public import MeerkatCore
 
 /// Runtime mode of a session service instance: this project is runtime-backed only.
 public enum RuntimeMode: Sendable, Hashable {

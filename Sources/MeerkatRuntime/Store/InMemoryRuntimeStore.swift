@@ -1,5 +1,5 @@
 import Foundation
-import MeerkatCore
+public import MeerkatCore
 
 /// The ephemeral `RuntimeStore` (and `SessionStore` over the same sessions): process memory, atomic per call. Tests
 /// can make writes fail to check that nothing partial survives.

@@ -1,5 +1,5 @@
-import Foundation
-import MeerkatCore
+public import Foundation
+public import MeerkatCore
 
 /// A store failure. `unavailable` is transient (retry later); the others are not.
 public enum RuntimeStoreError: Error, Sendable, Hashable, CustomStringConvertible {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import GRDB
 
 /// A realm's `realm.sqlite3`, opened once per process and shared by its session and runtime stores, so one

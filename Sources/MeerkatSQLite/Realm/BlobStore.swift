@@ -1,5 +1,5 @@
-import Foundation
-import MeerkatCore
+public import Foundation
+public import MeerkatCore
 
 /// Content-addressed blob storage under a realm's `blobs/` folder (images, large outputs).
 ///

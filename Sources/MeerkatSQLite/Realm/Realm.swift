@@ -1,6 +1,6 @@
-import Foundation
-import MeerkatCore
-import MeerkatRuntime
+public import Foundation
+public import MeerkatCore
+public import MeerkatRuntime
 
 /// An opened realm (AGENT.md §7): the identity and storage boundary of sessions and runtime state.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import MeerkatCore
+public import MeerkatCore
 
 /// Why a realm could not be opened or used. Every case names the path involved so an operator can act on it.
 public enum RealmError: Error, Sendable, Hashable, CustomStringConvertible {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Where the CLI keeps realms by default: `<project>/.skat/realms/<realm id>/`. The project root is the nearest
 /// ancestor of the current directory (itself included) holding a `.skat` folder or a `.git` entry, else the current

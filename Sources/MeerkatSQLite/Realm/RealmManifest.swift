@@ -1,5 +1,5 @@
-import Foundation
-import MeerkatCore
+public import Foundation
+public import MeerkatCore
 
 /// `realm_manifest.json`: pins the realm's backend and records the schema version its database was migrated to.
 public struct RealmManifest: Sendable, Hashable, Codable {

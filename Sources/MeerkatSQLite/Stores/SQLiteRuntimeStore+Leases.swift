@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
-import MeerkatCore
-import MeerkatRuntime
+public import MeerkatCore
+public import MeerkatRuntime
 
 extension SQLiteRuntimeStore {
     /// Takes the ownership lease of `session` for `ttl`: succeeds when the session is unleased, its lease expired,

@@ -1,7 +1,7 @@
-import Foundation
+public import Foundation
 import GRDB
-import MeerkatCore
-import MeerkatRuntime
+public import MeerkatCore
+public import MeerkatRuntime
 
 /// The persistent `RuntimeStore` over a realm's `realm.sqlite3` (RUNTIME.md §11).
 ///

@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import GRDB
-import MeerkatCore
+public import MeerkatCore
 
 /// The durable per-session event log in a realm's `realm.sqlite3` (table `session_events`, migration v4).
 ///

@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import MeerkatCore
+public import MeerkatCore
 
 /// The persistent `SessionStore` over a realm's `realm.sqlite3` (AGENT.md §7).
 ///

@@ -1,5 +1,5 @@
-import Foundation
-import MeerkatCore
+public import Foundation
+public import MeerkatCore
 
 /// A session ownership lease: while it is live, only `owner` may run the session (and write its runtime rows).
 public struct SessionLease: Sendable, Hashable {

@@ -1,5 +1,5 @@
 import Foundation
-import MeerkatService
+public import MeerkatService
 
 /// The MCP server (`skat mcp-server`): the Meerkat session service as MCP tools over stdio (docs/mcp-server.md).
 /// Hand-written on the JSON-RPC line layer: `initialize` with protocol version negotiation,

@@ -1,5 +1,5 @@
-import Foundation
-import MeerkatService
+public import Foundation
+public import MeerkatService
 
 /// The committed OpenAPI 3.1 document of the REST surface, served at `/openapi.json` and used to validate request
 /// bodies, so the contract and the server cannot drift apart.

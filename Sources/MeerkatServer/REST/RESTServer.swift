@@ -1,9 +1,9 @@
 import Foundation
 import Hummingbird
-import Logging
-import MeerkatService
+public import Logging
+public import MeerkatService
 import NIOCore
-import ServiceLifecycle
+public import ServiceLifecycle
 
 /// The REST + SSE surface of a `SessionService` (docs/rest.md), described by `OpenAPIDocument`.
 ///

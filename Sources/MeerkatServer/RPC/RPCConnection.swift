@@ -1,5 +1,5 @@
 import Foundation
-import MeerkatService
+public import MeerkatService
 
 /// One client connection of the JSON-RPC or MCP server: writes lines to the client, tracks the requests the server
 /// sent it (`tool/execute`), its event subscriptions, and whether it authenticated.

@@ -1,4 +1,4 @@
-import MeerkatService
+public import MeerkatService
 
 /// A JSON-RPC error object: a numeric code from `RPCErrorCode`, a message, and `data` carrying the symbolic
 /// `code` and, for bad parameters, the `field` at fault.

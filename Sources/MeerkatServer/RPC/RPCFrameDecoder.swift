@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 /// One inbound unit of a newline-delimited JSON stream.
 public enum RPCFrame: Sendable, Equatable {

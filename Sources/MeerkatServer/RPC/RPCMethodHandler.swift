@@ -1,4 +1,4 @@
-import MeerkatService
+public import MeerkatService
 
 /// The methods of one protocol served over newline-delimited JSON-RPC (the Meerkat RPC surface or MCP).
 public protocol RPCMethodHandler: Sendable {

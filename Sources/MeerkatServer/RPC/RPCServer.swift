@@ -1,5 +1,5 @@
 import Foundation
-import MeerkatService
+public import MeerkatService
 
 /// The Meerkat JSON-RPC 2.0 surface over a `SessionService` (docs/rpc.md): sessions, inputs, the runtime control
 /// plane, LLM routing, event subscriptions and callback tools. Transport-independent: `RPCStdioTransport` and

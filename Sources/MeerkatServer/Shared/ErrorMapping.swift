@@ -1,5 +1,5 @@
 import Foundation
-import MeerkatService
+public import MeerkatService
 
 /// Maps service and runtime failures to `APIError`s (status + stable code), the one table every surface uses.
 public enum ErrorMapping {

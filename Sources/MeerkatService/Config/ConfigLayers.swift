@@ -1,5 +1,5 @@
-import Foundation
-import MeerkatCore
+public import Foundation
+public import MeerkatCore
 import MeerkatTools
 
 /// Where config comes from, in order of precedence (lowest first): built-in defaults → user

@@ -1,5 +1,5 @@
 import Foundation
-import MeerkatCore
+public import MeerkatCore
 
 extension MeerkatConfig {
     /// The built-in defaults as a config tree: the lowest layer, so that `skat config get --effective` can say

@@ -1,5 +1,5 @@
 import Foundation
-import MeerkatCore
+public import MeerkatCore
 
 /// The effective configuration (AGENT.md §9): built-in defaults, then the user file, the realm file and per-request
 /// overrides. Every field has a default; files only say what differs.

@@ -1,5 +1,5 @@
-import Foundation
-import MeerkatCore
+public import Foundation
+public import MeerkatCore
 import MeerkatTools
 
 /// A realm's `config.toml` with a generation number in `config_state.json`, for compare-and-swap updates

@@ -1,6 +1,6 @@
 import Foundation
-import MeerkatCore
-import MeerkatTools
+public import MeerkatCore
+public import MeerkatTools
 
 extension TOMLDocument {
     /// Parses a config file's TOML, naming `source` in the error.

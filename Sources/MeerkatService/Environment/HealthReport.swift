@@ -3,6 +3,8 @@ import Foundation
 import MeerkatCore
 import MeerkatProviders
 import MeerkatSQLite
+import NIOCore
+import NIOHTTP1
 
 /// One finding of a health check.
 public struct HealthCheck: Sendable, Hashable, Codable {

@@ -1,6 +1,6 @@
 import Foundation
-import MeerkatCore
-import MeerkatTools
+public import MeerkatCore
+public import MeerkatTools
 
 /// Keeps live agents' tool sets in step with the MCP servers: servers connect in the background, and whenever the
 /// offered tools change every registered agent gets a new dispatcher, applied at its next LLM call (never mid-stream).

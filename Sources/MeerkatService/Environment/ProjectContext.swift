@@ -1,5 +1,5 @@
-import Foundation
-import MeerkatCore
+public import Foundation
+public import MeerkatCore
 import MeerkatSQLite
 
 /// Where a command's project, realm and config files are, worked out without creating or opening anything: the

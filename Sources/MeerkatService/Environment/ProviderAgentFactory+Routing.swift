@@ -1,7 +1,7 @@
 import Foundation
-import MeerkatCore
-import MeerkatProviders
-import MeerkatRuntime
+public import MeerkatCore
+public import MeerkatProviders
+public import MeerkatRuntime
 import MeerkatTools
 
 /// Catalog resolution and client routing for §12–§13 on the real providers.

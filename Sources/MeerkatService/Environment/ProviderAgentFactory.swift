@@ -1,7 +1,7 @@
-import Foundation
-import Logging
-import MeerkatCore
-import MeerkatProviders
+public import Foundation
+public import Logging
+public import MeerkatCore
+public import MeerkatProviders
 import MeerkatTools
 
 /// Builds agents on the real providers: the model comes from the session intent, then `[agent].model`, then the

@@ -1,6 +1,6 @@
-import Foundation
-import Logging
-import MeerkatCore
+public import Foundation
+public import Logging
+public import MeerkatCore
 import MeerkatRuntime
 import MeerkatSQLite
 import MeerkatTools

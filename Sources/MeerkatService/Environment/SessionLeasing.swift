@@ -1,7 +1,7 @@
 import Foundation
-import MeerkatCore
-import MeerkatRuntime
-import MeerkatSQLite
+public import MeerkatCore
+public import MeerkatRuntime
+public import MeerkatSQLite
 
 /// A store that can grant one process at a time the right to run a session.
 public protocol SessionLeasing: Sendable {

@@ -1,6 +1,6 @@
 import Foundation
-import MeerkatCore
-import MeerkatRuntime
+public import MeerkatCore
+public import MeerkatRuntime
 import Synchronization
 
 /// What the service needs to route turns and reconfigure identities (RUNTIME.md §12–§13): catalog resolution,

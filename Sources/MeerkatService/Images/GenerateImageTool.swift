@@ -1,7 +1,7 @@
-import Foundation
-import MeerkatCore
-import MeerkatProviders
-import MeerkatRuntime
+public import Foundation
+public import MeerkatCore
+public import MeerkatProviders
+public import MeerkatRuntime
 
 /// `generate_image {prompt, model?, size?, count?}`: draws an image with an image model and returns it as an image
 /// block of the tool result (so it enters the transcript), after committing the bytes to the realm's blob store.

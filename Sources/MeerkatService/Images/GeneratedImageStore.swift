@@ -1,6 +1,6 @@
 import Foundation
-import MeerkatProviders
-import MeerkatSQLite
+public import MeerkatProviders
+public import MeerkatSQLite
 
 /// Where `generate_image` commits the bytes it produced before the image enters the transcript.
 public protocol GeneratedImageStore: Sendable {

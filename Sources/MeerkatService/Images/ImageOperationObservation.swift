@@ -1,5 +1,5 @@
-import MeerkatProviders
-import MeerkatRuntime
+public import MeerkatProviders
+public import MeerkatRuntime
 
 /// How an image client's typed error reads as a §14 terminal observation (the input of
 /// `ImageOperationTerminalClassifier`).

@@ -1,5 +1,5 @@
-import MeerkatCore
-import MeerkatRuntime
+public import MeerkatCore
+public import MeerkatRuntime
 
 /// The part of the runtime's image-operation protocol (RUNTIME.md §14) that `generate_image` drives, with the
 /// seed's method names and shapes so the session service can conform directly once its machine implements them.

@@ -1,5 +1,5 @@
-import MeerkatCore
-import MeerkatRuntime
+public import MeerkatCore
+public import MeerkatRuntime
 import Synchronization
 
 /// An `ImageOperationRouting` whose target is connected after construction.

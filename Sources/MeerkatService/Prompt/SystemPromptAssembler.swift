@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// How a request sets the base system prompt.
 public enum SystemPromptOverride: Sendable, Hashable {

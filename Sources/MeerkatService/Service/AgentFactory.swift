@@ -1,5 +1,5 @@
 import Foundation
-import MeerkatCore
+public import MeerkatCore
 
 /// Builds the agent for a session from its persisted intent and the current configuration.
 public protocol AgentFactory: Sendable {

@@ -1,5 +1,5 @@
-import Foundation
-import MeerkatCore
+public import Foundation
+public import MeerkatCore
 
 /// A tool whose work happens outside this process: a connected client executes it when the model calls it
 /// (`tools/register` of the JSON-RPC surface). The executor always answers: a client that went away answers with a

@@ -1,6 +1,6 @@
 import Foundation
-import MeerkatCore
-import MeerkatRuntime
+public import MeerkatCore
+public import MeerkatRuntime
 
 /// A session-service failure with a message that says what to do.
 public enum ServiceError: Error, Sendable, Hashable, CustomStringConvertible {

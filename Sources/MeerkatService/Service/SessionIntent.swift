@@ -1,5 +1,5 @@
 import Foundation
-import MeerkatCore
+public import MeerkatCore
 
 /// What a session was created with. Persisted in the session's metadata (`intent`) and re-resolved against the
 /// current config on every resume, so a config change applies to old sessions.

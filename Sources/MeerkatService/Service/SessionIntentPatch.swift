@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 /// Changes to a stored session's intent: each field present replaces the intent's value; absent fields keep it.
 /// Labels merge (a present key replaces that label).

@@ -1,5 +1,5 @@
 import Foundation
-import MeerkatCore
+public import MeerkatCore
 import MeerkatRuntime
 
 extension SessionService {

@@ -1,7 +1,7 @@
 import Foundation
-import MeerkatCore
+public import MeerkatCore
 import MeerkatProviders
-import MeerkatRuntime
+public import MeerkatRuntime
 import Synchronization
 
 /// Runtime controls that surfaces expose beside the seed's runtime extension.

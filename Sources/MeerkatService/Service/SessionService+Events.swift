@@ -1,5 +1,5 @@
 import Foundation
-import MeerkatCore
+public import MeerkatCore
 import MeerkatRuntime
 
 /// The durable event log of live sessions: every agent and runtime event is appended by a per-session pump that

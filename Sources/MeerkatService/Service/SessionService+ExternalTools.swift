@@ -1,5 +1,5 @@
 import Foundation
-import MeerkatCore
+public import MeerkatCore
 import MeerkatRuntime
 
 /// External tool providers: a surface (the JSON-RPC server) lends a session tools that its client executes. The

@@ -1,5 +1,5 @@
-import MeerkatCore
-import MeerkatRuntime
+public import MeerkatCore
+public import MeerkatRuntime
 
 extension SessionService {
     /// Every stored input row of a session, in admission order (terminal ones included).

@@ -1,6 +1,7 @@
-import Foundation
-import MeerkatCore
-import MeerkatRuntime
+public import Foundation
+import Logging
+public import MeerkatCore
+public import MeerkatRuntime
 
 /// How long a model switch lasts, as surfaces name it.
 public enum ModelSwitchDuration: Sendable, Hashable {

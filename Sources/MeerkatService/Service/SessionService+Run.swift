@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 /// What a run asks for: continue a session, or create one (at most once per idempotency key).
 public struct RunSessionRequest: Sendable {

@@ -1,6 +1,6 @@
 import Foundation
-import MeerkatCore
-import MeerkatRuntime
+public import MeerkatCore
+public import MeerkatRuntime
 
 /// The session service answers the seed's runtime extension by making the session live and forwarding to its runtime.
 extension SessionService: SessionServiceRuntimeExt {

@@ -1,7 +1,7 @@
 import Foundation
-import Logging
-import MeerkatCore
-import MeerkatRuntime
+public import Logging
+public import MeerkatCore
+public import MeerkatRuntime
 
 /// How a caller names a session: full id, a unique prefix of it, or the most recently updated one.
 public enum SessionSelector: Sendable, Hashable, CustomStringConvertible {

@@ -1,5 +1,5 @@
-import Foundation
-import MeerkatCore
+public import Foundation
+public import MeerkatCore
 
 /// A session as listings show it: title, model and last activity.
 public struct SessionSummary: Sendable, Hashable, Encodable {

@@ -1,5 +1,5 @@
 import Foundation
-import MeerkatCore
+public import MeerkatCore
 
 /// A session's transcript written out for people (Markdown) or programs (JSON).
 public enum TranscriptExport {

@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 /// Token usage as surfaces show it: counters the provider did not report are unknown (`null`, "unknown"), never 0,
 /// and calls without reported usage contribute an estimate that is shown as such.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// An HTTP error the mock answers with, rendered in the dialect's own body shape (PROVIDERS.md §7 items 17–18).
 public enum MockError: Sendable, Hashable {

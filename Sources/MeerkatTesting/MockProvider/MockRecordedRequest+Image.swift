@@ -1,3 +1,4 @@
+import MeerkatCore
 extension MockRecordedRequest {
     /// The image endpoint the path routed to, if any.
     public var imageEndpoint: MockImageEndpoint? { MockImageEndpoint.route(path: path)?.endpoint }

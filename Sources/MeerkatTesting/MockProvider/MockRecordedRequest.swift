@@ -1,5 +1,5 @@
 import Foundation
-import MeerkatCore
+public import MeerkatCore
 
 /// One request the mock received, exactly as it arrived.
 public struct MockRecordedRequest: Sendable {

@@ -1,3 +1,4 @@
+import Foundation
 /// The mock's rule mode, used when no script is queued (load tests, `meerkat-mock serve`):
 ///
 /// - A conversation ending in tool results is answered with the text `tool results: <r1>; <r2>`.

@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 /// `edit_file {path, old_string, new_string, replace_all?}`: exact-string replacement in a text file.
 ///

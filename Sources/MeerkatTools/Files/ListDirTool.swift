@@ -1,5 +1,5 @@
 import Foundation
-import MeerkatCore
+public import MeerkatCore
 
 /// `list_dir {path?}`: the entries of one directory, directories marked with a trailing `/`.
 public struct ListDirTool: Tool {

@@ -1,5 +1,5 @@
 import Foundation
-import MeerkatCore
+public import MeerkatCore
 
 /// `read_file {path, offset?, limit?}`: numbered lines of a text file, optionally a 1-based line range.
 ///

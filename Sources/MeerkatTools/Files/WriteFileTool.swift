@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 /// `write_file {path, content}`: creates or overwrites a file, creating missing parent directories.
 public struct WriteFileTool: Tool {

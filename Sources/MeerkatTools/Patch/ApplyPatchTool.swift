@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 /// `apply_patch {patch}`: applies a multi-file patch in the `*** Begin Patch` format inside the project root.
 ///

@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 /// The builtin tools of one agent, built once over a project root, and the dispatchers for presets and scopes.
 ///

@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 /// `glob {pattern, path?}`: project paths matching a glob, relative to the project root.
 ///

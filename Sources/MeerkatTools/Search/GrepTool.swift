@@ -1,5 +1,5 @@
 import Foundation
-import MeerkatCore
+public import MeerkatCore
 
 /// `grep {pattern, path?, glob?, case_insensitive?, max_results?}`: regular-expression search over text files.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Settings of the `shell` tool. The tool exists only when the preset includes it (`workspace`, `full`).
 public struct ShellConfig: Sendable {

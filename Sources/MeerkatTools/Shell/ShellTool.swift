@@ -1,5 +1,5 @@
 import Foundation
-import MeerkatCore
+public import MeerkatCore
 import Synchronization
 
 /// `shell {command, working_dir?, timeout_secs?}`: runs `<shell> -c <command>` in its own process group.

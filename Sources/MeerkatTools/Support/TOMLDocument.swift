@@ -1,5 +1,5 @@
 import Foundation
-import MeerkatCore
+public import MeerkatCore
 import TOMLKit
 
 /// Converts between TOML text and `JSONValue` trees (config files and `mcp.toml` are read and written this way).

@@ -1,5 +1,5 @@
-import Foundation
-import MeerkatCore
+public import Foundation
+public import MeerkatCore
 
 /// Task boards held in memory; lost when the process ends.
 public actor InMemoryTaskStore: TaskStore {

@@ -1,5 +1,5 @@
-import Foundation
-import MeerkatCore
+public import Foundation
+public import MeerkatCore
 
 /// Task boards stored as one JSON file per session (`<directory>/<session-id>.json`), e.g. under `.skat/tasks`.
 ///

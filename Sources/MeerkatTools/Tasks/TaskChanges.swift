@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A partial update of a task: nil fields stay as they are.
 public struct TaskChanges: Sendable, Hashable {

@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 /// `task_create {subject, description?, status?, priority?, labels?}`: adds a task to the session's board.
 public struct TaskCreateTool: Tool {

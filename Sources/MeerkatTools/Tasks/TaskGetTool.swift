@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 /// `task_get {id}`: one task of the session's board.
 public struct TaskGetTool: Tool {

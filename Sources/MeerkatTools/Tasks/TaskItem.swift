@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One entry of a session's task board (`task_*` tools).
 public struct TaskItem: Sendable, Hashable, Codable {

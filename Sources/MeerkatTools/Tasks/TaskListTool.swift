@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 /// `task_list {status?, label?}`: the session's tasks, optionally filtered.
 public struct TaskListTool: Tool {

@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 /// Where the task boards live, one board per session.
 ///

@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 /// `task_update {id, subject?, description?, status?, priority?, labels?}`: changes the given fields of a task.
 public struct TaskUpdateTool: Tool {

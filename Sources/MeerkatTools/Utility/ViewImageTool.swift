@@ -1,5 +1,5 @@
 import Foundation
-import MeerkatCore
+public import MeerkatCore
 
 /// `view_image {path}`: returns a PNG, JPEG, GIF or WebP file from the project as an image block.
 ///

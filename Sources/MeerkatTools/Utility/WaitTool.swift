@@ -1,5 +1,5 @@
 import Foundation
-import MeerkatCore
+public import MeerkatCore
 
 /// `wait {seconds, reason?}`: pauses cooperatively.
 ///

@@ -45,4 +45,29 @@ import Testing
         }
         #expect(offences.isEmpty, "\(target) reaches past the facade: \(offences)")
     }
+
+    /// Every library target compiles with `InternalImportsByDefault` and `MemberImportVisibility` (the `library`
+    /// settings): a module its public API exposes is a `public import`, and using a module's members without
+    /// importing it fails the build.
+    @Test func libraryTargetsUseTheLibrarySettings() throws {
+        let manifest = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Package.swift")
+        let text = try String(contentsOf: manifest, encoding: .utf8)
+        #expect(text.contains(#".enableUpcomingFeature("InternalImportsByDefault")"#))
+        let libraries = [
+            "MeerkatCore", "MeerkatRuntime", "MeerkatProviders", "MeerkatSQLite", "MeerkatTools", "MeerkatService",
+            "MeerkatServer", "MeerkatTesting",
+        ]
+        for library in libraries {
+            guard
+                let start = text.range(of: ".target(name: \"\(library)\"") ?? text.range(of: "name: \"\(library)\",\n")
+            else {
+                Issue.record("no target \(library) in Package.swift")
+                continue
+            }
+            let settings = text[start.upperBound...].range(of: "swiftSettings: ")
+            let value = settings.map { text[$0.upperBound...].prefix(while: { $0.isLetter }) }
+            #expect(value == "library", "\(library) uses \(value.map(String.init) ?? "no") settings")
+        }
+    }
 }

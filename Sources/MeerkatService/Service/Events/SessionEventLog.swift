@@ -1,5 +1,5 @@
-import Foundation
-import MeerkatCore
+public import Foundation
+public import MeerkatCore
 
 /// The service's per-session event log: appends every agent and runtime event of live sessions to the realm's
 /// durable `SessionEventLogStore`, fans new entries out to subscribers, and lets a subscriber resume after any

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// How much of each session's event log a realm keeps, and how far a subscriber may fall behind.
 public struct SessionEventLogPolicy: Sendable, Hashable {

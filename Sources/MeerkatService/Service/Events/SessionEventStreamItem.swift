@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 /// What a session event subscription delivers: logged events in sequence order, preceded by a truncation notice
 /// when the requested resume point is older than what the log keeps.

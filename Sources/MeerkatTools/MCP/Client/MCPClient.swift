@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 /// A connection to one MCP server: `initialize` + `notifications/initialized` + `tools/list` on connect, then
 /// `tools/call`.

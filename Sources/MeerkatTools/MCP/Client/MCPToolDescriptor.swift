@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 /// One tool as an MCP server lists it.
 public struct MCPToolDescriptor: Sendable, Hashable {

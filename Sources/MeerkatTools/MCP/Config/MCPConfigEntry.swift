@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 /// A configured server as `skat mcp list` / `get` show it: the entry as written (variables unexpanded), the file
 /// it comes from, and whether a project entry of the same name hides it.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import MeerkatCore
 
 /// The two `mcp.toml` files (project and user): loading, merging, `${VAR}` expansion and the writers behind

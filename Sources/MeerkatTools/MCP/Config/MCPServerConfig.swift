@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 /// One `[[servers]]` entry of `mcp.toml`: a name, a transport and a connect timeout.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import MeerkatCore
+public import MeerkatCore
 
 /// Connects every configured MCP server in the background and offers their tools as one flat, unprefixed set.
 ///

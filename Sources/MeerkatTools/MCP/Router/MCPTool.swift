@@ -1,4 +1,4 @@
-import MeerkatCore
+public import MeerkatCore
 
 /// One MCP tool offered to the model under its own name; calls go through the router to the server that owns
 /// it (provenance: `serverName`).
