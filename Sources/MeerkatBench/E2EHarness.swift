@@ -106,7 +106,7 @@ final class E2EHarness: Sendable {
 /// benchmark's Chat Completions URL through the real client and the shared transport, with one trivial tool.
 final class E2EStack: Sendable {
     let service: SessionService
-    let intent = SessionIntent(model: "bench-model", tools: "none")
+    let intent = SessionIntent(model: "bench-model", tools: ToolPreset.none)
     private let realm: Realm?
     private let directory: URL?
 

@@ -1,3 +1,5 @@
+import MeerkatCore
+
 /// The built-in catalog rows (AGENT.md §4.4).
 enum BuiltInModels {
     static var entries: [CatalogEntry] { anthropic + openAI + gemini + images }

@@ -1,4 +1,5 @@
 public import Foundation
+public import MeerkatCore
 
 /// Finds provider API keys in an environment (AGENT.md §4.3 with the `SKAT_` prefix). The environment is
 /// injectable so tests never depend on the process environment; keys are returned as redacting `APIKey`s.

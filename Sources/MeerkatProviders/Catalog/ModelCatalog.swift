@@ -1,3 +1,5 @@
+public import MeerkatCore
+
 /// The models the runtime can call, keyed by exact id (AGENT.md §4.4).
 ///
 /// A model's provider is whatever catalog row owns its id; names are never matched by prefix, so an unknown

@@ -1,3 +1,5 @@
+public import MeerkatCore
+
 /// What a model can do; drives max tokens, whether temperature is sent, which tools are visible and which
 /// inputs are accepted (AGENT.md §4.4).
 public struct ModelProfile: Sendable, Hashable {

@@ -1,3 +1,5 @@
+public import MeerkatCore
+
 extension ProviderKind {
     /// The provider's documented cap on one request body, in bytes (AGENT.md §1.8), or nil when none is known
     /// (self-hosted servers differ).

@@ -1,3 +1,5 @@
+public import MeerkatCore
+
 /// An operator-configured model on an OpenAI-compatible server (`[self_hosted.models.<alias>]`).
 public struct SelfHostedModel: Sendable, Hashable {
     /// Which OpenAI-style API the server speaks.

@@ -1,3 +1,5 @@
+public import MeerkatCore
+
 /// Generates images from a text prompt with one provider's image API.
 ///
 /// Implementations make exactly one HTTP call per `generate`, honour task cancellation (the HTTP request is

@@ -1,4 +1,5 @@
 public import Foundation
+public import MeerkatCore
 
 /// Builds the `ImageGenerationClient` for a catalog image model (profile `imageGeneration`): the OpenAI Images API
 /// for OpenAI models, `generateContent` for Gemini models; credentials and `*_BASE_URL` overrides come from the

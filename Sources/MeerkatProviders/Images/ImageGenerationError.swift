@@ -1,3 +1,5 @@
+public import MeerkatCore
+
 /// Why an image-generation call produced no image, with what classification needs: the HTTP status, the
 /// provider's own error code or finish/block reason, and the provider's text (RUNTIME.md §14 step 5).
 public struct ImageGenerationError: Error, Sendable, Hashable, CustomStringConvertible {

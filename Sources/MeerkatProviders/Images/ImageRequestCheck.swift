@@ -1,4 +1,5 @@
 import Foundation
+import MeerkatCore
 
 /// Request validation and media-type helpers shared by the image clients.
 enum ImageRequestCheck {

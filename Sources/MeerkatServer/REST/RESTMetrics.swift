@@ -2,6 +2,7 @@ import CoreMetrics
 import Foundation
 import MeerkatService
 import Prometheus
+import Synchronization
 
 /// The REST surface's Prometheus metrics: request counts and latencies recorded through swift-metrics into a
 /// registry of this server (no global bootstrap, so several servers can live in one process), plus the session
@@ -9,6 +10,9 @@ import Prometheus
 final class RESTMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
+    /// The service counters as of the last scrape: each scrape adds only what happened since to the Prometheus
+    /// counters, so they are true monotonic counters (`# TYPE … counter`), not gauges.
+    private let exported = Mutex(SessionServiceStats.Snapshot())
 
     init() {
         registry = PrometheusCollectorRegistry()
@@ -36,15 +40,28 @@ final class RESTMetrics: Sendable {
 
     /// The Prometheus text exposition, with the service counters updated first.
     func render(liveSessions: Int, stats: SessionServiceStats.Snapshot) -> String {
-        func gauge(_ label: String, _ value: Int) {
-            CoreMetrics.Gauge(label: label, factory: factory).record(value)
+        CoreMetrics.Gauge(label: "meerkat_active_sessions", factory: factory).record(liveSessions)
+        // Field by field, under one lock: a scrape holding an older snapshot than the last one adds nothing.
+        let fields:
+            [(String, KeyPath<SessionServiceStats.Snapshot, Int>, WritableKeyPath<SessionServiceStats.Snapshot, Int>)] =
+                [
+                    ("meerkat_runs_started_total", \.runsStarted, \.runsStarted),
+                    ("meerkat_runs_completed_total", \.runsCompleted, \.runsCompleted),
+                    ("meerkat_runs_failed_total", \.runsFailed, \.runsFailed),
+                    ("meerkat_input_tokens_total", \.inputTokens, \.inputTokens),
+                    ("meerkat_output_tokens_total", \.outputTokens, \.outputTokens),
+                ]
+        let deltas = exported.withLock { last in
+            fields.map { label, read, write in
+                let delta = max(0, stats[keyPath: read] - last[keyPath: read])
+                last[keyPath: write] += delta
+                return (label, delta)
+            }
         }
-        gauge("meerkat_active_sessions", liveSessions)
-        gauge("meerkat_runs_started_total", stats.runsStarted)
-        gauge("meerkat_runs_completed_total", stats.runsCompleted)
-        gauge("meerkat_runs_failed_total", stats.runsFailed)
-        gauge("meerkat_input_tokens_total", stats.inputTokens)
-        gauge("meerkat_output_tokens_total", stats.outputTokens)
+        for (label, delta) in deltas {
+            let counter = CoreMetrics.Counter(label: label, factory: factory)
+            if delta > 0 { counter.increment(by: delta) }
+        }
         return registry.emitToString()
     }
 }

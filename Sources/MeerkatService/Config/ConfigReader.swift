@@ -100,6 +100,13 @@ struct ConfigReader {
         return text
     }
 
+    /// A string naming a case of `kind` (its raw value), or an error listing the cases.
+    mutating func oneOf<Kind: RawRepresentable & CaseIterable>(_ key: String, _ kind: Kind.Type)
+        throws(ConfigError) -> Kind? where Kind.RawValue == String
+    {
+        try oneOf(key, Kind.allCases.map(\.rawValue)).flatMap(Kind.init(rawValue:))
+    }
+
     mutating func table(_ key: String) throws(ConfigError) -> ConfigReader {
         try ConfigReader(source: source, path: keyPath(key), value: raw(key))
     }

@@ -7,7 +7,7 @@ public struct MeerkatConfig: Sendable, Hashable {
     /// `[agent]`
     public struct Agent: Sendable, Hashable {
         public var model: String?
-        public var provider: String?
+        public var provider: ProviderKind?
         public var systemPrompt: String?
         public var systemPromptFile: String?
         public var toolInstructions: String?
@@ -91,8 +91,7 @@ public struct MeerkatConfig: Sendable, Hashable {
 
     /// `[tools]`
     public struct Tools: Sendable, Hashable {
-        /// `none`, `safe`, `workspace` or `full`.
-        public var preset = "safe"
+        public var preset = ToolPreset.safe
         public var defaultTimeout: Duration = .seconds(600)
         public var maxConcurrent = 10
         public var toolTimeouts: [String: Duration] = [:]
@@ -104,7 +103,7 @@ public struct MeerkatConfig: Sendable, Hashable {
     public struct Shell: Sendable, Hashable {
         public var program = "bash"
         public var timeoutSecs = 30
-        public var securityMode = "unrestricted"
+        public var securityMode = ShellSecurityMode.unrestricted
         public var securityPatterns: [String] = []
     }
 
@@ -142,7 +141,7 @@ public struct MeerkatConfig: Sendable, Hashable {
 
         var agent = try root.table("agent")
         self.agent.model = try agent.string("model")
-        self.agent.provider = try agent.oneOf("provider", ["anthropic", "openai", "gemini", "self_hosted"])
+        self.agent.provider = try agent.oneOf("provider", ProviderKind.self)
         self.agent.systemPrompt = try agent.string("system_prompt")
         self.agent.systemPromptFile = try agent.string("system_prompt_file")
         self.agent.toolInstructions = try agent.string("tool_instructions")
@@ -244,7 +243,7 @@ public struct MeerkatConfig: Sendable, Hashable {
         try retry.finish()
 
         var tools = try root.table("tools")
-        self.tools.preset = try tools.oneOf("preset", ["none", "safe", "workspace", "full"]) ?? self.tools.preset
+        self.tools.preset = try tools.oneOf("preset", ToolPreset.self) ?? self.tools.preset
         if let value = try tools.duration("default_timeout") { self.tools.defaultTimeout = value ?? .seconds(600) }
         self.tools.maxConcurrent = try tools.int("max_concurrent", min: 1, max: 256) ?? self.tools.maxConcurrent
         var timeouts = try tools.table("tool_timeouts")
@@ -263,7 +262,7 @@ public struct MeerkatConfig: Sendable, Hashable {
         self.shell.program = try shell.string("program") ?? self.shell.program
         self.shell.timeoutSecs = try shell.int("timeout_secs", min: 1, max: 86_400) ?? self.shell.timeoutSecs
         self.shell.securityMode =
-            try shell.oneOf("security_mode", ["unrestricted", "allow_list", "deny_list"]) ?? self.shell.securityMode
+            try shell.oneOf("security_mode", ShellSecurityMode.self) ?? self.shell.securityMode
         self.shell.securityPatterns = try shell.strings("security_patterns") ?? []
         try shell.finish()
 

@@ -113,7 +113,7 @@ extension ProviderAgentFactory: SessionModelResolving {
         -> ToolDispatcher
     {
         let build = try dispatcherBuilder(intent: intent, config: config, entry: entry)
-        guard let mcp, (intent.tools ?? config.tools.preset) != "none" else { return build([]) }
+        guard let mcp, (intent.tools ?? config.tools.preset) != ToolPreset.none else { return build([]) }
         return build(await mcp.currentTools())
     }
 

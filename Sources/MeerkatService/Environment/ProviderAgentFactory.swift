@@ -79,14 +79,7 @@ public struct ProviderAgentFactory: AgentFactory {
         let credentials = CredentialResolver(environment: environment)
         let provider: ProviderKind?
         if let named = intent.provider ?? config.agent.provider {
-            guard
-                let kind = ProviderKind(rawValue: named)
-                    ?? ProviderKind.allCases.first(where: { $0.description == named })
-            else {
-                throw .invalidRequest(
-                    field: "provider", message: "unknown provider '\(named)' (anthropic, openai, gemini, self_hosted)")
-            }
-            provider = kind
+            provider = named
         } else {
             provider = [ProviderKind.anthropic, .openai, .gemini].first { credentials.apiKey(for: $0) != nil }
         }
@@ -135,7 +128,7 @@ public struct ProviderAgentFactory: AgentFactory {
     func servesAdHoc(_ intent: SessionIntent) -> Bool {
         guard intent.baseURL != nil else { return false }
         guard let provider = intent.provider else { return true }
-        guard provider == ProviderKind.selfHosted.rawValue else { return false }
+        guard provider == .selfHosted else { return false }
         guard let model = intent.model else { return true }
         return (try? catalog.entry(for: model))?.profile.provider != .selfHosted
     }
@@ -151,9 +144,7 @@ public struct ProviderAgentFactory: AgentFactory {
     }
 
     private func checkProvider(intent: SessionIntent, model: String, entry: CatalogEntry) throws(ServiceError) {
-        if let named = intent.provider, named != entry.profile.provider.rawValue,
-            named != entry.profile.provider.description
-        {
+        if let named = intent.provider, named != entry.profile.provider {
             throw .invalidRequest(
                 field: "provider", message: "model '\(model)' belongs to \(entry.profile.provider), not \(named)")
         }
@@ -194,7 +185,7 @@ public struct ProviderAgentFactory: AgentFactory {
                 "provider": .string(entry.profile.provider.rawValue),
             ])
         let build = try dispatcherBuilder(intent: intent, config: config, entry: entry)
-        guard let mcp, (intent.tools ?? config.tools.preset) != "none" else {
+        guard let mcp, (intent.tools ?? config.tools.preset) != ToolPreset.none else {
             return Agent(session: session, client: client, tools: build([]), config: agentConfig)
         }
         await mcp.start()
@@ -229,10 +220,7 @@ public struct ProviderAgentFactory: AgentFactory {
     func dispatcherBuilder(intent: SessionIntent, config: MeerkatConfig, entry: CatalogEntry) throws(ServiceError)
         -> @Sendable ([any Tool]) -> ToolDispatcher
     {
-        let presetName = intent.tools ?? config.tools.preset
-        guard let preset = ToolPreset(rawValue: presetName) else {
-            throw .invalidRequest(field: "tools", message: "unknown preset '\(presetName)'")
-        }
+        let preset = intent.tools ?? config.tools.preset
         let root: ProjectRoot
         do {
             root = try ProjectRoot(projectRoot.path)
@@ -241,7 +229,7 @@ public struct ProviderAgentFactory: AgentFactory {
         }
         let shell = ShellConfig(
             defaultTimeout: .seconds(config.shell.timeoutSecs), shell: config.shell.program,
-            securityMode: ShellSecurityMode(rawValue: config.shell.securityMode) ?? .unrestricted,
+            securityMode: config.shell.securityMode,
             securityPatterns: config.shell.securityPatterns)
         let taskStore: any TaskStore = taskDirectory.map { JSONFileTaskStore(directory: $0) } ?? InMemoryTaskStore()
         var hostTools: [BuiltinToolName: any Tool] = [:]

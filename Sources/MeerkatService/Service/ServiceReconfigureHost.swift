@@ -36,7 +36,7 @@ struct ServiceReconfigureHost: LLMReconfigureHost {
     private func apply(_ identity: SessionLLMIdentity) async throws(RuntimeDriverError) {
         var intent = await agent.session.intent
         intent.model = identity.model
-        intent.provider = identity.provider
+        intent.provider = ProviderKind(rawValue: identity.provider)
         // An ad-hoc server (`base_url`) stays with the session, so a later switch can route back to it.
         let tools: ToolDispatcher
         let value: JSONValue

@@ -5,14 +5,14 @@ public import MeerkatCore
 /// current config on every resume, so a config change applies to old sessions.
 public struct SessionIntent: Sendable, Hashable, Codable {
     public var model: String?
-    public var provider: String?
+    public var provider: ProviderKind?
     public var maxTokens: Int?
     public var budgetTokens: Int?
     public var maxToolCalls: Int?
     /// Duration text (`"10m"`).
     public var maxDuration: String?
-    /// Tool preset: `none`, `safe`, `workspace`, `full`.
-    public var tools: String?
+    /// The tool preset (the configuration's when nil).
+    public var tools: ToolPreset?
     public var allowTools: [String]?
     public var blockTools: [String]?
     public var outputSchema: JSONValue?
@@ -28,8 +28,8 @@ public struct SessionIntent: Sendable, Hashable, Codable {
     }
 
     public init(
-        model: String? = nil, provider: String? = nil, maxTokens: Int? = nil, budgetTokens: Int? = nil,
-        maxToolCalls: Int? = nil, maxDuration: String? = nil, tools: String? = nil, allowTools: [String]? = nil,
+        model: String? = nil, provider: ProviderKind? = nil, maxTokens: Int? = nil, budgetTokens: Int? = nil,
+        maxToolCalls: Int? = nil, maxDuration: String? = nil, tools: ToolPreset? = nil, allowTools: [String]? = nil,
         blockTools: [String]? = nil, outputSchema: JSONValue? = nil, labels: [String: String] = [:],
         baseURL: String? = nil
     ) {
@@ -50,17 +50,31 @@ public struct SessionIntent: Sendable, Hashable, Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         model = try container.decodeIfPresent(String.self, forKey: .model)
-        provider = try container.decodeIfPresent(String.self, forKey: .provider)
+        provider = try Self.decodeCase(ProviderKind.self, container, .provider)
         maxTokens = try container.decodeIfPresent(Int.self, forKey: .maxTokens)
         budgetTokens = try container.decodeIfPresent(Int.self, forKey: .budgetTokens)
         maxToolCalls = try container.decodeIfPresent(Int.self, forKey: .maxToolCalls)
         maxDuration = try container.decodeIfPresent(String.self, forKey: .maxDuration)
-        tools = try container.decodeIfPresent(String.self, forKey: .tools)
+        tools = try Self.decodeCase(ToolPreset.self, container, .tools)
         allowTools = try container.decodeIfPresent([String].self, forKey: .allowTools)
         blockTools = try container.decodeIfPresent([String].self, forKey: .blockTools)
         outputSchema = try container.decodeIfPresent(JSONValue.self, forKey: .outputSchema)
         labels = try container.decodeIfPresent([String: String].self, forKey: .labels) ?? [:]
         baseURL = try container.decodeIfPresent(String.self, forKey: .baseURL)
+    }
+
+    /// A case named by its raw value; an unknown name is a decoding error at the field that lists the cases.
+    private static func decodeCase<Kind: RawRepresentable & CaseIterable>(
+        _ kind: Kind.Type, _ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys
+    ) throws -> Kind? where Kind.RawValue == String {
+        guard let name = try container.decodeIfPresent(String.self, forKey: key) else { return nil }
+        guard let value = Kind(rawValue: name) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: container,
+                debugDescription:
+                    "unknown \(key.stringValue) '\(name)' (\(Kind.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        return value
     }
 
     /// Checks the fields that can be checked without the catalog. `creating`: the intent of a new session, whose
@@ -81,9 +95,6 @@ public struct SessionIntent: Sendable, Hashable, Codable {
                 throw .invalidRequest(field: "max_duration", message: error.description)
             }
         }
-        if let tools, !["none", "safe", "workspace", "full"].contains(tools) {
-            throw .invalidRequest(field: "tools", message: "must be one of none, safe, workspace, full, got '\(tools)'")
-        }
         if let outputSchema {
             do {
                 _ = try OutputSchema(json: outputSchema)
@@ -100,7 +111,7 @@ public struct SessionIntent: Sendable, Hashable, Codable {
             guard model != nil else {
                 throw .invalidRequest(field: "base_url", message: "needs a model name the server knows (-m)")
             }
-            if creating, let provider, provider != "self_hosted" {
+            if creating, let provider, provider != .selfHosted {
                 throw .invalidRequest(
                     field: "base_url", message: "serves self-hosted models only, not provider '\(provider)'")
             }

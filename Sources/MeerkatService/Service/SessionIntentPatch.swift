@@ -11,14 +11,14 @@ public struct SessionIntentPatch: Sendable, Hashable {
     public var maxTokens: Int?
     public var maxToolCalls: Int?
     public var maxDuration: String?
-    public var tools: String?
+    public var tools: ToolPreset?
     public var allowTools: [String]?
     public var blockTools: [String]?
     public var labels: [String: String]
 
     public init(
         model: String? = nil, baseURL: String? = nil, outputSchema: JSONValue? = nil, maxTokens: Int? = nil,
-        maxToolCalls: Int? = nil, maxDuration: String? = nil, tools: String? = nil, allowTools: [String]? = nil,
+        maxToolCalls: Int? = nil, maxDuration: String? = nil, tools: ToolPreset? = nil, allowTools: [String]? = nil,
         blockTools: [String]? = nil, labels: [String: String] = [:]
     ) {
         self.model = model

@@ -1,3 +1,5 @@
+public import MeerkatCore
+
 /// Decides whether the shell tool may run a command, from `ShellSecurityMode` and glob patterns.
 ///
 /// The command is split POSIX-style and canonicalised (`ShellWords.canonical`: quotes removed, tokens joined

@@ -1,4 +1,5 @@
 public import Foundation
+public import MeerkatCore
 
 /// Settings of the `shell` tool. The tool exists only when the preset includes it (`workspace`, `full`).
 public struct ShellConfig: Sendable {

@@ -55,6 +55,8 @@ struct RealmOptions: ParsableArguments {
 }
 
 extension RealmBackend: ExpressibleByArgument {}
+extension ProviderKind: ExpressibleByArgument {}
+extension ToolPreset: ExpressibleByArgument {}
 
 extension RealmOptions {
     /// Opens the environment, runs `body`, and always closes the environment afterwards.

@@ -41,7 +41,7 @@ struct RunCommand: AsyncParsableCommand {
     var model: String?
 
     @Option(name: [.short, .long], help: "Provider: anthropic, openai, gemini or self_hosted.")
-    var provider: String?
+    var provider: ProviderKind?
 
     @Option(
         name: .customLong("base-url"),
@@ -64,7 +64,7 @@ struct RunCommand: AsyncParsableCommand {
     var schema: String?
 
     @Option(name: [.short, .long], help: "Tool preset: none, safe, workspace or full.")
-    var tools: String?
+    var tools: ToolPreset?
 
     @Option(name: .customLong("allow-tool"), help: "Only allow these tools (repeatable).")
     var allowTool: [String] = []
@@ -103,9 +103,6 @@ struct RunCommand: AsyncParsableCommand {
     var waitForMCP = false
 
     func validate() throws {
-        if let tools, !["none", "safe", "workspace", "full"].contains(tools) {
-            throw ValidationError("--tools must be one of none, safe, workspace, full (got '\(tools)')")
-        }
         if let maxTokens, maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1") }
         if let maxToolCalls, maxToolCalls < 0 { throw ValidationError("--max-tool-calls must be 0 or more") }
         if let maxDuration {

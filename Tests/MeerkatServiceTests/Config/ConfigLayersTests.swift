@@ -27,7 +27,7 @@ struct ConfigLayersTests {
         let layers = try ConfigLayers.load(
             userFile: user, projectFile: project, realmFile: realm, overrides: ["tools": ["preset": "none"]])
         let config = try layers.resolve()
-        #expect(config.agent.maxTurns == 9 && config.agent.model == "gpt-5.4" && config.tools.preset == "none")
+        #expect(config.agent.maxTurns == 9 && config.agent.model == "gpt-5.4" && config.tools.preset == ToolPreset.none)
         #expect(layers.layers.map(\.kind) == [.builtIn, .user, .project, .request])
         #expect(layers.files.map(\.read) == [true, true, false])
         let sources = layers.sources()
@@ -72,7 +72,7 @@ struct ConfigLayersTests {
         let context = try ProjectContext(options)
         #expect(context.projectRoot.path == project.resolvingSymlinksInPath().path)
         let config = try context.config()
-        #expect(config.agent.maxTurns == 3 && config.tools.preset == "none")
+        #expect(config.agent.maxTurns == 3 && config.tools.preset == ToolPreset.none)
         #expect(!context.realmExists)
         #expect(!FileManager.default.fileExists(atPath: context.stateRoot.path))
     }

@@ -96,9 +96,9 @@ struct ConfigTests {
         #expect(config.budget.maxTurnDuration == .seconds(90))
         #expect(config.retry.initialDelay == .milliseconds(250) && config.retry.callTimeout == .seconds(120))
         #expect(config.retry.streamInactivityTimeout == nil)
-        #expect(config.tools.preset == "workspace" && config.tools.defaultTimeout == .seconds(300))
+        #expect(config.tools.preset == .workspace && config.tools.defaultTimeout == .seconds(300))
         #expect(config.tools.toolTimeouts["shell"] == .seconds(45) && config.tools.block == ["shell"])
-        #expect(config.shell.securityMode == "deny_list" && config.shell.securityPatterns == ["rm -rf *"])
+        #expect(config.shell.securityMode == .denyList && config.shell.securityPatterns == ["rm -rf *"])
     }
 
     @Test(arguments: [

@@ -137,11 +137,16 @@ struct SessionServiceTests {
     @Test func badIntentIsRefusedBeforeAnythingIsStored() async throws {
         let store = InMemoryRuntimeStore()
         let (service, _) = service(store: store)
-        await #expect(
-            throws: ServiceError.invalidRequest(
-                field: "tools", message: "must be one of none, safe, workspace, full, got 'all'")
-        ) {
-            _ = try await service.createSession(CreateSessionRequest(intent: SessionIntent(tools: "all")))
+        // The preset and provider are enums: over JSON an unknown name fails at the field, listing the cases.
+        do {
+            _ = try JSONDecoder().decode(SessionIntent.self, from: Data(#"{"tools": "all"}"#.utf8))
+            Issue.record("an unknown preset decoded")
+        } catch let DecodingError.dataCorrupted(context) {
+            #expect(context.codingPath.map(\.stringValue) == ["tools"])
+            #expect(context.debugDescription == "unknown tools 'all' (none, safe, workspace, full)")
+        }
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(SessionIntent.self, from: Data(#"{"provider": "openia"}"#.utf8))
         }
         await #expect(throws: ServiceError.self) {
             _ = try await service.createSession(

@@ -12,6 +12,9 @@ public final class SessionServiceStats: Sendable {
         public var runsFailed = 0
         public var inputTokens = 0
         public var outputTokens = 0
+
+        /// All zero.
+        public init() {}
     }
 
     private let counters = Mutex(Snapshot())

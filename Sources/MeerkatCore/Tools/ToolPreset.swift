@@ -10,22 +10,4 @@ public enum ToolPreset: String, Sendable, Hashable, Codable, CaseIterable {
     ///
     /// `generate_image` is in `workspace` and `full` (it spends provider money and writes blobs), never in `safe`.
     case full
-
-    /// The builtin tools of the preset, in the order they are offered.
-    public var tools: [BuiltinToolName] {
-        switch self {
-        case .none:
-            []
-        case .safe:
-            [
-                .readFile, .listDir, .glob, .grep, .datetime, .wait, .taskCreate, .taskGet, .taskList, .taskUpdate,
-                .viewImage,
-            ]
-        case .workspace, .full:
-            ToolPreset.safe.tools + [.writeFile, .editFile, .applyPatch, .shell, .generateImage]
-        }
-    }
-
-    /// True when the preset includes `tool`.
-    public func includes(_ tool: BuiltinToolName) -> Bool { tools.contains(tool) }
 }
