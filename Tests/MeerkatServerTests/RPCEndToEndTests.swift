@@ -190,13 +190,7 @@ struct RPCEndToEndTests {
         await server.stop()
     }
 
-    @Test(
-        .disabled(
-            """
-            hung in its only run: the steer's input/accept, sent by a second client while the first client's \
-            callback tool is outstanding, did not answer; not diagnosed yet
-            """))
-    func steerSentWhileAToolRunsReachesTheModelAtTheNextCheckpoint() async throws {
+    @Test func steerSentWhileAToolRunsReachesTheModelAtTheNextCheckpoint() async throws {
         let server = try await RPCTestServer.start()
         let client = try await server.client()
         let steerer = try await server.client()

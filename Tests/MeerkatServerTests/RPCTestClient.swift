@@ -133,7 +133,10 @@ actor RPCTestClient {
 
     /// The next queued unsolicited message without waiting; nil when none is queued.
     func nextUnsolicitedNow() -> JSONValue? {
-        unsolicited.isEmpty ? nil : unsolicited.removeFirst()
+        // Not a ternary: `JSONValue` is `ExpressibleByNilLiteral`, so `cond ? nil : value` would yield `.null`
+        // (never an absent value) and a caller's `while let` would never end.
+        guard !unsolicited.isEmpty else { return nil }
+        return unsolicited.removeFirst()
     }
 
     /// Closes the socket.
