@@ -36,7 +36,7 @@ struct RPCEndToEndTests {
             #expect(message["method"] == "session/event")
             #expect(message["params"]?["subscription_id"]?.stringValue == subscription)
             sequences.append(message["params"]?["seq"]?.numberValue ?? -1)
-            let type = message["params"]?["event"]?["payload"]?["type"]?.stringValue ?? ""
+            let type = message["params"]?["event"]?["type"]?.stringValue ?? ""
             types.append(type)
             if type == "run_completed" { break }
         }
@@ -61,7 +61,7 @@ struct RPCEndToEndTests {
         var last = 0.0
         while let message = await client.nextUnsolicited() {
             last = message["params"]?["seq"]?.numberValue ?? last
-            if message["params"]?["event"]?["payload"]?["type"] == "run_completed" { break }
+            if message["params"]?["event"]?["type"] == "run_completed" { break }
         }
         _ = try await client.result("session/unsubscribe", ["subscription_id": subscribed["subscription_id"] ?? .null])
         _ = try await client.result("session/subscribe", ["session_id": .string(id), "after_seq": .number(last)])

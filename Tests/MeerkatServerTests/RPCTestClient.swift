@@ -131,6 +131,14 @@ actor RPCTestClient {
         return await withCheckedContinuation { unsolicitedWaiters.append($0) }
     }
 
+    /// The next unsolicited message that `matches`, dropping the ones before it that do not; nil once closed.
+    func nextUnsolicited(where matches: (JSONValue) -> Bool) async -> JSONValue? {
+        while let message = await nextUnsolicited() {
+            if matches(message) { return message }
+        }
+        return nil
+    }
+
     /// The next queued unsolicited message without waiting; nil when none is queued.
     func nextUnsolicitedNow() -> JSONValue? {
         // Not a ternary: `JSONValue` is `ExpressibleByNilLiteral`, so `cond ? nil : value` would yield `.null`

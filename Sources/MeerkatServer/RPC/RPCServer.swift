@@ -138,7 +138,7 @@ public struct RPCServer: RPCMethodHandler {
         return [
             "protocol_version": .string(Self.protocolName), "server_info": ["name": "meerkat", "version": "0.1.0"],
             "methods": .array(Self.methods.map(JSONValue.string)),
-            "notifications": ["session/event"], "client_methods": ["tool/execute"],
+            "notifications": ["session/event", "session/subscription_ended"], "client_methods": ["tool/execute"],
         ]
     }
 }
