@@ -220,21 +220,59 @@ struct RPCEndToEndTests {
         await server.stop()
     }
 
-    @Test func routingMethodsAnswerNotSupportedUntilTheRuntimeHasThem() async throws {
+    /// The model of each request the mock received since `from`.
+    private func models(_ server: RPCTestServer, from: Int) -> [String] {
+        server.mock.requests.dropFirst(from).compactMap {
+            (try? JSONValue.parse(String(decoding: $0.body, as: UTF8.self)))?["model"]?.stringValue
+        }
+    }
+
+    @Test func routingAndReconfigurationChangeTheModelTheCallsGoTo() async throws {
         let server = try await RPCTestServer.start()
         let client = try await server.client()
         let id = try await session(client)
-        for (method, params) in [
-            ("llm/capabilities", ["session_id": JSONValue.string(id)]),
-            ("routing/status", ["session_id": .string(id)]),
-            ("llm/reconfigure", ["session_id": .string(id), "model": "gpt-5.4"]),
-            ("routing/switch_turn", ["session_id": .string(id), "request_id": "r1", "target_model": "gpt-5.4"]),
-        ] as [(String, [String: JSONValue])] {
-            let response = await client.call(method, .object(params))
-            let code = response["error"]?["data"]?["code"]?.stringValue
-            // not_supported today; once the runtime implements a method its result is an object.
-            #expect(code == "not_supported" || response["result"]?.objectValue != nil, "\(method): \(response)")
-        }
+        let session: JSONValue = .string(id)
+        _ = try await client.result("turn/start", ["session_id": session, "prompt": "warm up"])
+        #expect(models(server, from: 0) == ["gpt-5.4"])
+
+        let capabilities = try await client.result("llm/capabilities", ["session_id": session])
+        #expect(capabilities["capabilities"]?.objectValue != nil, "\(capabilities)")
+        let status = try await client.result("routing/status", ["session_id": session])
+        #expect(status["status"]?["baseline_model"] == "gpt-5.4")
+
+        // turns{1}: exactly the next assistant turn goes to the target, the one after back to the baseline.
+        let switched = try await client.result(
+            "routing/switch_turn",
+            ["session_id": session, "request_id": "r1", "target_model": "gpt-5.4-mini", "duration": ["turns": 1]])
+        #expect(switched["result"]?["status"] == "applied")
+        #expect(switched["result"]?["target_model"] == "gpt-5.4-mini")
+        var seen = server.mock.requests.count
+        _ = try await client.result("turn/start", ["session_id": session, "prompt": "on the target"])
+        #expect(models(server, from: seen) == ["gpt-5.4-mini"])
+        seen = server.mock.requests.count
+        _ = try await client.result("turn/start", ["session_id": session, "prompt": "back on the baseline"])
+        #expect(models(server, from: seen) == ["gpt-5.4"])
+
+        // A reconfiguration changes the baseline until changed again.
+        let reconfigured = try await client.result(
+            "llm/reconfigure", ["session_id": session, "model": "gpt-5.4-mini"])
+        #expect(reconfigured["report"]?["new_identity"]?["model"] == "gpt-5.4-mini", "\(reconfigured)")
+        seen = server.mock.requests.count
+        _ = try await client.result("turn/start", ["session_id": session, "prompt": "reconfigured"])
+        #expect(models(server, from: seen) == ["gpt-5.4-mini"])
+        let after = try await client.result("routing/status", ["session_id": session])
+        #expect(after["status"]?["baseline_model"] == "gpt-5.4-mini")
+
+        // Bad input names the field; an unknown model is refused and changes nothing.
+        let zero = await client.call(
+            "routing/switch_turn",
+            ["session_id": session, "request_id": "r2", "target_model": "gpt-5.4", "duration": ["turns": 0]])
+        #expect(zero["error"]?["data"]?["field"] == "duration.turns")
+        let unknown = await client.call("llm/reconfigure", ["session_id": session, "model": "gpt-5.44-nope"])
+        #expect(unknown["error"] != nil)
+        #expect(unknown["error"]?["code"] != -32603, "\(unknown)")
+        let unchanged = try await client.result("routing/status", ["session_id": session])
+        #expect(unchanged["status"]?["baseline_model"] == "gpt-5.4-mini")
         await client.close()
         await server.stop()
     }
