@@ -148,6 +148,69 @@ struct RPCEndToEndTests {
         await server.stop()
     }
 
+    @Test func aWaiterAskingForItGetsCallbackPendingWhileTheRunWaitsOnTheClient() async throws {
+        let server = try await RPCTestServer.start()
+        let client = try await server.client()
+        let id = try await session(client)
+        let session: JSONValue = .string(id)
+        let release = AsyncStream<Void>.makeStream()
+        let asked = Box<[JSONValue]>([])
+        await client.onServerRequest { request in
+            asked.update { $0.append(request) }
+            // The client answers only once the test has seen callback_pending.
+            for await _ in release.stream { break }
+            return ["content": "looked up"]
+        }
+        _ = try await client.result(
+            "tools/register",
+            ["session_id": session, "tools": [["name": "lookup", "input_schema": ["type": "object"]]]])
+        let parked = try await client.result(
+            "turn/start",
+            ["session_id": session, "prompt": #"call tool lookup {"q": "meaning"}"#, "return_on_callback": true])
+        let pending = try #require(parked["completion"])
+        #expect(pending["completion_type"] == "callback_pending", "\(parked)")
+        #expect(pending["tool_name"] == "lookup")
+        #expect(pending["args"]?["q"] == "meaning")
+        let toolUseID = try #require(pending["tool_use_id"]?.stringValue)
+        #expect(asked.value.first?["params"]?["tool_use_id"]?.stringValue == toolUseID)
+        let inputID = try #require(parked["input_id"])
+        // The input is still in its run: not finished, and a second waiter asking for it gets the same answer.
+        let active = try await client.result("input/list_active", ["session_id": session])
+        #expect(active["input_ids"]?.arrayValue?.contains(inputID) == true)
+        let again = try await client.result(
+            "input/wait", ["session_id": session, "input_id": inputID, "return_on_callback": true])
+        #expect(again["completion"]?["tool_use_id"]?.stringValue == toolUseID)
+
+        // The client answers; the run goes on to its terminal outcome.
+        release.continuation.yield()
+        let done = try await client.result("input/wait", ["session_id": session, "input_id": inputID])
+        #expect(done["completion"]?["completion_type"] == "completed")
+        #expect(done["completion"]?["result"]?["text"] == "tool results: looked up")
+        #expect(await server.service.pendingCallbackCalls(SessionID(id)!).isEmpty)
+
+        // Without an outstanding callback the same wait ends with the terminal outcome as usual.
+        let plain = try await client.result(
+            "turn/start", ["session_id": session, "prompt": "plain", "return_on_callback": true])
+        #expect(plain["completion"]?["result"]?["text"] == "echo: plain")
+        // A client that never answers does not hold the session forever: a hard interrupt cancels the run.
+        let stuck = try await client.result(
+            "turn/start", ["session_id": session, "prompt": "call tool lookup {}", "return_on_callback": true])
+        #expect(stuck["completion"]?["completion_type"] == "callback_pending")
+        _ = try await client.result("runtime/interrupt", ["session_id": session])
+        let cancelled = try await client.result(
+            "input/wait", ["session_id": session, "input_id": stuck["input_id"] ?? .null])
+        #expect(cancelled["completion"]?["completion_type"] == "cancelled", "\(cancelled)")
+        // Bad input is named.
+        let noWait = await client.call(
+            "input/accept", ["session_id": session, "prompt": "x", "return_on_callback": true])
+        #expect(noWait["error"]?["data"]?["field"] == "return_on_callback")
+        let unknown = await client.call(
+            "input/wait", ["session_id": session, "input_id": "01a24c51-d221-74a9-9ee2-c12adc143dfb"])
+        #expect(unknown["error"]?["data"]?["code"] == "input_not_found")
+        await client.close()
+        await server.stop()
+    }
+
     @Test func clientDisconnectMidCallbackAnswersWithATypedErrorResult() async throws {
         let server = try await RPCTestServer.start()
         let provider = try await server.client()
