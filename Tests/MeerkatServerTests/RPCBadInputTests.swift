@@ -111,7 +111,7 @@ struct RPCBadInputTests {
         let keys = [
             "session_id", "input_id", "prompt", "input", "wait", "limit", "offset", "labels", "intent", "tools",
             "handling_mode", "idempotency_key", "after_seq", "subscription_id", "auth_token", "duration", "model",
-            "protocol_version", "instructions", "creation_key", "bogus",
+            "protocol_version", "instructions", "creation_key", "return_on_callback", "bogus",
         ]
         for round in 0..<3000 {
             let line: String
