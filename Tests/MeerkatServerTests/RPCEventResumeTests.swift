@@ -85,4 +85,34 @@ struct RPCEventResumeTests {
         await client.close()
         await server.stop()
     }
+
+    @Test func deletingTheSessionEndsItsSubscriptionsWithANotice() async throws {
+        let server = try await RPCTestServer.start()
+        let client = try await server.client()
+        let driver = try await server.client()
+        let created = try await driver.result("session/create", ["intent": ["model": .string(RPCTestServer.model)]])
+        let id = try #require(created["session_id"]?.stringValue)
+        let subscribed = try await client.result("session/subscribe", ["session_id": .string(id), "after_seq": 0])
+        let subscription = try #require(subscribed["subscription_id"]?.stringValue)
+        _ = try await driver.result("turn/start", ["session_id": .string(id), "prompt": "soon gone"])
+        _ = try await driver.result("session/delete", ["session_id": .string(id)])
+        var last: Int?
+        var ended: JSONValue?
+        while let message = await client.nextUnsolicited() {
+            if message["method"] == "session/subscription_ended" {
+                ended = message["params"]
+                break
+            }
+            last = message["params"]?["seq"]?.intValue ?? last
+        }
+        let notice = try #require(ended)
+        #expect(notice["subscription_id"]?.stringValue == subscription)
+        #expect(notice["last_seq"]?.intValue == (last ?? 0))
+        // The subscription is gone from the connection.
+        let again = await client.call("session/unsubscribe", ["subscription_id": .string(subscription)])
+        #expect(again["error"]?["data"]?["code"] == "subscription_not_found")
+        await client.close()
+        await driver.close()
+        await server.stop()
+    }
 }

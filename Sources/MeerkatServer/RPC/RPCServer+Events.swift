@@ -37,7 +37,7 @@ extension RPCServer {
                     }
                     await connection.notify("session/event", .object(params))
                 }
-                // The log ended the stream (the subscriber fell behind, or the session was archived or deleted);
+                // The log ended the stream (the subscriber fell behind, or the session was deleted);
                 // an unsubscribe or a closed connection cancels this task instead and needs no notice.
                 guard !Task.isCancelled else { return }
                 await connection.notify(
