@@ -72,6 +72,23 @@ struct RPCEndToEndTests {
         await server.stop()
     }
 
+    @Test func aClientThatHalfClosesGetsItsAnswersThenTheServerCloses() async throws {
+        let server = try await RPCTestServer.start()
+        let client = try await server.client()
+        let id = try await session(client)
+        await client.sendLine(
+            #"{"jsonrpc":"2.0","id":"last","method":"turn/start","params":{"session_id":"\#(id)","prompt":"last words"}}"#
+        )
+        await client.finishSending()
+        let answer = try #require(await client.nextUnsolicited())
+        #expect(answer["id"] == "last")
+        #expect(answer["result"]?["completion"]?["result"]?["text"] == "echo: last words")
+        // Everything answered, the server closed its side.
+        #expect(await client.nextUnsolicited() == nil)
+        await client.close()
+        await server.stop()
+    }
+
     @Test func idempotencyKeyRetryIsDeduplicated() async throws {
         let server = try await RPCTestServer.start()
         let client = try await server.client()

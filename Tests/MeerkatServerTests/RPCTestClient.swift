@@ -26,7 +26,10 @@ actor RPCTestClient {
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
                         ByteToMessageHandler(RPCFrameDecoder(maxLineBytes: 64 << 20)))
-                    return try Channel(wrappingChannelSynchronously: channel)
+                    // Half-closure, like a real client: `finishSending()` sends FIN and the answers still come.
+                    return try Channel(
+                        wrappingChannelSynchronously: channel,
+                        configuration: .init(isOutboundHalfClosureEnabled: true))
                 }
             }
         let client = RPCTestClient()
@@ -145,6 +148,11 @@ actor RPCTestClient {
         // (never an absent value) and a caller's `while let` would never end.
         guard !unsolicited.isEmpty else { return nil }
         return unsolicited.removeFirst()
+    }
+
+    /// Ends the request stream (FIN) and keeps reading: the server answers what is in flight, then closes.
+    func finishSending() {
+        outbound?.finish()
     }
 
     /// Closes the socket.
