@@ -1,6 +1,6 @@
 import Foundation
-import MeerkatCore
-import MeerkatRuntime
+public import MeerkatCore
+public import MeerkatRuntime
 import Synchronization
 
 /// `callback_pending` for waiters (docs/rpc.md, "Callback tools"): a run whose model called an external tool waits
