@@ -36,7 +36,7 @@ struct RPCEndToEndTests {
             #expect(message["method"] == "session/event")
             #expect(message["params"]?["subscription_id"]?.stringValue == subscription)
             sequences.append(message["params"]?["seq"]?.numberValue ?? -1)
-            let type = message["params"]?["event"]?["payload"]?["type"]?.stringValue ?? ""
+            let type = message["params"]?["event"]?["type"]?.stringValue ?? ""
             types.append(type)
             if type == "run_completed" { break }
         }
@@ -61,13 +61,30 @@ struct RPCEndToEndTests {
         var last = 0.0
         while let message = await client.nextUnsolicited() {
             last = message["params"]?["seq"]?.numberValue ?? last
-            if message["params"]?["event"]?["payload"]?["type"] == "run_completed" { break }
+            if message["params"]?["event"]?["type"] == "run_completed" { break }
         }
         _ = try await client.result("session/unsubscribe", ["subscription_id": subscribed["subscription_id"] ?? .null])
         _ = try await client.result("session/subscribe", ["session_id": .string(id), "after_seq": .number(last)])
         _ = try await client.result("turn/start", ["session_id": .string(id), "prompt": "two"])
         let next = try #require(await client.nextUnsolicited())
         #expect((next["params"]?["seq"]?.numberValue ?? 0) > last)
+        await client.close()
+        await server.stop()
+    }
+
+    @Test func aClientThatHalfClosesGetsItsAnswersThenTheServerCloses() async throws {
+        let server = try await RPCTestServer.start()
+        let client = try await server.client()
+        let id = try await session(client)
+        await client.sendLine(
+            #"{"jsonrpc":"2.0","id":"last","method":"turn/start","params":{"session_id":"\#(id)","prompt":"last words"}}"#
+        )
+        await client.finishSending()
+        let answer = try #require(await client.nextUnsolicited())
+        #expect(answer["id"] == "last")
+        #expect(answer["result"]?["completion"]?["result"]?["text"] == "echo: last words")
+        // Everything answered, the server closed its side.
+        #expect(await client.nextUnsolicited() == nil)
         await client.close()
         await server.stop()
     }
@@ -148,6 +165,69 @@ struct RPCEndToEndTests {
         await server.stop()
     }
 
+    @Test func aWaiterAskingForItGetsCallbackPendingWhileTheRunWaitsOnTheClient() async throws {
+        let server = try await RPCTestServer.start()
+        let client = try await server.client()
+        let id = try await session(client)
+        let session: JSONValue = .string(id)
+        let release = AsyncStream<Void>.makeStream()
+        let asked = Box<[JSONValue]>([])
+        await client.onServerRequest { request in
+            asked.update { $0.append(request) }
+            // The client answers only once the test has seen callback_pending.
+            for await _ in release.stream { break }
+            return ["content": "looked up"]
+        }
+        _ = try await client.result(
+            "tools/register",
+            ["session_id": session, "tools": [["name": "lookup", "input_schema": ["type": "object"]]]])
+        let parked = try await client.result(
+            "turn/start",
+            ["session_id": session, "prompt": #"call tool lookup {"q": "meaning"}"#, "return_on_callback": true])
+        let pending = try #require(parked["completion"])
+        #expect(pending["completion_type"] == "callback_pending", "\(parked)")
+        #expect(pending["tool_name"] == "lookup")
+        #expect(pending["args"]?["q"] == "meaning")
+        let toolUseID = try #require(pending["tool_use_id"]?.stringValue)
+        #expect(asked.value.first?["params"]?["tool_use_id"]?.stringValue == toolUseID)
+        let inputID = try #require(parked["input_id"])
+        // The input is still in its run: not finished, and a second waiter asking for it gets the same answer.
+        let active = try await client.result("input/list_active", ["session_id": session])
+        #expect(active["input_ids"]?.arrayValue?.contains(inputID) == true)
+        let again = try await client.result(
+            "input/wait", ["session_id": session, "input_id": inputID, "return_on_callback": true])
+        #expect(again["completion"]?["tool_use_id"]?.stringValue == toolUseID)
+
+        // The client answers; the run goes on to its terminal outcome.
+        release.continuation.yield()
+        let done = try await client.result("input/wait", ["session_id": session, "input_id": inputID])
+        #expect(done["completion"]?["completion_type"] == "completed")
+        #expect(done["completion"]?["result"]?["text"] == "tool results: looked up")
+        #expect(await server.service.pendingCallbackCalls(SessionID(id)!).isEmpty)
+
+        // Without an outstanding callback the same wait ends with the terminal outcome as usual.
+        let plain = try await client.result(
+            "turn/start", ["session_id": session, "prompt": "plain", "return_on_callback": true])
+        #expect(plain["completion"]?["result"]?["text"] == "echo: plain")
+        // A client that never answers does not hold the session forever: a hard interrupt cancels the run.
+        let stuck = try await client.result(
+            "turn/start", ["session_id": session, "prompt": "call tool lookup {}", "return_on_callback": true])
+        #expect(stuck["completion"]?["completion_type"] == "callback_pending")
+        _ = try await client.result("runtime/interrupt", ["session_id": session])
+        let cancelled = try await client.result(
+            "input/wait", ["session_id": session, "input_id": stuck["input_id"] ?? .null])
+        #expect(cancelled["completion"]?["completion_type"] == "cancelled", "\(cancelled)")
+        // Bad input is named.
+        let noWait = await client.call(
+            "input/accept", ["session_id": session, "prompt": "x", "return_on_callback": true])
+        #expect(noWait["error"]?["data"]?["field"] == "return_on_callback")
+        let unknown = await client.call(
+            "input/wait", ["session_id": session, "input_id": "01a24c51-d221-74a9-9ee2-c12adc143dfb"])
+        #expect(unknown["error"]?["data"]?["code"] == "input_not_found")
+        await client.close()
+        await server.stop()
+    }
+
     @Test func clientDisconnectMidCallbackAnswersWithATypedErrorResult() async throws {
         let server = try await RPCTestServer.start()
         let provider = try await server.client()
@@ -190,13 +270,7 @@ struct RPCEndToEndTests {
         await server.stop()
     }
 
-    @Test(
-        .disabled(
-            """
-            hung in its only run: the steer's input/accept, sent by a second client while the first client's \
-            callback tool is outstanding, did not answer; not diagnosed yet
-            """))
-    func steerSentWhileAToolRunsReachesTheModelAtTheNextCheckpoint() async throws {
+    @Test func steerSentWhileAToolRunsReachesTheModelAtTheNextCheckpoint() async throws {
         let server = try await RPCTestServer.start()
         let client = try await server.client()
         let steerer = try await server.client()
@@ -226,21 +300,59 @@ struct RPCEndToEndTests {
         await server.stop()
     }
 
-    @Test func routingMethodsAnswerNotSupportedUntilTheRuntimeHasThem() async throws {
+    /// The model of each request the mock received since `from`.
+    private func models(_ server: RPCTestServer, from: Int) -> [String] {
+        server.mock.requests.dropFirst(from).compactMap {
+            (try? JSONValue.parse(String(decoding: $0.body, as: UTF8.self)))?["model"]?.stringValue
+        }
+    }
+
+    @Test func routingAndReconfigurationChangeTheModelTheCallsGoTo() async throws {
         let server = try await RPCTestServer.start()
         let client = try await server.client()
         let id = try await session(client)
-        for (method, params) in [
-            ("llm/capabilities", ["session_id": JSONValue.string(id)]),
-            ("routing/status", ["session_id": .string(id)]),
-            ("llm/reconfigure", ["session_id": .string(id), "model": "gpt-5.4"]),
-            ("routing/switch_turn", ["session_id": .string(id), "request_id": "r1", "target_model": "gpt-5.4"]),
-        ] as [(String, [String: JSONValue])] {
-            let response = await client.call(method, .object(params))
-            let code = response["error"]?["data"]?["code"]?.stringValue
-            // not_supported today; once the runtime implements a method its result is an object.
-            #expect(code == "not_supported" || response["result"]?.objectValue != nil, "\(method): \(response)")
-        }
+        let session: JSONValue = .string(id)
+        _ = try await client.result("turn/start", ["session_id": session, "prompt": "warm up"])
+        #expect(models(server, from: 0) == ["gpt-5.4"])
+
+        let capabilities = try await client.result("llm/capabilities", ["session_id": session])
+        #expect(capabilities["capabilities"]?.objectValue != nil, "\(capabilities)")
+        let status = try await client.result("routing/status", ["session_id": session])
+        #expect(status["status"]?["baseline_model"] == "gpt-5.4")
+
+        // turns{1}: exactly the next assistant turn goes to the target, the one after back to the baseline.
+        let switched = try await client.result(
+            "routing/switch_turn",
+            ["session_id": session, "request_id": "r1", "target_model": "gpt-5.4-mini", "duration": ["turns": 1]])
+        #expect(switched["result"]?["status"] == "applied")
+        #expect(switched["result"]?["target_model"] == "gpt-5.4-mini")
+        var seen = server.mock.requests.count
+        _ = try await client.result("turn/start", ["session_id": session, "prompt": "on the target"])
+        #expect(models(server, from: seen) == ["gpt-5.4-mini"])
+        seen = server.mock.requests.count
+        _ = try await client.result("turn/start", ["session_id": session, "prompt": "back on the baseline"])
+        #expect(models(server, from: seen) == ["gpt-5.4"])
+
+        // A reconfiguration changes the baseline until changed again.
+        let reconfigured = try await client.result(
+            "llm/reconfigure", ["session_id": session, "model": "gpt-5.4-mini"])
+        #expect(reconfigured["report"]?["new_identity"]?["model"] == "gpt-5.4-mini", "\(reconfigured)")
+        seen = server.mock.requests.count
+        _ = try await client.result("turn/start", ["session_id": session, "prompt": "reconfigured"])
+        #expect(models(server, from: seen) == ["gpt-5.4-mini"])
+        let after = try await client.result("routing/status", ["session_id": session])
+        #expect(after["status"]?["baseline_model"] == "gpt-5.4-mini")
+
+        // Bad input names the field; an unknown model is refused and changes nothing.
+        let zero = await client.call(
+            "routing/switch_turn",
+            ["session_id": session, "request_id": "r2", "target_model": "gpt-5.4", "duration": ["turns": 0]])
+        #expect(zero["error"]?["data"]?["field"] == "duration.turns")
+        let unknown = await client.call("llm/reconfigure", ["session_id": session, "model": "gpt-5.44-nope"])
+        #expect(unknown["error"] != nil)
+        #expect(unknown["error"]?["code"] != -32603, "\(unknown)")
+        let unchanged = try await client.result("routing/status", ["session_id": session])
+        #expect(unchanged["status"]?["baseline_model"] == "gpt-5.4-mini")
         await client.close()
         await server.stop()
     }

@@ -26,7 +26,10 @@ actor RPCTestClient {
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
                         ByteToMessageHandler(RPCFrameDecoder(maxLineBytes: 64 << 20)))
-                    return try Channel(wrappingChannelSynchronously: channel)
+                    // Half-closure, like a real client: `finishSending()` sends FIN and the answers still come.
+                    return try Channel(
+                        wrappingChannelSynchronously: channel,
+                        configuration: .init(isOutboundHalfClosureEnabled: true))
                 }
             }
         let client = RPCTestClient()
@@ -131,9 +134,25 @@ actor RPCTestClient {
         return await withCheckedContinuation { unsolicitedWaiters.append($0) }
     }
 
+    /// The next unsolicited message that `matches`, dropping the ones before it that do not; nil once closed.
+    func nextUnsolicited(where matches: (JSONValue) -> Bool) async -> JSONValue? {
+        while let message = await nextUnsolicited() {
+            if matches(message) { return message }
+        }
+        return nil
+    }
+
     /// The next queued unsolicited message without waiting; nil when none is queued.
     func nextUnsolicitedNow() -> JSONValue? {
-        unsolicited.isEmpty ? nil : unsolicited.removeFirst()
+        // Not a ternary: `JSONValue` is `ExpressibleByNilLiteral`, so `cond ? nil : value` would yield `.null`
+        // (never an absent value) and a caller's `while let` would never end.
+        guard !unsolicited.isEmpty else { return nil }
+        return unsolicited.removeFirst()
+    }
+
+    /// Ends the request stream (FIN) and keeps reading: the server answers what is in flight, then closes.
+    func finishSending() {
+        outbound?.finish()
     }
 
     /// Closes the socket.

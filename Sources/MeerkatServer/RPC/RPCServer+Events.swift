@@ -2,47 +2,53 @@ import Foundation
 import MeerkatService
 
 extension RPCServer {
-    /// The events of a session after sequence `after` (nil: after the last one published so far), and that last
-    /// sequence. The one place that chooses the event source: today the live bus (so only events still to come);
-    /// with a durable per-session log this becomes the log's replay-then-follow stream.
-    func eventSource(_ id: SessionID, after: UInt64?) async throws(RPCError) -> (AsyncStream<EventEnvelope>, UInt64) {
-        // Subscribe before reading the last sequence: nothing published in between is lost.
-        let live = try await call { () throws(ServiceError) in try await service.events(id) }
-        let last = try await call { () throws(ServiceError) in try await service.lastEventSeq(id) }
-        let from = after ?? last
-        let stream = AsyncStream<EventEnvelope> { continuation in
-            let task = Task {
-                for await envelope in live where envelope.seq > from { continuation.yield(envelope) }
-                continuation.finish()
-            }
-            continuation.onTermination = { _ in task.cancel() }
-        }
-        return (stream, last)
-    }
-
-    /// `session/subscribe`: `session/event` notifications for every event with a sequence above `after_seq`
-    /// (default: the last one published, so only new events).
+    /// `session/subscribe`: `session/event` notifications from the session's durable event log (the one the REST SSE
+    /// stream reads), agent and runtime events alike. With `after_seq`, every logged event after it is replayed
+    /// first (also across a server restart), preceded by a `stream_truncated` notice when the log no longer keeps
+    /// some of them; without it, only new events. A subscriber that falls too far behind is dropped by the log
+    /// (a run never waits for a client): it gets `session/subscription_ended` with the last sequence it was sent
+    /// and resumes from there.
     func subscribe(_ p: RPCParams, connection: RPCConnection) async throws(RPCError) -> JSONValue {
         try p.allowOnly(["session_id", "after_seq"])
         let id = try await resolve(p)
         let after = try p.int("after_seq", range: 0...Int(Int64.max / 2)).map { UInt64($0) }
-        let (stream, last) = try await eventSource(id, after: after)
+        // Subscribe before reading the last sequence: nothing logged in between is lost.
+        let stream = try await call { () throws(ServiceError) in
+            try await service.eventStream(session: id, after: after)
+        }
+        let last = try await call { () throws(ServiceError) in try await service.lastLoggedEventSeq(id) }
+        let session = JSONValue.string(id.description)
         let subscription = await connection.addSubscription { subscription in
             Task {
-                for await envelope in stream {
-                    guard let event = try? Self.json(envelope) else { continue }
-                    await connection.notify(
-                        "session/event",
-                        [
-                            "subscription_id": .string(subscription), "session_id": .string(id.description),
-                            "seq": .number(Double(envelope.seq)), "event": event,
-                        ])
+                var sent = after ?? last
+                for await item in stream {
+                    var params: [String: JSONValue] = ["subscription_id": .string(subscription), "session_id": session]
+                    switch item {
+                    case .event(let record):
+                        params["seq"] = .number(Double(record.seq))
+                        params["kind"] = .string(record.kind)
+                        params["timestamp"] = (try? Self.json(record.timestamp)) ?? .null
+                        params["event"] = record.event
+                        sent = record.seq
+                    case .truncated(let requestedAfter, let firstAvailable):
+                        params["kind"] = "stream_truncated"
+                        params["requested_after"] = .number(Double(requestedAfter))
+                        params["first_available"] = .number(Double(firstAvailable))
+                    }
+                    await connection.notify("session/event", .object(params))
                 }
+                // The log ended the stream (the subscriber fell behind, or the session was deleted);
+                // an unsubscribe or a closed connection cancels this task instead and needs no notice.
+                guard !Task.isCancelled else { return }
+                await connection.notify(
+                    "session/subscription_ended",
+                    [
+                        "subscription_id": .string(subscription), "session_id": session,
+                        "last_seq": .number(Double(sent)),
+                    ])
+                _ = await connection.removeSubscription(subscription)
             }
         }
-        return [
-            "subscription_id": .string(subscription), "session_id": .string(id.description),
-            "last_seq": .number(Double(last)),
-        ]
+        return ["subscription_id": .string(subscription), "session_id": session, "last_seq": .number(Double(last))]
     }
 }

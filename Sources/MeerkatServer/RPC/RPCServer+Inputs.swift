@@ -3,11 +3,16 @@ import MeerkatService
 
 extension RPCServer {
     /// `input/accept`: any typed `Input` (`input`), or a prompt shorthand (`prompt` + `handling_mode` +
-    /// `idempotency_key`); `wait` answers with the terminal completion too.
+    /// `idempotency_key`); `wait` answers with the terminal completion too (or `callback_pending` with
+    /// `return_on_callback`).
     func acceptInput(_ p: RPCParams) async throws(RPCError) -> JSONValue {
-        try p.allowOnly(["session_id", "input", "prompt", "handling_mode", "idempotency_key", "wait"])
+        try p.allowOnly([
+            "session_id", "input", "prompt", "handling_mode", "idempotency_key", "wait", "return_on_callback",
+        ])
         let id = try await resolve(p)
         let wait = try p.bool("wait") ?? false
+        let returnOnCallback = try p.bool("return_on_callback") ?? false
+        if returnOnCallback, !wait { throw .invalidParams("return_on_callback", "needs wait: true") }
         let input: Input
         if p.has("input") {
             guard !p.has("prompt") else { throw .invalidParams("prompt", "give either input or prompt, not both") }
@@ -21,14 +26,35 @@ extension RPCServer {
         } else {
             input = try promptInput(p)
         }
-        return try await admit(input, session: id, wait: wait)
+        return try await admit(input, session: id, wait: wait, returnOnCallback: returnOnCallback)
     }
 
     /// `turn/start`: a prompt, waited for.
     func startTurn(_ p: RPCParams) async throws(RPCError) -> JSONValue {
-        try p.allowOnly(["session_id", "prompt", "handling_mode", "idempotency_key"])
+        try p.allowOnly(["session_id", "prompt", "handling_mode", "idempotency_key", "return_on_callback"])
         let id = try await resolve(p)
-        return try await admit(try promptInput(p), session: id, wait: true)
+        let returnOnCallback = try p.bool("return_on_callback") ?? false
+        return try await admit(try promptInput(p), session: id, wait: true, returnOnCallback: returnOnCallback)
+    }
+
+    /// `input/wait`: the completion of an admitted input (its recorded outcome when it already finished), or
+    /// `callback_pending` with `return_on_callback` while its run waits on a client's callback tool.
+    func waitInput(_ p: RPCParams) async throws(RPCError) -> JSONValue {
+        try p.allowOnly(["session_id", "input_id", "return_on_callback"])
+        let id = try await resolve(p)
+        let input = try p.inputID()
+        let returnOnCallback = try p.bool("return_on_callback") ?? false
+        guard try await call({ () throws(ServiceError) in try await service.inputStatus(id, input: input) }) != nil
+        else {
+            throw RPCError(.inputNotFound, "no input \(input) in session \(id)", field: "input_id")
+        }
+        let completion = try await call { () throws(ServiceError) in
+            try await service.waitForCompletion(id, input: input, returningOnCallback: returnOnCallback)
+        }
+        return [
+            "session_id": .string(id.description), "input_id": .string(input.description),
+            "completion": try Self.json(completion),
+        ]
     }
 
     private func promptInput(_ p: RPCParams) throws(RPCError) -> Input {
@@ -51,8 +77,11 @@ extension RPCServer {
                 turnMetadata: metadata == RuntimeTurnMetadata() ? nil : metadata))
     }
 
-    /// Admits an input; the answer carries the outcome, the effective input id and, with `wait`, the completion.
-    func admit(_ input: Input, session id: SessionID, wait: Bool) async throws(RPCError) -> JSONValue {
+    /// Admits an input; the answer carries the outcome, the effective input id and, with `wait`, the completion
+    /// (`callback_pending` when `returnOnCallback` and the input's run waits on a client's callback tool first).
+    func admit(_ input: Input, session id: SessionID, wait: Bool, returnOnCallback: Bool = false)
+        async throws(RPCError) -> JSONValue
+    {
         let (outcome, _) = try await call { () throws(ServiceError) in try await service.accept(input, session: id) }
         var out: [String: JSONValue] = [
             "session_id": .string(id.description), "outcome": try Self.json(outcome),
@@ -64,7 +93,7 @@ extension RPCServer {
         }
         if wait, let inputID = outcome.effectiveInputID {
             let completion = try await call { () throws(ServiceError) in
-                try await service.waitForCompletion(id, input: inputID)
+                try await service.waitForCompletion(id, input: inputID, returningOnCallback: returnOnCallback)
             }
             out["completion"] = try Self.json(completion)
         }

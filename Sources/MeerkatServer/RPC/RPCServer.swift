@@ -20,7 +20,8 @@ public struct RPCServer: RPCMethodHandler {
     /// Every method the server answers, in documentation order.
     public static let methods: [String] = [
         "initialize", "session/create", "session/list", "session/read", "session/history", "session/archive",
-        "session/delete", "input/accept", "input/status", "input/list_active", "runtime/state", "runtime/retire",
+        "session/delete", "input/accept", "input/status", "input/wait", "input/list_active", "runtime/state",
+        "runtime/retire",
         "runtime/reset", "runtime/stop", "runtime/interrupt", "llm/reconfigure", "llm/capabilities",
         "routing/status", "routing/switch_turn", "turn/start", "session/subscribe", "session/unsubscribe",
         "tools/register", "tools/unregister",
@@ -57,6 +58,7 @@ public struct RPCServer: RPCMethodHandler {
         case "input/accept": return try await acceptInput(p)
         case "turn/start": return try await startTurn(p)
         case "input/status": return try await inputStatus(p)
+        case "input/wait": return try await waitInput(p)
         case "input/list_active":
             try p.allowOnly(["session_id"])
             let id = try await resolve(p)
@@ -138,7 +140,7 @@ public struct RPCServer: RPCMethodHandler {
         return [
             "protocol_version": .string(Self.protocolName), "server_info": ["name": "meerkat", "version": "0.1.0"],
             "methods": .array(Self.methods.map(JSONValue.string)),
-            "notifications": ["session/event"], "client_methods": ["tool/execute"],
+            "notifications": ["session/event", "session/subscription_ended"], "client_methods": ["tool/execute"],
         ]
     }
 }

@@ -25,7 +25,7 @@ extension SessionService {
             }
         }
         let agent = try await agent(id)
-        externalTools[id, default: [:]][provider] = tools
+        externalTools[id, default: [:]][provider] = tools.map { Self.tracked($0, calls: callbackCalls) }
         await agent.setExternalTools(Self.merged(externalTools[id] ?? [:]))
     }
 

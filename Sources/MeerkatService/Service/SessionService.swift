@@ -68,6 +68,8 @@ public actor SessionService {
     private var agents: [SessionID: Agent] = [:]
     /// External (client-provided) tools per session and provider; see `SessionService+ExternalTools.swift`.
     var externalTools: [SessionID: [ExternalToolProviderID: [ExternalTool]]] = [:]
+    /// The external tool calls waiting for their clients; see `SessionService+Callbacks.swift`.
+    nonisolated let callbackCalls = CallbackCallTracker()
     private var pumps: [SessionID: SessionEventPump] = [:]
     private let leases: LeaseKeeper?
     /// The per-session event log (durable when the realm's store is).
