@@ -328,7 +328,10 @@ import Testing
                 let events = await collect(client.stream(provider.request([Fixtures.user("Hi")])))
                 #expect(events.text == "reply \(index)")
             }
-            #expect(server.connectionCount == 1)
+            // AsyncHTTPClient hands a finished connection back to its pool on its event loop, which can be just
+            // after the caller has seen the stream's end and started the next request: under load that request may
+            // open a second connection. Without reuse every request would open its own (3).
+            #expect(server.connectionCount < 3, "no connection was reused: \(server.connectionCount)")
         }
     }
 }
