@@ -20,26 +20,8 @@ enum RESTBench {
         let mockPort = try await mock.start()
         print("backend  clients  read p50 ms  read p99 ms  reads/s  accept p50 ms  accept p99 ms  accepts/s")
         for backend in [RealmBackend.memory, .sqlite] {
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("meerkat-rest-bench-\(UUID())")
-            try FileManager.default.createDirectory(
-                at: folder.appendingPathComponent(".skat"), withIntermediateDirectories: true)
-            var options = ServiceEnvironmentOptions(
-                backend: backend, currentDirectory: folder, userConfig: .none,
-                environment: [
-                    "HOME": folder.path, "SKAT_CEILING_DIRECTORIES": folder.deletingLastPathComponent().path,
-                ],
-                overrides: [
-                    "agent": ["model": "mock-model"],
-                    "self_hosted": [
-                        "servers": ["mock": ["base_url": .string("http://127.0.0.1:\(mockPort)/v1")]],
-                        "models": [
-                            "mock-model": ["server": "mock", "remote_model": "mock-model", "context_window": 32000]
-                        ],
-                    ],
-                    "tools": ["preset": "none"],
-                ])
-            options.service.maxActiveInputsPerSession = nil
-            let environment = try await ServiceEnvironment.open(options)
+            let (environment, folder) = try await ServerBenchEnvironment.open(
+                backend: backend, mockPort: mockPort, label: "rest")
             let server = try RESTServer(
                 service: environment.service, configuration: RESTServerConfiguration(host: "127.0.0.1", port: 0))
             let handle = try await server.start()

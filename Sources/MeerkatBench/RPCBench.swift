@@ -19,27 +19,8 @@ enum RPCBench {
         let mockPort = try await mock.start()
         emit("backend  clients  read p50 ms  read p99 ms  reads/s  accept p50 ms  accept p99 ms  accepts/s")
         for backend in [RealmBackend.memory, .sqlite] {
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("meerkat-rpc-bench-\(UUID())")
-            try FileManager.default.createDirectory(
-                at: folder.appendingPathComponent(".skat"), withIntermediateDirectories: true)
-            var options = ServiceEnvironmentOptions(
-                backend: backend, currentDirectory: folder, userConfig: .none,
-                environment: [
-                    "HOME": folder.path, "SKAT_CEILING_DIRECTORIES": folder.deletingLastPathComponent().path,
-                ],
-                overrides: [
-                    "agent": ["model": "mock-model"],
-                    "self_hosted": [
-                        "servers": ["mock": ["base_url": .string("http://127.0.0.1:\(mockPort)/v1")]],
-                        "models": [
-                            "mock-model": ["server": "mock", "remote_model": "mock-model", "context_window": 32000]
-                        ],
-                    ],
-                    "tools": ["preset": "none"],
-                ])
-            // The bench measures admission, not the queue limit's refusals.
-            options.service.maxActiveInputsPerSession = nil
-            let environment = try await ServiceEnvironment.open(options)
+            let (environment, folder) = try await ServerBenchEnvironment.open(
+                backend: backend, mockPort: mockPort, label: "rpc")
             let server = RPCServer(service: environment.service)
             let listener = try await RPCTCPListener.start(
                 host: "127.0.0.1", port: 0, maxLineBytes: 4 << 20, protocol: server.lineProtocol)
