@@ -191,6 +191,12 @@ public enum WireJSON {
     /// millisecond, so formatting a parsed timestamp gives back the same text.
     public static func formatDate(_ date: Date) -> String {
         let totalMS = (date.timeIntervalSince1970 * 1000).rounded()
+        if abs(totalMS) < 1e15, let text = RFC3339.format(millisecondsSince1970: Int64(totalMS)) { return text }
+        return foundationFormatDate(totalMS)
+    }
+
+    /// Foundation's formatting, for dates outside the years `RFC3339` writes (and as its reference in tests).
+    static func foundationFormatDate(_ totalMS: Double) -> String {
         let seconds = (totalMS / 1000).rounded(.down)
         let milliseconds = Int(totalMS - seconds * 1000)
         let whole = Date(timeIntervalSince1970: seconds)
@@ -202,6 +208,11 @@ public enum WireJSON {
 
     /// Parses RFC 3339 timestamps with or without fractional seconds.
     public static func parseDate(_ text: String) -> Date? {
+        RFC3339.parse(text) ?? foundationParseDate(text)
+    }
+
+    /// Foundation's parsing, for every shape `RFC3339` does not read (and as its reference in tests).
+    static func foundationParseDate(_ text: String) -> Date? {
         if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
         return try? Date.ISO8601FormatStyle().parse(text)
     }
