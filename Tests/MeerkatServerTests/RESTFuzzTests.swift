@@ -2,20 +2,9 @@ import Foundation
 import MeerkatCore
 import MeerkatServer
 import MeerkatService
+import MeerkatTesting
 import NIOHTTP1
 import Testing
-
-/// A seeded random generator (SplitMix64), so a failing fuzz run can be replayed.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Thousands of random and mutated requests generated from the OpenAPI document: no crash, and every answer is a
 /// documented status with a body matching the document.
@@ -24,7 +13,7 @@ struct RESTFuzzTests {
     static let seed: UInt64 = 0x5EED_13A
 
     @Test func randomAndMutatedRequestsGetOnlyDocumentedAnswers() async throws {
-        var random = SeededRandom(state: Self.seed)
+        var random = SeededRandom(seed: Self.seed)
         let harness = try await RESTHarness.start(
             limits: ServerLimits(maxBodyBytes: 8_192, maxWaitSeconds: 5),
             service: SessionServiceOptions(maxActiveInputsPerSession: 4))

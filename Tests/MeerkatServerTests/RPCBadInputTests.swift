@@ -2,6 +2,7 @@ import Foundation
 import MeerkatCore
 import MeerkatServer
 import MeerkatService
+import MeerkatTesting
 import Testing
 
 /// Bad input over a real socket: each case gets its documented error, the connection keeps serving, and nothing
@@ -99,7 +100,7 @@ struct RPCBadInputTests {
         let server = try await RPCTestServer.start(maxLineBytes: 4096)
         let client = try await server.client()
         let documented = Set(RPCErrorCode.allCases.map(\.rawValue))
-        var generator = SeededGenerator(seed: 0x5eed_13b)
+        var generator = SeededRandom(seed: 0x5eed_13b)
         let sessionID = "00000000-0000-7000-8000-00000000abcd"
         // Every method of the surface, mutated params; turn-starting methods are left out (they would need a
         // session and call the model) except with ids that name no session.
@@ -169,18 +170,5 @@ struct RPCBadInputTests {
         #expect(server.mock.requests.isEmpty)
         await client.close()
         await server.stop()
-    }
-}
-
-/// SplitMix64: a seeded generator so a failing fuzz run can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

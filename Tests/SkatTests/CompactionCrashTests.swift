@@ -16,7 +16,7 @@ struct CompactionCrashTests {
         defer { Task { await server.stop() } }
         let sandbox = try SkatSandbox(mockBaseURL: server.baseURL)
         // Six exchanges: more than the default recent_turn_budget (4), so the compaction has rows to archive.
-        var generator = SeededGenerator(state: seed)
+        var generator = SeededRandom(seed: seed)
 
         let first = try await sandbox.run(["run", "-m", "gpt-5.4", "-t", "safe", "-o", "json", "seed \(seed) turn 0"])
         #expect(first.status == 0, "\(first.stderr)")

@@ -82,19 +82,6 @@ private struct TortureSettings {
     }
 }
 
-/// SplitMix64: a tiny seeded generator, so a seed replays the same kill plan.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
-    }
-}
-
 /// When a child is killed.
 private enum KillPoint: CustomStringConvertible {
     /// This long after the start (lands in startup, recovery, admission or anywhere later).
@@ -115,7 +102,7 @@ private enum KillPoint: CustomStringConvertible {
         }
     }
 
-    static func random(using generator: inout SeededGenerator) -> KillPoint {
+    static func random(using generator: inout SeededRandom) -> KillPoint {
         switch Int.random(in: 0..<100, using: &generator) {
         case 0..<15: .afterStart(milliseconds: Int.random(in: 1...60, using: &generator))
         case 15..<30: .afterStart(milliseconds: Int.random(in: 60...400, using: &generator))
@@ -246,7 +233,7 @@ private final class Torture {
     let settings: TortureSettings
     let server: MockProviderServer
     let sandbox: SkatSandbox
-    var generator: SeededGenerator
+    var generator: SeededRandom
     private(set) var violations: [String] = []
     private(set) var statistics = TortureStatistics()
     private var realm: Realm?
@@ -256,7 +243,7 @@ private final class Torture {
         self.settings = settings
         self.server = server
         self.sandbox = sandbox
-        self.generator = SeededGenerator(state: settings.seed)
+        self.generator = SeededRandom(seed: settings.seed)
     }
 
     deinit {

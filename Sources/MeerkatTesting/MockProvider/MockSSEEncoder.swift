@@ -113,7 +113,7 @@ struct MockSSEEncoder {
         case .fixed(let size):
             return split(writes.flatMap { $0 }) { _ in max(1, size) }
         case .random(let seed, let maxChunk):
-            var generator = MockRandom(seed: seed)
+            var generator = SeededRandom(seed: seed)
             return split(writes.flatMap { $0 }) { _ in Int(generator.next() % UInt64(max(1, maxChunk))) + 1 }
         }
     }
@@ -127,22 +127,5 @@ struct MockSSEEncoder {
             start = end
         }
         return chunks
-    }
-}
-
-/// SplitMix64: a tiny seeded generator so torture runs replay exactly.
-public struct MockRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    /// Creates a generator; the same seed gives the same sequence.
-    public init(seed: UInt64) { state = seed }
-
-    /// The next value.
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
     }
 }

@@ -1,32 +1,21 @@
 import Foundation
 import MeerkatCore
+import MeerkatTesting
 import Testing
 
 /// The byte-level JSON reader and writer agree with Foundation's coders and reject malformed input with a reason.
 struct JSONBytesTests {
-    /// SplitMix64, so a failing document can be replayed from its seed.
-    private struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     private static let alphabet: [String] = [
         "a", "b", "Z", "_", "-", "/", "\"", "\\", "\n", "\t", "\r", "\u{01}", "\u{1F}", "\u{7F}", "é", "😀", "\u{2028}",
         " ", "0", "{", "}", "[", "]", ":", ",", "\u{08}", "\u{0C}",
     ]
 
-    private static func randomString(_ generator: inout Generator) -> String {
+    private static func randomString(_ generator: inout SeededRandom) -> String {
         let length = Int.random(in: 0...8, using: &generator)
         return (0..<length).map { _ in alphabet.randomElement(using: &generator)! }.joined()
     }
 
-    private static func randomValue(_ generator: inout Generator, depth: Int) -> JSONValue {
+    private static func randomValue(_ generator: inout SeededRandom, depth: Int) -> JSONValue {
         let choice = Int.random(in: 0..<(depth > 3 ? 5 : 7), using: &generator)
         switch choice {
         case 0: return .null
@@ -55,7 +44,7 @@ struct JSONBytesTests {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         for seed in UInt64(0)..<2_000 {
-            var generator = Generator(state: seed)
+            var generator = SeededRandom(seed: seed)
             let value = Self.randomValue(&generator, depth: 0)
             let expected = try encoder.encode(value)
             let written = value.encodedJSONBytes()

@@ -1,4 +1,5 @@
 import Foundation
+import MeerkatTesting
 import Testing
 
 @testable import MeerkatCore
@@ -7,18 +8,6 @@ import Testing
 /// the hot path, for every date they handle; texts they do not handle still go to Foundation.
 @Suite("RFC 3339 timestamps")
 struct RFC3339Tests {
-    /// A deterministic generator (SplitMix64), so a failure names a reproducible case.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var mixed = state
-            mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-            return mixed ^ (mixed >> 31)
-        }
-    }
-
     static let edges: [Double] = [
         0, -1, 1, 999, 1000, -999, -1000, 86_399_999, 86_400_000, 951_782_400_000,  // 2000-02-29
         4_107_542_399_999,  // 2100-02-28T23:59:59.999
@@ -29,7 +18,7 @@ struct RFC3339Tests {
     ]
 
     @Test func formattingMatchesFoundation() {
-        var generator = SplitMix(state: 42)
+        var generator = SeededRandom(seed: 42)
         var samples = Self.edges
         for _ in 0..<5_000 {
             samples.append(Double(Int64.random(in: -30_610_224_000_000...253_402_300_799_999, using: &generator)))
@@ -45,7 +34,7 @@ struct RFC3339Tests {
     }
 
     @Test func parsingMatchesFoundationAndRoundTrips() {
-        var generator = SplitMix(state: 7)
+        var generator = SeededRandom(seed: 7)
         var texts: [String] = []
         for milliseconds in Self.edges where milliseconds >= -11_676_096_000_000 {
             texts.append(WireJSON.formatDate(Date(timeIntervalSince1970: milliseconds / 1000)))

@@ -125,7 +125,7 @@ private func split(_ bytes: [UInt8], at cuts: [Int]) -> [[UInt8]] {
     }
 
     @Test func randomSplitsMatchWholeParse() throws {
-        var generator = MockRandom(seed: 42)
+        var generator = SeededRandom(seed: 42)
         let text = (0..<50).map { "event: t\($0)\ndata: {\"i\":\($0),\"s\":\"ü€𝄞\"}\n\n" }.joined()
         let bytes = Array(text.utf8)
         let whole = try parseAll([bytes])

@@ -1,19 +1,14 @@
 import Foundation
 import MeerkatCore
+import MeerkatTesting
 
-/// A small deterministic generator (SplitMix64) for the simulations: the same seed always yields the same run.
+/// The simulations' choices over the project's seeded generator: the same seed always yields the same run.
 struct SimRandom {
-    private var state: UInt64
+    private var source: SeededRandom
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { source = SeededRandom(seed: seed) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { source.next() }
 
     /// A value in `0..<bound` (bound > 0).
     mutating func below(_ bound: Int) -> Int {
