@@ -196,12 +196,8 @@ extension SessionRuntime {
     public func denyImageOperationPlan(_ operation: ImageOperationID, reason: ImageOperationDenialReason)
         async throws(RuntimeDriverError) -> ImageOperationPhase
     {
-        try await gated { () throws(RuntimeDriverError) -> ImageOperationPhase in
-            try await routingMove { machine throws(MachineGuardError) in
-                try machine.imageOperation { routing throws(RoutingGuardError) in
-                    try routing.denyImageOperationPlan(operation, reason: reason)
-                }
-            }
+        try await imageMove { routing throws(RoutingGuardError) in
+            try routing.denyImageOperationPlan(operation, reason: reason)
         }
     }
 
@@ -209,12 +205,8 @@ extension SessionRuntime {
     public func beginImageOperation(_ request: ImageOperationRoutingRequest) async throws(RuntimeDriverError)
         -> ImageOperationRoutingResult
     {
-        try await gated { () throws(RuntimeDriverError) -> ImageOperationRoutingResult in
-            try await routingMove { machine throws(MachineGuardError) in
-                try machine.imageOperation { routing throws(RoutingGuardError) in
-                    try routing.beginImageOperation(request)
-                }
-            }
+        try await imageMove { routing throws(RoutingGuardError) in
+            try routing.beginImageOperation(request)
         }
     }
 
@@ -222,12 +214,8 @@ extension SessionRuntime {
     public func activateImageOperationOverride(_ operation: ImageOperationID) async throws(RuntimeDriverError)
         -> ImageOperationPhase
     {
-        try await gated { () throws(RuntimeDriverError) -> ImageOperationPhase in
-            try await routingMove { machine throws(MachineGuardError) in
-                try machine.imageOperation { routing throws(RoutingGuardError) in
-                    try routing.activateImageOperationOverride(operation)
-                }
-            }
+        try await imageMove { routing throws(RoutingGuardError) in
+            try routing.activateImageOperationOverride(operation)
         }
     }
 
@@ -235,12 +223,8 @@ extension SessionRuntime {
     public func classifyImageOperationTerminal(
         _ operation: ImageOperationID, observation: ImageProviderTerminalObservation, providerText: String?
     ) async throws(RuntimeDriverError) -> ImageOperationTerminalClass {
-        try await gated { () throws(RuntimeDriverError) -> ImageOperationTerminalClass in
-            try await routingMove { machine throws(MachineGuardError) in
-                try machine.imageOperation { routing throws(RoutingGuardError) in
-                    try routing.classifyImageOperation(operation, observation: observation, providerText: providerText)
-                }
-            }
+        try await imageMove { routing throws(RoutingGuardError) in
+            try routing.classifyImageOperation(operation, observation: observation, providerText: providerText)
         }
     }
 
@@ -248,12 +232,8 @@ extension SessionRuntime {
     public func completeImageOperation(_ operation: ImageOperationID, terminal: ImageOperationTerminalClass)
         async throws(RuntimeDriverError) -> ImageOperationPhase
     {
-        try await gated { () throws(RuntimeDriverError) -> ImageOperationPhase in
-            try await routingMove { machine throws(MachineGuardError) in
-                try machine.imageOperation { routing throws(RoutingGuardError) in
-                    try routing.completeImageOperation(operation, terminal: terminal)
-                }
-            }
+        try await imageMove { routing throws(RoutingGuardError) in
+            try routing.completeImageOperation(operation, terminal: terminal)
         }
     }
 
@@ -261,12 +241,18 @@ extension SessionRuntime {
     public func restoreImageOperationOverride(
         _ operation: ImageOperationID, fallback: ImageOperationTerminalClass = .cancelled
     ) async throws(RuntimeDriverError) -> ImageOperationPhase {
-        try await gated { () throws(RuntimeDriverError) -> ImageOperationPhase in
-            try await routingMove { machine throws(MachineGuardError) in
-                try machine.imageOperation { routing throws(RoutingGuardError) in
-                    try routing.restoreImageOperationOverride(operation, fallback: fallback)
-                }
-            }
+        try await imageMove { routing throws(RoutingGuardError) in
+            try routing.restoreImageOperationOverride(operation, fallback: fallback)
+        }
+    }
+
+    /// One image-operation move (RUNTIME.md §14) under the mutation gate: decided on the routing state, written,
+    /// then adopted (a refused move or a failed write changes nothing).
+    private func imageMove<T>(_ body: (inout ModelRoutingState) throws(RoutingGuardError) -> T)
+        async throws(RuntimeDriverError) -> T
+    {
+        try await gated { () throws(RuntimeDriverError) -> T in
+            try await routingMove { machine throws(MachineGuardError) in try machine.imageOperation(body) }
         }
     }
 }
