@@ -15,10 +15,13 @@ import Testing
 /// 1. every `<key>:line:N` maps to one input id forever; an input seen once is never lost; one session per key;
 /// 2. a terminal input never changes phase or outcome again, and has exactly one terminal transition;
 /// 3. no input is consumed twice: a line's user message is committed at most once, a committed line belongs to a
-///    terminal input (or to the open run of a dead process), and no model request starts a line that was already
-///    terminal or committed before that process started;
+///    terminal input, to the open run of a dead process or to an input whose interrupted run is being continued, and
+///    no model request starts a line that was already terminal or committed before that process started (except the
+///    request that continues an interrupted run, which resumes from the transcript without applying its line again);
 /// 4. a dangling `tool_use` only ever sits in the tail of the open run; once a restarted process opened the session,
-///    every dangling call of the dead run has its "interrupted" result and the run's inputs are terminal;
+///    every dangling call of the dead run has its "interrupted" result and the run's inputs are continued from the
+///    transcript (or ended: consumed when the run had finished, abandoned when the kill took their last attempt);
+///    every continued input ends answered (consumed) or exhausted, never abandoned as interrupted;
 /// 5. what a process prints is consistent: the key's input id, `deduplicated` exactly when the key existed before it
 ///    started, the recorded outcome;
 /// 6. a tool never runs twice: each shell effect is logged at most once (exactly once for a line whose turn called
@@ -210,6 +213,9 @@ private struct TortureStatistics {
     var toolEffects = 0
     var outcomes: [String: Int] = [:]
     var transitions: [String: Int] = [:]
+    /// Inputs of interrupted runs answered by the continued run, or abandoned with their attempts exhausted.
+    var continuedAnswered = 0
+    var continuedExhausted = 0
 
     func summary(seed: UInt64, elapsed: Duration) -> String {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
@@ -222,6 +228,8 @@ private struct TortureStatistics {
             \(toolEffects) shell effects, \
             \(String(format: "%.1f", seconds)) s
             torture: final outcomes: \(ends)
+            torture: inputs of interrupted runs continued after recovery: \(continuedAnswered) answered, \
+            \(continuedExhausted) exhausted
             torture: recovery and steering transitions: \(reasons)
             """
     }
@@ -513,7 +521,10 @@ private final class Torture {
                 if !row.isTerminal {
                     let inOpenRun =
                         marker.map { index >= $0.start && row.seed.lastRunID?.description == $0.runID } ?? false
-                    if !inOpenRun || ![.staged, .applied, .appliedPendingConsumption].contains(row.phase) {
+                    // A continued input's line was applied by its interrupted run; it waits for, or is in, the run
+                    // that continues from the transcript.
+                    let continued = row.state.appliedToTranscript && [.queued, .staged].contains(row.phase)
+                    if !continued, !inOpenRun || ![.staged, .applied, .appliedPendingConsumption].contains(row.phase) {
                         fail("the line of \(key) is committed but its input is \(row.phase) outside the open run")
                     }
                 }
@@ -534,7 +545,11 @@ private final class Torture {
                 }
             }
         }
-        shadow.mustNotRun = terminalLines.union(committedLines)
+        // A continued input's line is in the transcript but not answered yet: the continued run's request ends with it
+        // (and the interruption notice) without applying it again.
+        let continuedLines = Set(
+            rowsByKey.filter { !$0.value.isTerminal && $0.value.state.appliedToTranscript }.map { lineOfKey[$0.key]! })
+        shadow.mustNotRun = terminalLines.union(committedLines.subtracting(continuedLines))
 
         // 4. Dangling tool calls only in the open run's tail; after a restart the dead run's are closed.
         if let session {
@@ -561,8 +576,12 @@ private final class Torture {
                 }
                 for id in dead.members {
                     guard let row = snapshot.rows.first(where: { $0.inputID == id }) else { continue }
-                    if !row.isTerminal || !row.state.history.contains(where: { $0.reason == "DurableTailRecovered" }) {
-                        fail("input \(id) of the dead run is \(row.phase) after a restart (expected terminalised)")
+                    let closed = row.state.history.contains {
+                        ["DurableTailRecovered", "InterruptedRunContinued", "MaxAttemptsExhausted"].contains($0.reason)
+                    }
+                    if !closed {
+                        fail(
+                            "input \(id) of the dead run is \(row.phase) after a restart (expected continued or ended)")
                     }
                 }
             }
@@ -660,12 +679,20 @@ private final class Torture {
                 return completion.completionType
             }
             statistics.outcomes[outcome ?? "\(row.phase)", default: 0] += 1
+            // An input whose run a kill interrupted after applying it is answered by the continued run, or exhausted.
+            if row.state.history.contains(where: { $0.reason == "InterruptedRunContinued" }) {
+                switch row.seed.terminalOutcome {
+                case .consumed?: statistics.continuedAnswered += 1
+                case .abandoned(.maxAttemptsExhausted)?: statistics.continuedExhausted += 1
+                default: violations.append("\(round.key): the continued input \(row.inputID) ended \(row.phase)")
+                }
+            }
             for entry in row.state.history {
                 if let reason = entry.reason,
                     [
                         "RollbackStaged", "MissingBoundaryReceipt", "BoundaryReceiptCommitted",
                         "DurableTailRecovered", "MaxAttemptsExhausted", "LiveBoundaryApplied",
-                        "LiveBoundaryUnavailable",
+                        "LiveBoundaryUnavailable", "InterruptedRunContinued",
                     ].contains(reason)
                 {
                     statistics.transitions[reason, default: 0] += 1

@@ -5,7 +5,7 @@ public import MeerkatCore
 public enum PrimitiveBuildError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Two members disagree on a scalar turn setting (model, provider, params, ...).
     case turnMetadataMergeConflict(field: String)
-    /// A member's payload is missing from the ledger.
+    /// A member's payload is missing from the machine.
     case missingPayload(InputID)
 
     public var description: String {
@@ -18,14 +18,18 @@ public enum PrimitiveBuildError: Error, Sendable, Hashable, CustomStringConverti
 
 /// Builds the `RunPrimitive.stagedInput` for a batch (RUNTIME.md §7.4).
 public enum PrimitiveBuilder {
-    /// One batch member: the input, its admitted semantics.
+    /// One batch member: the input, its admitted semantics, and whether its content is already in the transcript.
     public struct Member: Sendable {
         public var input: Input
         public var semantics: RuntimeInputSemantics
+        /// True for an input of an interrupted run being continued: it contributes no appends (its content was
+        /// applied before the process stopped) and the turn resumes from the transcript.
+        public var appliedToTranscript: Bool
 
-        public init(input: Input, semantics: RuntimeInputSemantics) {
+        public init(input: Input, semantics: RuntimeInputSemantics, appliedToTranscript: Bool = false) {
             self.input = input
             self.semantics = semantics
+            self.appliedToTranscript = appliedToTranscript
         }
     }
 
@@ -38,7 +42,9 @@ public enum PrimitiveBuilder {
         var appends: [ConversationAppend] = []
         var merged: RuntimeTurnMetadata?
         for member in members {
-            appends += systemPromptAppends(member.input) + member.input.projection().orderedAppends
+            if !member.appliedToTranscript {
+                appends += systemPromptAppends(member.input) + member.input.projection().orderedAppends
+            }
             let metadata = metadata(for: member)
             merged =
                 try merged.map { existing throws(PrimitiveBuildError) in try merge(existing, metadata) } ?? metadata
@@ -70,7 +76,7 @@ public enum PrimitiveBuilder {
         case .operation: metadata = RuntimeTurnMetadata()
         }
         if let normalised = member.semantics.executionHandlingMode { metadata.handlingMode = normalised }
-        metadata.executionKind = member.semantics.executionKind
+        metadata.executionKind = member.appliedToTranscript ? .resumePending : member.semantics.executionKind
         return metadata
     }
 

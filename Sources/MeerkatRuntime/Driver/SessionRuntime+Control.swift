@@ -6,16 +6,9 @@ extension SessionRuntime {
     /// one it is abandoned `retired` and its waiters get `runtime_terminated`.
     public func retire() async throws(RuntimeDriverError) -> RetireReport {
         let report = try await gated { () throws(RuntimeDriverError) -> RetireReport in
-            var draft = machine
-            try decide { () throws(MachineGuardError) in try draft.retire() }
-            let pending = draft.activeInputIDs.count
-            guard executor == nil else {
-                try await commit(draft, [], lifecycle: lifecycleRow(draft))
-                return RetireReport(inputsAbandoned: 0, inputsPendingDrain: pending)
-            }
-            let abandoned = draft.abandonAllActive(.retired)
-            try await settleAbandoned(draft, abandoned)
-            return RetireReport(inputsAbandoned: abandoned.count, inputsPendingDrain: 0)
+            let attached = executor != nil
+            return try await perform(
+                decide { machine throws(MachineGuardError) in try machine.retireRuntime(executorAttached: attached) })
         }
         if report.inputsPendingDrain > 0 { wake() }
         return report
@@ -24,41 +17,24 @@ extension SessionRuntime {
     /// Resets the runtime: every active input abandoned `reset`, never applied; state idle. Refused while running.
     public func reset() async throws(RuntimeDriverError) -> ResetReport {
         try await gated { () throws(RuntimeDriverError) -> ResetReport in
-            var draft = machine
-            let abandoned = try decide { () throws(MachineGuardError) in try draft.reset() }
-            try await settleAbandoned(draft, abandoned)
+            let abandoned = try await perform(decide { machine throws(MachineGuardError) in try machine.reset() })
             return ResetReport(inputsAbandoned: abandoned.count)
         }
     }
 
     /// Stops the executor, preempting queued work: active inputs abandoned `stopped`, waiters `runtime_terminated`,
-    /// `stopped` is the durable state.
+    /// `stopped` is the durable state. The rows are committed first; the executor is stopped once they are (a failed
+    /// commit leaves the runtime, its executor and its inputs as they were).
     public func stopRuntimeExecutor(reason: String = "runtime stopped") async throws(RuntimeDriverError) {
         try await gated { () throws(RuntimeDriverError) in
-            try await stopLocked(reason: reason)
+            try await perform(decide { machine throws(MachineGuardError) in try machine.stop(reason: reason) })
         }
-    }
-
-    /// Decides the stop, stops the executor, then commits (an executor cannot be un-stopped, so a failed commit
-    /// leaves the runtime without one and the inputs active, to be settled by a retry or recovered on reopen).
-    func stopLocked(reason: String) async throws(RuntimeDriverError) {
-        var draft = machine
-        let abandoned = try decide { () throws(MachineGuardError) in try draft.stop() }
-        let stopping = executor
-        executor = nil
-        if let stopping { await stopping.stop(reason: reason) }
-        try await settleAbandoned(draft, abandoned)
     }
 
     /// Destroys the runtime: active inputs abandoned `destroyed`; later accepts fail with `destroyed`.
     public func destroy() async throws(RuntimeDriverError) -> DestroyReport {
         try await gated { () throws(RuntimeDriverError) -> DestroyReport in
-            var draft = machine
-            let abandoned = try decide { () throws(MachineGuardError) in try draft.destroy() }
-            let stopping = executor
-            executor = nil
-            if let stopping { await stopping.stop(reason: "runtime destroyed") }
-            try await settleAbandoned(draft, abandoned)
+            let abandoned = try await perform(decide { machine throws(MachineGuardError) in try machine.destroy() })
             return DestroyReport(inputsAbandoned: abandoned.count)
         }
     }
@@ -67,10 +43,8 @@ extension SessionRuntime {
     /// wakes the loop.
     public func recycle() async throws(RuntimeDriverError) -> RecycleReport {
         let report = try await gated { () throws(RuntimeDriverError) -> RecycleReport in
-            var draft = machine
-            let transferred = try decide { () throws(MachineGuardError) in try draft.recycle() }
-            try await commit(
-                draft, rows(for: transferred, in: draft, reason: "Recycle"), lifecycle: lifecycleRow(draft))
+            let transferred = try await perform(
+                decide { machine throws(MachineGuardError) in try machine.recycle() })
             return RecycleReport(inputsTransferred: transferred.count)
         }
         wake()

@@ -7,8 +7,12 @@ public struct DurableTailRecovery: Sendable, Hashable {
     public var runID: RunID
     /// Tool calls that had no result and were closed with an error result.
     public var closedToolUseIDs: [String]
-    /// Inputs of the run that were terminalised instead of requeued.
-    public var terminalisedInputs: [InputID]
+    /// Inputs consumed because the run had finished and only its commit was lost.
+    public var consumedInputs: [InputID]
+    /// Inputs whose run is continued from the closed transcript.
+    public var continuedInputs: [InputID]
+    /// Inputs abandoned because the crash took their last attempt.
+    public var abandonedInputs: [InputID]
     /// True when the run had finished (its last response had no tool calls) and only its commit was lost.
     public var runHadFinished: Bool
 }
@@ -38,8 +42,10 @@ extension SessionRuntime {
     }
 
     /// Closes a durable tail left by a dead process, before any new turn (RUNTIME.md §11.4): every `tool_use` without a
-    /// result gets an error result saying the run was interrupted, a notice tells the model what happened, and the
-    /// run's inputs are terminalised — never requeued, since their tools may already have had effects.
+    /// result gets an error result saying the run was interrupted, and a notice tells the model what happened. The
+    /// machine decides the run's inputs (`RuntimeMachine.decideInterruptedRun`): continued from the closed transcript,
+    /// consumed when the run had finished, abandoned when the crash took their last attempt. The closed transcript,
+    /// the marker's removal, the inputs' rows and the receipt of the inputs that end are one transaction.
     static func recoverDurableTail(
         session sessionID: SessionID, runtimeID: LogicalRuntimeID, rows: [StoredInputState], store: any RuntimeStore,
         now: Date
@@ -74,51 +80,25 @@ extension SessionRuntime {
         }
         session.updatedAt = now
 
-        var updated = rows
-        var terminalised: [InputID] = []
-        for index in updated.indices
-        where updated[index].seed.lastRunID == run && !updated[index].isTerminal && !tail.isEmpty {
-            var row = updated[index]
-            let from = row.seed.phase
-            if finished {
-                row.seed.phase = .consumed
-                row.seed.terminalOutcome = .consumed
-                row.state.terminalCompletion = .completedWithoutResult
-            } else {
-                row.seed.phase = .abandoned
-                row.seed.terminalOutcome = .abandoned(reason: .cancelled)
-                row.state.terminalCompletion = .abandonedWithError(
-                    reason: "run_interrupted",
-                    error: ErrorReport(
-                        errorClass: .internal, reason: "run_interrupted",
-                        message:
-                            "the process stopped during the run; its transcript was closed and it will not be re-run"))
-            }
-            row.seed.lastBoundarySequence = nil
-            row.state.recordTransition(from: from, to: row.seed.phase, reason: "DurableTailRecovered", at: now)
-            row.state.persistedInput = nil
-            row.state.recoveryCount += 1
-            updated[index] = row
-            terminalised.append(row.inputID)
-        }
-        let changed = updated.filter { terminalised.contains($0.inputID) }
         let sequence =
             (try await store.loadReceipts(runtimeID).filter { $0.runID == run }.map(\.sequence).max() ?? 0) + 1
+        let decision = RuntimeMachine.decideInterruptedRun(
+            InterruptedRunObservation(runID: run, touchedTranscript: !tail.isEmpty, finished: finished), rows: rows,
+            receiptSequence: sequence, at: now)
         let receipt =
-            terminalised.isEmpty
+            decision.ended.isEmpty
             ? nil
             : RunBoundaryReceipt(
-                runID: run, boundary: .runStart, contributingInputIDs: terminalised,
-                messageCount: session.messages.count,
-                sequence: sequence)
-        try await store.atomicApply(runtimeID, BoundaryCommit(receipt: receipt, session: session, inputs: changed))
-        for index in updated.indices where terminalised.contains(updated[index].inputID) {
-            updated[index].seed.lastBoundarySequence = receipt?.sequence
-        }
+                runID: run, boundary: .runStart, contributingInputIDs: decision.ended,
+                messageCount: session.messages.count, sequence: sequence)
+        try await store.atomicApply(
+            runtimeID, BoundaryCommit(receipt: receipt, session: session, inputs: decision.rows))
+        let changed = Dictionary(uniqueKeysWithValues: decision.rows.map { ($0.inputID, $0) })
         return (
-            updated,
+            rows.map { changed[$0.inputID] ?? $0 },
             DurableTailRecovery(
-                runID: run, closedToolUseIDs: dangling, terminalisedInputs: terminalised, runHadFinished: finished)
+                runID: run, closedToolUseIDs: dangling, consumedInputs: decision.consumed,
+                continuedInputs: decision.continued, abandonedInputs: decision.abandoned, runHadFinished: finished)
         )
     }
 }

@@ -31,26 +31,12 @@ extension SessionRuntime {
         machine.routing.identity == nil ? nil : machine.routing.capabilities
     }
 
-    /// Decides a routing move on a draft, writes the routing row when it changed, then adopts the routing part.
-    func routingMove<T>(_ body: (inout RuntimeMachine) throws(MachineGuardError) -> T) async throws(RuntimeDriverError)
+    /// A routing move as one machine step: the routing row is written when it changed, then adopted with its events.
+    func routingMove<T: Sendable>(_ body: (inout RuntimeMachine) throws(MachineGuardError) -> T)
+        async throws(RuntimeDriverError)
         -> T
     {
-        var draft = machine
-        let value = try decide { () throws(MachineGuardError) -> T in try body(&draft) }
-        if draft.routing != machine.routing {
-            try await saveRouting(draft.routing)
-        }
-        adoptRouting(draft.routing)
-        return value
-    }
-
-    /// Adopts a routing state that is already durable and publishes the events of the change.
-    func adoptRouting(_ routing: ModelRoutingState) {
-        let kinds = routing.events(since: machine.routing)
-        machine.routing = routing
-        guard !kinds.isEmpty else { return }
-        let stamp = now()
-        events.publish(kinds.map { RuntimeEvent(timestamp: stamp, runtimeID: runtimeID, kind: $0) })
+        try await perform(decide(body))
     }
 
     func saveRouting(_ routing: ModelRoutingState) async throws(RuntimeDriverError) {
@@ -97,8 +83,8 @@ extension SessionRuntime {
         -> SwitchTurnControlResult
     {
         try await gated { () throws(RuntimeDriverError) -> SwitchTurnControlResult in
-            var probe = machine
-            let result = try decide { () throws(MachineGuardError) in try probe.requestSwitchTurn(request) }
+            let result = try decide { machine throws(MachineGuardError) in try machine.requestSwitchTurn(request) }
+                .value
             guard case .applied = result, request.duration == .untilChanged else {
                 return try await routingMove { machine throws(MachineGuardError) in
                     try machine.requestSwitchTurn(request)
@@ -133,8 +119,11 @@ extension SessionRuntime {
     func reconfigureLocked(
         _ request: SessionLLMReconfigureRequest, extra: (inout RuntimeMachine) throws(MachineGuardError) -> Void
     ) async throws(RuntimeDriverError) -> SessionLLMReconfigureReport {
-        try decide { () throws(MachineGuardError) in
+        if unregistered { throw .notFound(runtimeID: runtimeID) }
+        do {
             try machine.requireState([.idle, .attached, .running], for: "reconfigure_session_llm_identity")
+        } catch {
+            throw error.driverError
         }
         guard let host = reconfigureHost else {
             throw .internal("no LLM reconfigure host is installed for session \(sessionID)")
@@ -148,18 +137,20 @@ extension SessionRuntime {
         let target = try await host.resolve(current: current, request: request)
         // The host's await may have let other gated-out readers run, never writers: the machine is unchanged.
         let planned = machine.routing.plannedVisibility(hiddenTools: target.hiddenTools)
-        var draft = machine
-        let report = try decide { () throws(MachineGuardError) -> SessionLLMReconfigureReport in
-            let report = try draft.commitReconfigure(
+        let step = try decide { machine throws(MachineGuardError) -> SessionLLMReconfigureReport in
+            let report = try machine.commitReconfigure(
                 previous: current, previousCapabilities: currentCapabilities,
                 previousFilter: previous.hiddenTools, target: target.identity, capabilities: target.capabilities,
                 visibility: planned)
-            try extra(&draft)
+            try extra(&machine)
             return report
         }
+        // Three stores take part (the live session, the routing row, the session's stored identity) and share no
+        // transaction: the routing row is written only after the live session took the target, and rewritten to
+        // the adopted state when the identity cannot be persisted. The machine adopts the step only at the end.
         do {
             try await host.applyLive(target)
-            try await saveRouting(draft.routing)
+            try await write(step.effects)
         } catch {
             try await rollback(host, to: previous)
             throw error
@@ -172,8 +163,7 @@ extension SessionRuntime {
             try await rollback(host, to: previous)
             throw error
         }
-        adoptRouting(draft.routing)
-        return report
+        return await adoptWritten(step)
     }
 
     /// Rolls the live session back; when that fails, discards it and forgets the machine's LLM identity so the
@@ -185,7 +175,8 @@ extension SessionRuntime {
             try await host.rollbackLive(to: previous)
         } catch {
             await host.discardLive()
-            machine.routing.forgetIdentity()
+            // Memory only: the durable identity is the one the next use rebuilds from.
+            machine.adopt(machine.step(at: now()) { machine in machine.routing.forgetIdentity() })
             throw .internal("reconfiguration failed and its rollback failed too: \(error)")
         }
     }
@@ -248,7 +239,7 @@ extension SessionRuntime {
 
     /// One image-operation move (RUNTIME.md §14) under the mutation gate: decided on the routing state, written,
     /// then adopted (a refused move or a failed write changes nothing).
-    private func imageMove<T>(_ body: (inout ModelRoutingState) throws(RoutingGuardError) -> T)
+    private func imageMove<T: Sendable>(_ body: (inout ModelRoutingState) throws(RoutingGuardError) -> T)
         async throws(RuntimeDriverError) -> T
     {
         try await gated { () throws(RuntimeDriverError) -> T in

@@ -9,17 +9,19 @@ public enum InterruptResult: String, Sendable, Hashable, Codable {
     case notFound = "not_found"
 }
 
-/// One session's runtime: owns the `RuntimeMachine`, the input ledger, the store, the completion waiters and the
-/// run loop. Control operations are linearised through the actor; at most one run is in flight.
+/// One session's runtime: the thin shell around its `RuntimeMachine`. It owns the store, the executor, the completion
+/// waiters and the run loop, and decides nothing: every command takes the gate, asks the machine for a step (next
+/// state plus effects), writes the step's durable effects in one store transaction, and only then adopts the step
+/// and performs its in-memory effects (`perform`). A failed write leaves the machine as it was and surfaces a typed
+/// error. At most one run is in flight.
 public actor SessionRuntime {
     public nonisolated let sessionID: SessionID
     public nonisolated let runtimeID: LogicalRuntimeID
     /// Observability events (RUNTIME.md §15).
     public nonisolated let events = RuntimeEventStream()
 
+    /// The only owner of runtime and input state; the stored row of a tracked input is derived from it.
     var machine: RuntimeMachine
-    /// Stored rows of inputs the machine still tracks.
-    var ledger: [InputID: StoredInputState] = [:]
     let store: any RuntimeStore
     var executor: (any CoreExecutor)?
     var loop: Task<Void, Never>?
@@ -41,14 +43,10 @@ public actor SessionRuntime {
     var reconfigureHost: (any LLMReconfigureHost)?
     private var gateQueue: [CheckedContinuation<Void, Never>] = []
 
-    init(
-        sessionID: SessionID, machine: RuntimeMachine, ledger: [InputID: StoredInputState], store: any RuntimeStore,
-        now: @escaping @Sendable () -> Date
-    ) {
+    init(sessionID: SessionID, machine: RuntimeMachine, store: any RuntimeStore, now: @escaping @Sendable () -> Date) {
         self.sessionID = sessionID
         self.runtimeID = machine.runtimeID
         self.machine = machine
-        self.ledger = ledger
         self.store = store
         self.now = now
     }
@@ -104,18 +102,14 @@ public actor SessionRuntime {
         } catch {
             throw .internal("\(error)")
         }
-        var ledger: [InputID: StoredInputState] = [:]
-        let rewritten = Dictionary(plan.rewrites.map { ($0.next.inputID, $0.next) }, uniquingKeysWith: { $1 })
-        for row in rows where plan.machine.inputs[row.inputID] != nil {
-            ledger[row.inputID] = rewritten[row.inputID] ?? row
-        }
-        let runtime = SessionRuntime(sessionID: session, machine: plan.machine, ledger: ledger, store: store, now: now)
+        let runtime = SessionRuntime(sessionID: session, machine: plan.machine, store: store, now: now)
         var report = plan.report
         if let tailRecovery {
-            report.inputsAbandoned += tailRecovery.runHadFinished ? 0 : tailRecovery.terminalisedInputs.count
+            report.inputsAbandoned += tailRecovery.abandonedInputs.count
             report.details.append(
-                "run \(tailRecovery.runID): durable tail closed (\(tailRecovery.closedToolUseIDs.count) dangling tool calls, "
-                    + "\(tailRecovery.terminalisedInputs.count) inputs terminalised)")
+                "run \(tailRecovery.runID): durable tail closed (\(tailRecovery.closedToolUseIDs.count) dangling tool calls; "
+                    + "\(tailRecovery.consumedInputs.count) inputs consumed, \(tailRecovery.continuedInputs.count) "
+                    + "continued from the transcript, \(tailRecovery.abandonedInputs.count) abandoned)")
         }
         return (runtime, report)
     }
@@ -173,7 +167,7 @@ public actor SessionRuntime {
 
     /// The input's row: live if the machine tracks it, otherwise the durable one.
     public func inputState(_ id: InputID) async throws(RuntimeDriverError) -> StoredInputState? {
-        if let row = ledger[id] { return row }
+        if let facts = machine.inputs[id] { return facts.row }
         do {
             return try await store.loadInput(runtimeID, id)
         } catch {
@@ -183,7 +177,7 @@ public actor SessionRuntime {
 
     /// The input bound to an idempotency key: live first, then the durable index.
     public func inputState(idempotencyKey: IdempotencyKey) async throws(RuntimeDriverError) -> StoredInputState? {
-        if let id = machine.idempotency[idempotencyKey], let row = ledger[id] { return row }
+        if let id = machine.idempotency[idempotencyKey], let facts = machine.inputs[id] { return facts.row }
         do {
             return try await store.loadInput(runtimeID, idempotencyKey: idempotencyKey)
         } catch {
@@ -203,73 +197,90 @@ public actor SessionRuntime {
     /// Attaches the executor (idle/stopped → attached) and wakes the loop when work is waiting.
     public func attach(_ executor: any CoreExecutor) async throws(RuntimeDriverError) {
         try await gated { () throws(RuntimeDriverError) in
-            try guarded { machine throws(MachineGuardError) in try machine.attach() }
+            try await perform(decide { machine throws(MachineGuardError) in try machine.attach() })
             self.executor = executor
-            publishEvents()
         }
         if !machine.activeInputIDs.isEmpty { wake() }
     }
 
     /// Sets the silent comms intents (RUNTIME.md §2.5).
-    public func setSilentIntents(_ intents: Set<String>) {
-        machine.silentIntents = intents
+    public func setSilentIntents(_ intents: Set<String>) async {
+        await lockGate()
+        defer { unlockGate() }
+        machine.adopt(machine.step(at: now()) { machine in machine.silentIntents = intents })
     }
 
-    func guarded<T>(_ body: (inout RuntimeMachine) throws(MachineGuardError) -> T) throws(RuntimeDriverError) -> T {
+    // MARK: Steps and their effects
+
+    /// Asks the machine for the step of one event, decided at the runtime's clock (nothing changes yet).
+    func decide<T: Sendable>(_ event: (inout RuntimeMachine) throws(MachineGuardError) -> T) throws(RuntimeDriverError)
+        -> MachineStep<T>
+    {
         if unregistered { throw .notFound(runtimeID: runtimeID) }
         do {
-            return try body(&machine)
+            return try machine.step(at: now(), event)
         } catch {
             throw error.driverError
         }
     }
 
-    // MARK: Rows, events, waiters
+    /// Durable before visible, the one way the runtime changes: writes the step's durable effects in one store
+    /// transaction; only when that succeeded the machine adopts the step and its in-memory effects are performed
+    /// (events, waiters, wake, executor hand-off). On failure the machine is left exactly as it was and the store
+    /// error is thrown, typed. Must be called with the gate held.
+    @discardableResult
+    func perform<T: Sendable>(_ step: MachineStep<T>) async throws(RuntimeDriverError) -> T {
+        try await write(step.effects)
+        return await adoptWritten(step)
+    }
 
-    /// Rows for inputs after machine changes, with history entries for phase changes and recorded outcomes.
-    func rows(
-        for ids: [InputID], in decided: RuntimeMachine? = nil, reason: String?,
-        outcomes: [InputID: CompletionOutcome] = [:], recordLaneChange: Bool = false
-    ) -> [StoredInputState] {
-        let machine = decided ?? self.machine
-        return ids.compactMap { id -> StoredInputState? in
-            guard var row = ledger[id], let facts = machine.inputs[id] else { return nil }
-            let from = row.seed.phase
-            let seedChanged = row.seed != facts.seed
-            row.seed = facts.seed
-            row.state.runtimeSemantics = facts.semantics
-            if from != facts.phase || (recordLaneChange && seedChanged) {
-                row.state.recordTransition(from: from, to: facts.phase, reason: reason, at: now())
-            }
-            if let outcome = outcomes[id] { row.state.terminalCompletion = outcome }
-            return row
+    /// The second half of `perform`: adopts a step whose durable effects are written and performs its in-memory
+    /// effects.
+    @discardableResult
+    func adoptWritten<T: Sendable>(_ step: MachineStep<T>) async -> T {
+        let effects = step.effects
+        machine.adopt(step)
+        publish(effects.events)
+        for completion in effects.completions { resolve(completion.inputID, .success(completion.outcome)) }
+        if effects.wake { wakeRequested = true }
+        if effects.detachExecutor { executor = nil }
+        if let reason = effects.stopExecutor, let stopping = executor {
+            executor = nil
+            await stopping.stop(reason: reason)
         }
+        return step.value
     }
 
-    /// Adopts a decided machine whose rows are durable, then publishes its events.
-    func adopt(_ decided: RuntimeMachine, _ rows: [StoredInputState]) {
-        machine = decided
-        adopt(rows)
-        publishEvents()
-    }
-
-    /// Adopts durably written rows; terminal inputs leave the live machine (the store keeps them).
-    func adopt(_ rows: [StoredInputState]) {
-        for row in rows {
-            if row.isTerminal {
-                ledger.removeValue(forKey: row.inputID)
-                machine.archiveIfTerminal(row.inputID)
+    /// Writes a step's durable effects in one transaction (nothing when it has none).
+    func write(_ effects: MachineEffects) async throws(RuntimeDriverError) {
+        guard effects.isDurable else { return }
+        let commit = effects.commit
+        do {
+            if commit.receipt == nil, commit.session == nil, commit.lifecycle == nil {
+                if !commit.inputs.isEmpty { try await store.writeInputs(runtimeID, commit.inputs) }
             } else {
-                ledger[row.inputID] = row
+                try await store.atomicApply(runtimeID, commit)
             }
+            // Routing moves write only their own row (no routing event changes an input or the lifecycle).
+            if let routing = effects.routing { try await store.saveRouting(runtimeID, routing) }
+        } catch {
+            throw Self.driverError(error)
         }
     }
 
-    func publishEvents() {
-        let kinds = machine.takeEvents()
+    func publish(_ kinds: [RuntimeEventKind]) {
         guard !kinds.isEmpty else { return }
         let stamp = now()
         events.publish(kinds.map { RuntimeEvent(timestamp: stamp, runtimeID: runtimeID, kind: $0) })
+    }
+
+    /// Hands the executor off without a stop (its outcome could not be recorded): nothing else runs on top of it
+    /// until the session is reopened or recycled. Changes nothing durable.
+    func detachExecutor() {
+        executor = nil
+        let step = machine.step(at: now()) { machine in machine.detach() }
+        machine.adopt(step)
+        publish(step.effects.events)
     }
 
     func resolve(_ id: InputID, _ result: Result<CompletionOutcome, CompletionWaitError>) {
@@ -280,7 +291,7 @@ public actor SessionRuntime {
     /// Waits for an input's outcome (or returns the recorded one).
     func waitForCompletion(_ id: InputID) async -> Result<CompletionOutcome, CompletionWaitError> {
         if unregistered { return .success(.runtimeTerminated(reason: CompletionOutcome.sessionUnregisteredReason)) }
-        if ledger[id] == nil {
+        if machine.inputs[id] == nil {
             do {
                 if let outcome = try await inputTerminalCompletion(id) { return .success(outcome) }
                 return .failure(.authorityUnavailable("input \(id) is not known to this runtime"))
@@ -291,31 +302,5 @@ public actor SessionRuntime {
         return await withCheckedContinuation { continuation in
             waiters[id, default: []].append(continuation)
         }
-    }
-
-    /// Commits rows of inputs terminalised outside a run (control operations), decided on `draft`, then adopts it and
-    /// resolves their waiters. On failure nothing changes: the inputs stay active and their waiters keep waiting.
-    func settleAbandoned(_ draft: RuntimeMachine, _ ids: [InputID]) async throws(RuntimeDriverError) {
-        var outcomes: [InputID: CompletionOutcome] = [:]
-        for id in ids {
-            if let terminal = draft.inputs[id]?.terminal {
-                outcomes[id] = CompletionClassifier.outcome(forTerminal: terminal)
-            }
-        }
-        let rows = rows(for: ids, in: draft, reason: "control", outcomes: outcomes)
-        do {
-            try await store.atomicApply(runtimeID, BoundaryCommit(inputs: rows, lifecycle: lifecycleRow(draft)))
-        } catch {
-            throw Self.driverError(error)
-        }
-        adopt(draft, rows)
-        for (id, outcome) in outcomes { resolve(id, .success(outcome)) }
-    }
-
-    /// The lifecycle row of `decided` (default: the current machine).
-    func lifecycleRow(_ decided: RuntimeMachine? = nil) -> RuntimeLifecycleRow {
-        let machine = decided ?? self.machine
-        return RuntimeLifecycleRow(
-            state: machine.state.durableProjection(preRunPhase: machine.preRunPhase), updatedAt: now())
     }
 }

@@ -29,12 +29,16 @@ public struct InputState: Sendable, Hashable, Codable {
     public var terminalCompletion: CompletionOutcome?
     /// The original input, kept only while replay or attribution may still need it.
     public var persistedInput: Input?
+    /// True when the input's content is already in the transcript: its run was interrupted by a process stop after
+    /// applying it, and the run is continued from the transcript instead of applying it again.
+    public var appliedToTranscript: Bool = false
 
     private enum CodingKeys: String, CodingKey {
         case inputID = "input_id", history, createdAt = "created_at", updatedAt = "updated_at", policy
         case runtimeSemantics = "runtime_semantics", durability, idempotencyKey = "idempotency_key"
         case recoveryCount = "recovery_count", reconstructionSource = "reconstruction_source"
         case terminalCompletion = "terminal_completion", persistedInput = "persisted_input"
+        case appliedToTranscript = "applied_to_transcript"
     }
 
     public init(
@@ -80,6 +84,7 @@ public struct InputState: Sendable, Hashable, Codable {
         reconstructionSource = try container.decodeIfPresent(ReconstructionSource.self, forKey: .reconstructionSource)
         terminalCompletion = try container.decodeIfPresent(CompletionOutcome.self, forKey: .terminalCompletion)
         persistedInput = try container.decodeIfPresent(Input.self, forKey: .persistedInput)
+        appliedToTranscript = try container.decodeIfPresent(Bool.self, forKey: .appliedToTranscript) ?? false
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -96,6 +101,7 @@ public struct InputState: Sendable, Hashable, Codable {
         try container.encodeIfPresent(reconstructionSource, forKey: .reconstructionSource)
         try container.encodeIfPresent(terminalCompletion, forKey: .terminalCompletion)
         try container.encodeIfPresent(persistedInput, forKey: .persistedInput)
+        if appliedToTranscript { try container.encode(true, forKey: .appliedToTranscript) }
     }
 
     /// Appends a history entry and moves `updatedAt` to its time.

@@ -29,6 +29,7 @@ extension RuntimeMachine {
 
     /// `Retire`: no new input; existing work may drain. While running the state becomes retired when the run ends.
     public mutating func retire() throws(MachineGuardError) {
+        beginEvent("control", writesLifecycle: true)
         switch state {
         case .idle, .attached, .stopped: setState(.retired)
         case .running: preRunPhase = .retired
@@ -46,6 +47,7 @@ extension RuntimeMachine {
         case .running, .stopped: throw .notReady(operation: "reset", state: state)
         case .destroyed: throw .destroyed
         }
+        beginEvent("control", writesLifecycle: true)
         let abandoned = abandonAllActive(.reset)
         silentIntents = []
         currentRun = nil
@@ -56,9 +58,12 @@ extension RuntimeMachine {
 
     /// `RuntimeExecutorExited` after a stop: active inputs abandoned `stopped`; attached/running/idle → stopped
     /// (retired stays retired).
-    public mutating func stop() throws(MachineGuardError) -> [InputID] {
+    /// The effects ask the session runtime to stop its executor with `reason`.
+    public mutating func stop(reason: String = "runtime stopped") throws(MachineGuardError) -> [InputID] {
         if state == .destroyed { throw .destroyed }
         if state == .initializing { throw .notReady(operation: "stop_runtime_executor", state: state) }
+        beginEvent("control", writesLifecycle: true)
+        effect { $0.stopExecutor = reason }
         let abandoned = abandonAllActive(.stopped)
         if let run = currentRun { pendingEvents.append(.runCancelled(run)) }
         currentRun = nil
@@ -71,12 +76,27 @@ extension RuntimeMachine {
     /// `Destroy`: every active input abandoned `destroyed`; terminal state.
     public mutating func destroy() throws(MachineGuardError) -> [InputID] {
         if state == .destroyed { throw .destroyed }
+        beginEvent("control", writesLifecycle: true)
+        effect { $0.stopExecutor = "runtime destroyed" }
         let abandoned = abandonAllActive(.destroyed)
         if let run = currentRun { pendingEvents.append(.runCancelled(run)) }
         currentRun = nil
         preRunPhase = nil
         setState(.destroyed)
         return abandoned
+    }
+
+    /// `Retire` as the session runtime performs it: with an executor the queued work drains normally; without one it
+    /// is abandoned `retired` at once.
+    public mutating func retireRuntime(executorAttached: Bool) throws(MachineGuardError) -> RetireReport {
+        try retire()
+        let pending = activeInputIDs.count
+        guard !executorAttached else {
+            if pending > 0 { effect { $0.wake = true } }
+            return RetireReport(inputsAbandoned: 0, inputsPendingDrain: pending)
+        }
+        let abandoned = abandonAllActive(.retired)
+        return RetireReport(inputsAbandoned: abandoned.count, inputsPendingDrain: 0)
     }
 
     /// Abandons every active input (retire without a loop uses `.retired`).
@@ -95,11 +115,13 @@ extension RuntimeMachine {
         case .running, .initializing, .stopped: throw .notReady(operation: "recycle", state: state)
         case .destroyed: throw .destroyed
         }
+        beginEvent("Recycle", writesLifecycle: true)
         currentRun = nil
         preRunPhase = nil
         var transferred: [InputID] = []
         for id in activeInputIDs {
             guard let facts = inputs[id] else { continue }
+            touch(id)
             if facts.phase != .queued {
                 inputs[id]?.lane = facts.recoveryLane
                 move(id, to: .queued)

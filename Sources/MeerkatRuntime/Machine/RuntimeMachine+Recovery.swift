@@ -104,12 +104,16 @@ extension RuntimeMachine {
                 // A row rolled back to its lane loses its run association, as RollbackStaged does in a live run.
                 lastRunID: reason == nil ? seed.lastRunID : nil,
                 boundarySequence: seed.lastBoundarySequence, terminal: nil, semantics: semantics,
-                idempotencyKey: row.state.idempotencyKey, supersession: input.supersessionScope(in: runtimeID))
+                idempotencyKey: row.state.idempotencyKey, supersession: input.supersessionScope(in: runtimeID),
+                shell: row.state)
             if phase == .queued, lane == .steer {
                 // A live steer of a dead run can only run as an ordinary turn now.
                 facts.semantics = semantics.normalizedToQueue()
             }
-            machine.inputs[row.inputID] = facts
+            if row.state.appliedToTranscript {
+                // A continued run resumes from the transcript: it never batches with inputs that bring content.
+                facts.semantics.executionKind = .resumePending
+            }
             if let key = row.state.idempotencyKey { machine.idempotency[key] = row.inputID }
             report.inputsRecovered += 1
             if let reason {
@@ -120,11 +124,101 @@ extension RuntimeMachine {
                 rewrites.append((row, next))
                 report.inputsRequeued += 1
                 report.details.append("\(row.inputID): requeued (\(reason))")
-            } else if row.seed.admissionSequence == nil {
+            } else if row.seed.admissionSequence == nil || facts.semantics != semantics {
+                // The row is written back whenever the machine's picture of it changed (an order token minted, a
+                // dead run's live steer normalised to a queued turn), so the stored row stays the derived one.
                 next.seed = facts.seed
+                next.state.runtimeSemantics = facts.semantics
                 rewrites.append((row, next))
             }
+            // The machine keeps the input's whole row: the shell as written back.
+            facts.shell = next.state
+            machine.inputs[row.inputID] = facts
         }
         return RecoveryPlan(machine: machine, rewrites: rewrites, discards: discards, report: report)
+    }
+}
+
+// MARK: - Interrupted runs
+
+/// What recovery observed of a run a dead process left open (RUNTIME.md §11.4): its durable transcript tail.
+public struct InterruptedRunObservation: Sendable, Hashable {
+    /// The run.
+    public var runID: RunID
+    /// True when the run had written progress to the transcript (its inputs were applied).
+    public var touchedTranscript: Bool
+    /// True when the run had finished (its last response had no tool calls) and only its commit was lost.
+    public var finished: Bool
+
+    public init(runID: RunID, touchedTranscript: Bool, finished: Bool) {
+        self.runID = runID
+        self.touchedTranscript = touchedTranscript
+        self.finished = finished
+    }
+}
+
+/// What the machine decided for the inputs of an interrupted run.
+public struct InterruptedRunDecision: Sendable, Hashable {
+    /// Rows to write, in the transaction that closes the transcript tail.
+    public var rows: [StoredInputState] = []
+    /// Inputs consumed (the run had finished).
+    public var consumed: [InputID] = []
+    /// Inputs whose run is continued from the transcript.
+    public var continued: [InputID] = []
+    /// Inputs abandoned because the crash took their last attempt.
+    public var abandoned: [InputID] = []
+    /// Inputs that end now and are named by the closing receipt (consumed and abandoned).
+    public var ended: [InputID] { consumed + abandoned }
+}
+
+extension RuntimeMachine {
+    /// Decides the inputs of a run a dead process left open, before the transcript tail is closed. A run that never
+    /// touched the transcript changes nothing (its inputs were never applied: ordinary recovery requeues them). A
+    /// finished run's inputs are consumed. Otherwise each input is **continued**: back in its lane, marked as
+    /// applied to the transcript, so the next run resumes from the transcript (the model sees the interrupted tool
+    /// calls and decides) and nothing is applied or executed twice; an input whose last attempt the crash took
+    /// (RUNTIME.md §5.3, max 3) is abandoned `max_attempts_exhausted` instead. `receiptSequence` is the sequence of
+    /// the receipt that names the inputs ending now.
+    public static func decideInterruptedRun(
+        _ observation: InterruptedRunObservation, rows: [StoredInputState], receiptSequence: UInt64, at now: Date
+    ) -> InterruptedRunDecision {
+        var decision = InterruptedRunDecision()
+        guard observation.touchedTranscript else { return decision }
+        for var row in rows where row.seed.lastRunID == observation.runID && !row.isTerminal {
+            let from = row.seed.phase
+            let reason: String
+            row.seed.lastBoundarySequence = nil
+            if observation.finished {
+                row.seed.phase = .consumed
+                row.seed.terminalOutcome = .consumed
+                row.seed.lastBoundarySequence = receiptSequence
+                row.state.terminalCompletion = .completedWithoutResult
+                row.state.persistedInput = nil
+                reason = "DurableTailRecovered"
+                decision.consumed.append(row.inputID)
+            } else if row.seed.attemptCount >= InputStateSeed.maxStageAttempts {
+                let outcome = InputTerminalOutcome.abandoned(
+                    reason: .maxAttemptsExhausted(attempts: row.seed.attemptCount))
+                row.seed.phase = .abandoned
+                row.seed.terminalOutcome = outcome
+                row.seed.lastBoundarySequence = receiptSequence
+                row.state.terminalCompletion = CompletionClassifier.outcome(forTerminal: outcome)
+                row.state.persistedInput = nil
+                reason = "MaxAttemptsExhausted"
+                decision.abandoned.append(row.inputID)
+            } else {
+                // Continued: queued again with the run association removed (RollbackStaged), resuming from the
+                // transcript instead of applying the input a second time.
+                row.seed.phase = .queued
+                row.seed.lastRunID = nil
+                row.state.appliedToTranscript = true
+                reason = "InterruptedRunContinued"
+                decision.continued.append(row.inputID)
+            }
+            row.state.recordTransition(from: from, to: row.seed.phase, reason: reason, at: now)
+            row.state.recoveryCount += 1
+            decision.rows.append(row)
+        }
+        return decision
     }
 }

@@ -26,6 +26,9 @@ public struct RuntimeMachine: Sendable, Hashable {
         public var semantics: RuntimeInputSemantics
         public var idempotencyKey: IdempotencyKey?
         public var supersession: SupersessionScope?
+        /// The rest of the input's stored row: history, timestamps, admission snapshot, recorded completion and the
+        /// payload (kept once, here). The machine is its only author.
+        public var shell: InputState
 
         /// The machine-owned part of the stored row.
         public var seed: InputStateSeed {
@@ -33,6 +36,14 @@ public struct RuntimeMachine: Sendable, Hashable {
                 phase: phase, lastRunID: lastRunID, lastBoundarySequence: boundarySequence,
                 admissionSequence: admissionSequence, terminalOutcome: terminal, attemptCount: attempts,
                 recoveryLane: recoveryLane)
+        }
+
+        /// The input's full stored row, derived from these facts.
+        public var row: StoredInputState {
+            var state = shell
+            state.runtimeSemantics = semantics
+            state.idempotencyKey = idempotencyKey
+            return StoredInputState(state: state, seed: seed)
         }
 
         var isPrompt: Bool { kind == .prompt }
@@ -57,6 +68,10 @@ public struct RuntimeMachine: Sendable, Hashable {
     /// The strongest post-admission signal not yet taken by the driver.
     public internal(set) var pendingSignal: AdmissionSignal = .none
     var pendingEvents: [RuntimeEventKind] = []
+    /// What the event being decided inside a `step` touched (empty outside one; not part of the state).
+    var journal = Transient(Journal())
+    /// Counts adopted steps, so a step is never adopted onto a machine it was not decided against.
+    public internal(set) var generation: UInt64 = 0
     /// Model routing and LLM identity (RUNTIME.md §12–§14), persisted as its own row.
     public internal(set) var routing = ModelRoutingState()
 
@@ -90,13 +105,15 @@ public struct RuntimeMachine: Sendable, Hashable {
         return lhs.key < rhs.key
     }
 
-    /// Takes (and clears) the accumulated post-admission signal.
+    /// Takes (and clears) the accumulated post-admission signal of events called directly (outside `step`; the
+    /// session runtime reads it from the step's effects).
     public mutating func takeSignal() -> AdmissionSignal {
         defer { pendingSignal = .none }
         return pendingSignal
     }
 
-    /// Takes (and clears) the observability events produced since the last call.
+    /// Takes (and clears) the observability events of events called directly since the last call (outside `step`;
+    /// the session runtime reads them from the step's effects).
     public mutating func takeEvents() -> [RuntimeEventKind] {
         defer { pendingEvents = [] }
         return pendingEvents
@@ -117,15 +134,20 @@ public struct RuntimeMachine: Sendable, Hashable {
 
     mutating func move(_ id: InputID, to phase: InputLifecycleState) {
         guard let from = inputs[id]?.phase, from != phase else { return }
+        touch(id)
         inputs[id]?.phase = phase
         pendingEvents.append(.inputStateTransitioned(id, from: from, to: phase))
     }
 
-    /// Terminalises an input; the lane is left and the outcome recorded.
-    mutating func terminalise(_ id: InputID, _ outcome: InputTerminalOutcome) {
+    /// Terminalises an input; the lane is left, the outcome and the public completion recorded (the classifier's
+    /// default for `outcome` unless the event names one), and the input's waiters listed for resolution.
+    mutating func terminalise(_ id: InputID, _ outcome: InputTerminalOutcome, completion: CompletionOutcome? = nil) {
         guard let facts = inputs[id], !facts.phase.isTerminal else { return }
+        let recorded = completion ?? CompletionClassifier.outcome(forTerminal: outcome)
         inputs[id]?.lane = nil
         inputs[id]?.terminal = outcome
+        inputs[id]?.shell.terminalCompletion = recorded
+        notify(id, recorded)
         move(id, to: outcome.phase)
         switch outcome {
         case .consumed: pendingEvents.append(.inputConsumed(id, runID: facts.lastRunID))

@@ -198,12 +198,18 @@ struct RecoveryTableTests {
         #expect(plan.machine.facts(a.inputID)?.admissionSequence == 2)
         #expect(plan.machine.facts(b.inputID)?.admissionSequence == 5)
         #expect(plan.machine.facts(unsequenced.inputID)?.admissionSequence == 6)  // re-minted at the back
-        #expect(plan.rewrites.map(\.next.inputID) == [unsequenced.inputID])
+        // Written back: the re-minted order token, and the dead run's steer normalised to an ordinary queued turn (the
+        // stored row is always the one derived from the machine).
+        #expect(plan.rewrites.map(\.next.inputID) == [steer.inputID, unsequenced.inputID])
+        #expect(plan.rewrites.first?.next.state.runtimeSemantics == plan.machine.facts(steer.inputID)?.semantics)
+        #expect(plan.rewrites.first?.next.seed == steer.seed)  // same phase, lane and order: no history entry
+        #expect(plan.rewrites.first?.next.state.history == steer.state.history)
 
         let (runtime, report, store) = try await Self.open(rows)
         #expect(await runtime.listActiveInputs() == [a.inputID, steer.inputID, b.inputID, unsequenced.inputID])
         #expect(try await Self.stored(store, runtime, a.inputID) == a)
         #expect(try await Self.stored(store, runtime, b.inputID) == b)
+        #expect(try await Self.stored(store, runtime, steer.inputID) == plan.machine.facts(steer.inputID)?.row)
         #expect(try await Self.stored(store, runtime, unsequenced.inputID)?.seed.admissionSequence == 6)
         #expect(report.inputsRecovered == 4 && report.inputsRequeued == 0)
         let (dup, _) = try await runtime.accept(Inputs.prompt("retry", key: "key-a"))

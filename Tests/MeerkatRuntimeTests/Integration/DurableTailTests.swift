@@ -2,12 +2,13 @@ import Foundation
 import MeerkatCore
 import MeerkatRuntime
 import MeerkatTesting
+import Synchronization
 import Testing
 
 /// RUNTIME.md §11.4: a process that dies mid-run leaves a transcript that recovery closes before any new turn.
 @Suite("Durable tail recovery")
 struct DurableTailTests {
-    @Test func deathMidToolBatchClosesDanglingCallsAndNeverRerunsTheInput() async throws {
+    @Test func deathMidToolBatchClosesDanglingCallsAndContinuesTheRun() async throws {
         let started = ScriptedGate()
         let never = ScriptedGate()
         let hang = ClosureTool(name: "deploy") { _, _ in
@@ -48,16 +49,88 @@ struct DurableTailTests {
             return
         }
         #expect(recovered.metadata[SessionRuntime.openRunMarkerKey] == nil)
-        #expect(await second.listActiveInputs().isEmpty)  // never requeued
-        let row = try await second.inputState(outcome.inputID!)
-        #expect(row?.seed.terminalOutcome == .abandoned(reason: .cancelled))
-        guard case .abandonedWithError(let reason, _) = row?.state.terminalCompletion else {
-            Issue.record("the interrupted input reports run_interrupted")
+        // The acknowledged input is not abandoned: its run is continued from the closed transcript.
+        let id = try #require(outcome.inputID)
+        #expect(await second.listActiveInputs() == [id])
+        let row = try #require(try await second.inputState(id))
+        #expect(row.phase == .queued)
+        #expect(row.state.appliedToTranscript)
+        #expect(row.seed.attemptCount == 1)
+        #expect(report.details.contains { $0.contains("durable tail closed") && $0.contains("1 continued") })
+        let stored = try #require(try await store.loadInputs(.session(session.id)).first { $0.inputID == id })
+        #expect(stored == row)  // the continuation is durable before anything runs
+
+        // A new agent over the recovered transcript: the model sees the interrupted calls and answers; the prompt is
+        // not applied again and no tool runs again.
+        let executions = Counter()
+        let deploy = ClosureTool(name: "deploy") { _, _ in
+            executions.increment()
+            return .text("deployed")
+        }
+        let resumed = ScriptedLLMClient([.text("The deploy was interrupted; please check it before retrying.")])
+        let secondAgent = Agent(
+            session: recovered, client: resumed, tools: ToolDispatcher([deploy]), config: config,
+            clock: ManualClock())
+        try await second.attach(secondAgent)
+        let completion = try await second.handle(for: id).wait()
+        guard case .completed(let result) = completion, result.text.contains("interrupted") else {
+            Issue.record("the continued run answers the input, got \(completion)")
+            never.open()
             return
         }
-        #expect(reason == "run_interrupted")
-        #expect(report.details.contains { $0.contains("durable tail closed") })
+        let final = try #require(try await second.inputState(id))
+        #expect(final.seed.terminalOutcome == .consumed)
+        #expect(executions.value == 0)
+        let request = try #require(resumed.requests.first)
+        let prompts = request.messages.filter { message in
+            if case .user(let content, _, _) = message { return content == [.text("deploy it")] }
+            return false
+        }
+        #expect(prompts.count == 1)
+        #expect(request.messages.contains { if case .toolResults = $0 { true } else { false } })
+        let transcript = try #require(try await store.loadSession(session.id))
+        #expect(transcript.messages.filter { if case .user = $0 { true } else { false } }.count == 1)
         never.open()
+    }
+
+    @Test func anInputInterruptedOnItsLastAttemptIsAbandonedExhausted() async throws {
+        let store = InMemoryRuntimeStore()
+        let sessionID = SessionID()
+        let runtimeID = LogicalRuntimeID.session(sessionID)
+        let run = RunID()
+        let input = Inputs.prompt("q")
+        let plan = try PolicyTable.resolve(input, context: .idle)
+        let row = StoredInputState(
+            state: InputState(admitting: input, plan: plan, at: Date()),
+            seed: InputStateSeed(
+                phase: .staged, lastRunID: run, admissionSequence: 1,
+                attemptCount: InputStateSeed.maxStageAttempts, recoveryLane: .queue))
+        let date = Date(timeIntervalSince1970: 1_800_000_000)
+        let session = Session(
+            id: sessionID,
+            messages: [
+                .user(content: [.text("q")], transcriptRole: .conversational, createdAt: date),
+                .assistant(
+                    blocks: [.toolUse(ToolCall(id: "t1", name: "deploy", args: [:]))], stopReason: .toolUse,
+                    createdAt: date),
+            ],
+            metadata: [SessionRuntime.openRunMarkerKey: ["run_id": .string(run.description), "start": 0]],
+            createdAt: date)
+        await store.seed(runtimeID, rows: [row])
+        try await store.atomicApply(runtimeID, BoundaryCommit(session: session))
+
+        let (runtime, report) = try await SessionRuntime.open(session: sessionID, store: store)
+        #expect(await runtime.listActiveInputs().isEmpty)
+        let recovered = try #require(try await runtime.inputState(input.id))
+        #expect(
+            recovered.seed.terminalOutcome
+                == .abandoned(reason: .maxAttemptsExhausted(attempts: InputStateSeed.maxStageAttempts)))
+        #expect(report.inputsAbandoned == 1)
+        #expect(try await store.loadSession(sessionID)?.unansweredToolUseIDs.isEmpty == true)
+        #expect(
+            try await store.loadReceipts(runtimeID).contains {
+                $0.runID == run && $0.contributingInputIDs == [input.id]
+            })
     }
 
     @Test func finishedTailWhoseCommitWasLostIsConsumedNotRerun() async throws {
@@ -114,4 +187,11 @@ struct DurableTailTests {
         #expect(stored?.messages.count == 4)
         #expect(stored?.metadata[SessionRuntime.openRunMarkerKey] == nil)
     }
+}
+
+/// A thread-safe counter for tool executions.
+private final class Counter: Sendable {
+    private let count = Mutex(0)
+    var value: Int { count.withLock { $0 } }
+    func increment() { count.withLock { $0 += 1 } }
 }
