@@ -5,14 +5,24 @@ import MeerkatRuntime
 /// Runtime control-plane costs on the in-memory store: admission through `SessionRuntime.accept` with no loop
 /// running, the pure `RuntimeMachine` per step, and accept → run → completed end to end with a trivial executor.
 enum RuntimeBench {
+    /// Runs every section, or those named in `MEERKAT_BENCH_RUNTIME` (comma-separated: admission, machine, loop,
+    /// burst), e.g. to profile one of them.
     static func run() async throws {
-        try await admission(count: 20_000)
-        machineAdmit(count: 100_000)
-        machineCycle(count: 100_000, depth: 0)
-        machineCycle(count: 20_000, depth: 100)
-        try await closedLoop(count: 20_000)
-        try await burst(count: 2_000, handles: false)
-        try await burst(count: 2_000, handles: true)
+        let only = ProcessInfo.processInfo.environment["MEERKAT_BENCH_RUNTIME"].map {
+            Set($0.split(separator: ",").map(String.init))
+        }
+        func wanted(_ section: String) -> Bool { only?.contains(section) ?? true }
+        if wanted("admission") { try await admission(count: 20_000) }
+        if wanted("machine") {
+            machineAdmit(count: 100_000)
+            machineCycle(count: 100_000, depth: 0)
+            machineCycle(count: 20_000, depth: 100)
+        }
+        if wanted("loop") { try await closedLoop(count: 20_000) }
+        if wanted("burst") {
+            try await burst(count: 2_000, handles: false)
+            try await burst(count: 2_000, handles: true)
+        }
     }
 
     // MARK: (a) Admission

@@ -108,7 +108,7 @@ extension SessionRuntime {
         } catch {
             // The outcome is not recorded. A finished run is never replayed here (it would re-run tools): its output
             // is withheld (RUNTIME.md §7.5, last row); a failed run's waiters learn that the authority is unavailable.
-            let members = machine.inputs.filter { $0.value.lastRunID == run && $0.value.phase == .staged }.map(\.key)
+            let members = machine.ordered { $0.lastRunID == run && $0.phase == .staged }
             let answer: Result<CompletionOutcome, CompletionWaitError> =
                 switch result {
                 case .success(let output):

@@ -24,7 +24,7 @@ extension RuntimeMachine {
     /// The executor went away without a stop: attached → idle.
     public mutating func detach() {
         if state == .attached { setState(.idle) }
-        if state == .running, preRunPhase == .attached { preRunPhase = .idle }
+        if state == .running, preRunPhase == .attached { setReturnState(.idle) }
     }
 
     /// `Retire`: no new input; existing work may drain. While running the state becomes retired when the run ends.
@@ -32,7 +32,7 @@ extension RuntimeMachine {
         beginEvent("control", writesLifecycle: true)
         switch state {
         case .idle, .attached, .stopped: setState(.retired)
-        case .running: preRunPhase = .retired
+        case .running: setReturnState(.retired)
         case .retired: break
         case .initializing: throw .notReady(operation: "retire", state: state)
         case .destroyed: throw .destroyed
@@ -50,8 +50,6 @@ extension RuntimeMachine {
         beginEvent("control", writesLifecycle: true)
         let abandoned = abandonAllActive(.reset)
         silentIntents = []
-        currentRun = nil
-        preRunPhase = nil
         setState(.idle)
         return abandoned
     }
@@ -66,9 +64,7 @@ extension RuntimeMachine {
         effect { $0.stopExecutor = reason }
         let abandoned = abandonAllActive(.stopped)
         if let run = currentRun { pendingEvents.append(.runCancelled(run)) }
-        currentRun = nil
-        let resting = state == .running ? (preRunPhase ?? .idle) : state
-        preRunPhase = nil
+        let resting = preRunPhase ?? state
         setState(resting == .retired ? .retired : .stopped)
         return abandoned
     }
@@ -80,8 +76,6 @@ extension RuntimeMachine {
         effect { $0.stopExecutor = "runtime destroyed" }
         let abandoned = abandonAllActive(.destroyed)
         if let run = currentRun { pendingEvents.append(.runCancelled(run)) }
-        currentRun = nil
-        preRunPhase = nil
         setState(.destroyed)
         return abandoned
     }
@@ -116,8 +110,6 @@ extension RuntimeMachine {
         case .destroyed: throw .destroyed
         }
         beginEvent("Recycle", writesLifecycle: true)
-        currentRun = nil
-        preRunPhase = nil
         var transferred: [InputID] = []
         for id in activeInputIDs {
             guard let facts = inputs[id] else { continue }

@@ -27,7 +27,7 @@ extension RuntimeMachine {
         runtimeID: LogicalRuntimeID, rows: [StoredInputState], receiptExists: ReceiptObservation, now: Date
     ) throws(RuntimeDriverError) -> RecoveryPlan {
         var machine = RuntimeMachine(runtimeID: runtimeID)
-        machine.state = .idle
+        machine.phase = .resting(.idle)
         var rewrites: [(StoredInputState, StoredInputState)] = []
         var discards: [StoredInputState] = []
         var report = RecoveryReport()

@@ -68,10 +68,7 @@ extension RuntimeMachine {
         }
         guard nextBatch() == batch, !batch.inputIDs.isEmpty else { throw .batchNotAuthorised(batch.inputIDs) }
         beginEvent("StageForRun")
-        preRunPhase = state
-        currentRun = run
-        boundaryCounter = 0
-        setState(.running)
+        startRunning(run)
         pendingEvents.append(.runStarted(run))
         for id in batch.inputIDs {
             if batch.lane == .steer, let semantics = inputs[id]?.semantics {
@@ -87,9 +84,7 @@ extension RuntimeMachine {
 
     /// Mints the next boundary sequence of the current run.
     public mutating func recordBoundary(_ run: RunID) throws(MachineGuardError) -> UInt64 {
-        guard currentRun == run else { throw .staleRun(expected: currentRun, got: run) }
-        boundaryCounter += 1
-        return boundaryCounter
+        try mintBoundary(run)
     }
 
     /// Settles the current run's staged contributors and returns the runtime to its pre-run phase.
@@ -100,8 +95,7 @@ extension RuntimeMachine {
         throws(MachineGuardError) -> RunSettlement
     {
         guard currentRun == run, state == .running else { throw .staleRun(expected: currentRun, got: run) }
-        let members = inputs.filter { $0.value.lastRunID == run && $0.value.phase == .staged }
-            .sorted { Self.order($0, $1) }.map(\.key)
+        let members = ordered { $0.lastRunID == run && $0.phase == .staged }
         var settlement = RunSettlement()
         switch disposition {
         case .consumed(let sequence):
@@ -155,10 +149,7 @@ extension RuntimeMachine {
                 settlement.abandoned.append(id)
             }
         }
-        currentRun = nil
-        boundaryCounter = 0
         setState(preRunPhase ?? .idle)
-        preRunPhase = nil
         return settlement
     }
 
@@ -177,7 +168,7 @@ extension RuntimeMachine {
             throw .illegalTransition(input: id, from: inputs[id]?.phase ?? .accepted, transition: "live_steer")
         }
         beginEvent("LiveBoundaryApplied")
-        boundaryCounter += 1
+        let sequence = try mintBoundary(run)
         for id in ids {
             inputs[id]?.lane = nil
             inputs[id]?.lastRunID = run
@@ -185,10 +176,10 @@ extension RuntimeMachine {
             move(id, to: .staged)
             move(id, to: .applied)
             move(id, to: .appliedPendingConsumption)
-            inputs[id]?.boundarySequence = boundaryCounter
+            inputs[id]?.boundarySequence = sequence
             terminalise(id, .consumed, completion: .completedWithoutResult)
         }
-        return boundaryCounter
+        return sequence
     }
 
     /// `LiveBoundaryUnavailable`: a live steer that could not reach a checkpoint becomes an ordinary queued turn.

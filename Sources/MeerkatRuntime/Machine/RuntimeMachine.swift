@@ -27,8 +27,34 @@ public struct RuntimeMachine: Sendable, Hashable {
         public var idempotencyKey: IdempotencyKey?
         public var supersession: SupersessionScope?
         /// The rest of the input's stored row: history, timestamps, admission snapshot, recorded completion and the
-        /// payload (kept once, here). The machine is its only author.
-        public var shell: InputState
+        /// payload (kept once, here). The machine is its only author. Boxed, so the facts stay small: copying the
+        /// machine for a step and scanning the lanes never copy payloads.
+        public var shell: InputState {
+            get { shellBox.value }
+            set { shellBox = ShellBox(newValue) }
+        }
+        private var shellBox: ShellBox
+
+        public init(
+            kind: InputKind, phase: InputLifecycleState, lane: InputLane?, recoveryLane: InputLane, attempts: Int,
+            admissionSequence: UInt64, lastRunID: RunID?, boundarySequence: UInt64?, terminal: InputTerminalOutcome?,
+            semantics: RuntimeInputSemantics, idempotencyKey: IdempotencyKey?, supersession: SupersessionScope?,
+            shell: InputState
+        ) {
+            self.kind = kind
+            self.phase = phase
+            self.lane = lane
+            self.recoveryLane = recoveryLane
+            self.attempts = attempts
+            self.admissionSequence = admissionSequence
+            self.lastRunID = lastRunID
+            self.boundarySequence = boundarySequence
+            self.terminal = terminal
+            self.semantics = semantics
+            self.idempotencyKey = idempotencyKey
+            self.supersession = supersession
+            self.shellBox = ShellBox(shell)
+        }
 
         /// The machine-owned part of the stored row.
         public var seed: InputStateSeed {
@@ -51,11 +77,43 @@ public struct RuntimeMachine: Sendable, Hashable {
 
     /// The runtime this machine governs.
     public let runtimeID: LogicalRuntimeID
-    public internal(set) var state: RuntimeState = .initializing
+    /// Where the runtime is, with the data each place carries: a run's id, the state it returns to and its boundary
+    /// counter exist exactly while it runs.
+    public enum Phase: Sendable, Hashable {
+        /// No run in progress; never `.running`.
+        case resting(RuntimeState)
+        /// A run in progress: it returns to `returnTo` when it ends; `boundaries` counts its boundary sequences (live
+        /// checkpoints 1...n, terminal n+1).
+        case running(run: RunID, returnTo: RuntimeState, boundaries: UInt64)
+    }
+
+    /// The runtime's phase.
+    public internal(set) var phase: Phase = .resting(.initializing)
+
+    /// The current runtime state.
+    public var state: RuntimeState {
+        if case .resting(let state) = phase { return state }
+        return .running
+    }
+
     /// The run in progress (only while `running`).
-    public internal(set) var currentRun: RunID?
-    /// The state to return to when the current run ends.
-    public internal(set) var preRunPhase: RuntimeState?
+    public var currentRun: RunID? {
+        if case .running(let run, _, _) = phase { return run }
+        return nil
+    }
+
+    /// The state to return to when the current run ends (only while `running`).
+    public var preRunPhase: RuntimeState? {
+        if case .running(_, let returnTo, _) = phase { return returnTo }
+        return nil
+    }
+
+    /// Boundary sequences minted by the current run (0 when none runs).
+    public var boundaryCounter: UInt64 {
+        if case .running(_, _, let boundaries) = phase { return boundaries }
+        return 0
+    }
+
     /// Facts of every tracked input (terminal ones until archived).
     public internal(set) var inputs: [InputID: InputFacts] = [:]
     /// Live idempotency bindings.
@@ -63,8 +121,6 @@ public struct RuntimeMachine: Sendable, Hashable {
     /// Silent comms intents (RUNTIME.md §2.5).
     public var silentIntents: Set<String> = []
     var nextAdmissionSequence: UInt64 = 1
-    /// Per-run boundary counter: live checkpoints 1...n, terminal n+1.
-    public internal(set) var boundaryCounter: UInt64 = 0
     /// The strongest post-admission signal not yet taken by the driver.
     public internal(set) var pendingSignal: AdmissionSignal = .none
     var pendingEvents: [RuntimeEventKind] = []
@@ -87,22 +143,24 @@ public struct RuntimeMachine: Sendable, Hashable {
 
     /// Ids of non-terminal inputs in admission order.
     public var activeInputIDs: [InputID] {
-        inputs.filter { !$0.value.phase.isTerminal }.sorted { Self.order($0, $1) }.map(\.key)
+        ordered { !$0.phase.isTerminal }
     }
 
     /// Queued inputs of a lane in order (admission sequence, ties by id).
     public func queued(_ lane: InputLane) -> [InputID] {
-        inputs.filter { $0.value.phase == .queued && $0.value.lane == lane }.sorted { Self.order($0, $1) }.map(\.key)
+        ordered { $0.phase == .queued && $0.lane == lane }
     }
 
     /// True when any input is queued.
     public var hasQueuedInput: Bool { inputs.values.contains { $0.phase == .queued } }
 
-    static func order(_ lhs: (key: InputID, value: InputFacts), _ rhs: (key: InputID, value: InputFacts)) -> Bool {
-        if lhs.value.admissionSequence != rhs.value.admissionSequence {
-            return lhs.value.admissionSequence < rhs.value.admissionSequence
-        }
-        return lhs.key < rhs.key
+    /// Ids of the inputs matching `predicate` in admission order (ties by id). Collects only the ordering keys: the
+    /// facts are never copied.
+    func ordered(where predicate: (InputFacts) -> Bool) -> [InputID] {
+        var keys: [(sequence: UInt64, id: InputID)] = []
+        for (id, facts) in inputs where predicate(facts) { keys.append((facts.admissionSequence, id)) }
+        keys.sort { $0.sequence != $1.sequence ? $0.sequence < $1.sequence : $0.id < $1.id }
+        return keys.map(\.id)
     }
 
     /// Takes (and clears) the accumulated post-admission signal of events called directly (outside `step`; the
@@ -121,10 +179,34 @@ public struct RuntimeMachine: Sendable, Hashable {
 
     // MARK: Internal helpers
 
+    /// Comes to rest in `new` (ending a run, if one was in progress), publishing the state change.
     mutating func setState(_ new: RuntimeState) {
-        guard new != state else { return }
-        pendingEvents.append(.runtimeStateChanged(from: state, to: new))
-        state = new
+        let old = state
+        phase = .resting(new)
+        if new != old { pendingEvents.append(.runtimeStateChanged(from: old, to: new)) }
+    }
+
+    /// Starts `run` from the current resting state.
+    mutating func startRunning(_ run: RunID) {
+        let old = state
+        phase = .running(run: run, returnTo: old, boundaries: 0)
+        pendingEvents.append(.runtimeStateChanged(from: old, to: .running))
+    }
+
+    /// Mints the next boundary sequence of `run`.
+    mutating func mintBoundary(_ run: RunID) throws(MachineGuardError) -> UInt64 {
+        guard case .running(let current, let returnTo, let boundaries) = phase, current == run else {
+            throw .staleRun(expected: currentRun, got: run)
+        }
+        phase = .running(run: current, returnTo: returnTo, boundaries: boundaries + 1)
+        return boundaries + 1
+    }
+
+    /// Changes the state the current run returns to (no-op when none runs).
+    mutating func setReturnState(_ returnTo: RuntimeState) {
+        if case .running(let run, _, let boundaries) = phase {
+            phase = .running(run: run, returnTo: returnTo, boundaries: boundaries)
+        }
     }
 
     mutating func mintSequence() -> UInt64 {
@@ -156,4 +238,15 @@ public struct RuntimeMachine: Sendable, Hashable {
         case .superseded: break
         }
     }
+}
+
+/// An input's shell, boxed (see `RuntimeMachine.InputFacts.shell`). Immutable: a change installs a new box, so
+/// copies of the machine never share a mutation.
+final class ShellBox: Sendable, Hashable {
+    let value: InputState
+
+    init(_ value: InputState) { self.value = value }
+
+    static func == (lhs: ShellBox, rhs: ShellBox) -> Bool { lhs === rhs || lhs.value == rhs.value }
+    func hash(into hasher: inout Hasher) { hasher.combine(value) }
 }
