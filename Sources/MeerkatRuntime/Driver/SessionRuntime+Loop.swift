@@ -30,8 +30,12 @@ extension SessionRuntime {
         let start: MachineEffects.StartRun?
         do {
             start = try await gated { () throws(RuntimeDriverError) -> MachineEffects.StartRun? in
+                if unregistered { throw .notFound(runtimeID: runtimeID) }
+                // Nothing authorised to run (the common end of a drain): no step to decide.
+                guard machine.nextBatch() != nil else { return nil }
                 // Not durable, so never applied: a failed write leaves the inputs queued and the runtime where it was.
-                try await perform(decide { machine throws(MachineGuardError) in try machine.stageNextRun(run) })
+                return try await perform(
+                    decide { machine throws(MachineGuardError) in try machine.stageNextRun(run) })
             }
         } catch {
             reportBackgroundFailure("stage_run", run: run, error)

@@ -27,6 +27,8 @@ struct Journal: Sendable {
     var laneChanges: Set<InputID> = []
     /// True when the event writes the lifecycle row.
     var writesLifecycle = false
+    /// True when the event ran a routing move (only then is the routing state compared with the base).
+    var routingMoved = false
     /// Effects the event names directly (completions, receipt, session, run to start, ...).
     var effects = MachineEffects()
 }
@@ -89,6 +91,11 @@ extension RuntimeMachine {
         if laneChange { journal.value.laneChanges.insert(id) }
     }
 
+    /// Records that the event runs a routing move.
+    mutating func markRoutingMove() {
+        if journal.value.recording { journal.value.routingMoved = true }
+    }
+
     /// Lists `id`'s waiters for resolution with `outcome`.
     mutating func notify(_ id: InputID, _ outcome: CompletionOutcome) {
         guard journal.value.recording else { return }
@@ -104,8 +111,10 @@ extension RuntimeMachine {
     /// Ends a step: history entries for the touched inputs, their full rows, the events and signal, the lifecycle
     /// and routing rows; terminal inputs leave the live machine (their rows are in the same transaction).
     private mutating func drainEffects(at now: Date, since base: RuntimeMachine) -> MachineEffects {
-        let journal = self.journal.value
-        var effects = journal.effects
+        var journal = Journal()
+        swap(&journal, &self.journal.value)
+        var effects = MachineEffects()
+        swap(&effects, &journal.effects)  // uniquely referenced: adding rows and events copies nothing
         for id in journal.touched {
             guard var facts = inputs[id], let before = journal.phaseBefore[id] else { continue }
             if before != facts.phase || journal.laneChanges.contains(id) {
@@ -119,13 +128,12 @@ extension RuntimeMachine {
         effects.events = pendingEvents
         effects.signal = pendingSignal
         if journal.writesLifecycle { effects.lifecycle = lifecycleRow(at: now) }
-        if routing != base.routing {
+        if journal.routingMoved, routing != base.routing {
             effects.routing = routing
             effects.events += routing.events(since: base.routing)
         }
         pendingEvents = []
         pendingSignal = .none
-        self.journal = Transient(Journal())
         return effects
     }
 

@@ -31,7 +31,10 @@ public struct RuntimeMachine: Sendable, Hashable {
         /// machine for a step and scanning the lanes never copy payloads.
         public var shell: InputState {
             get { shellBox.value }
-            set { shellBox = ShellBox(newValue) }
+            _modify {
+                if !isKnownUniquelyReferenced(&shellBox) { shellBox = ShellBox(shellBox.value) }
+                yield &shellBox.value
+            }
         }
         private var shellBox: ShellBox
 
@@ -129,7 +132,9 @@ public struct RuntimeMachine: Sendable, Hashable {
     /// Counts adopted steps, so a step is never adopted onto a machine it was not decided against.
     public internal(set) var generation: UInt64 = 0
     /// Model routing and LLM identity (RUNTIME.md §12–§14), persisted as its own row.
-    public internal(set) var routing = ModelRoutingState()
+    public internal(set) var routing = ModelRoutingState() {
+        didSet { markRoutingMove() }
+    }
 
     /// A machine in `initializing`.
     public init(runtimeID: LogicalRuntimeID) {
@@ -240,10 +245,11 @@ public struct RuntimeMachine: Sendable, Hashable {
     }
 }
 
-/// An input's shell, boxed (see `RuntimeMachine.InputFacts.shell`). Immutable: a change installs a new box, so
-/// copies of the machine never share a mutation.
-final class ShellBox: Sendable, Hashable {
-    let value: InputState
+/// An input's shell, boxed (see `RuntimeMachine.InputFacts.shell`), copy-on-write. `@unchecked Sendable` is safe:
+/// `value` is only mutated through `InputFacts.shell`'s `_modify`, which first replaces a box that any other facts value
+/// (another machine copy, a step) still references, so a mutated box is never shared; shared boxes are only read.
+final class ShellBox: @unchecked Sendable, Hashable {
+    var value: InputState
 
     init(_ value: InputState) { self.value = value }
 
