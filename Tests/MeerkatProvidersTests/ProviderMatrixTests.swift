@@ -120,7 +120,7 @@ import Testing
         try await withMockServer { server in
             server.enqueue(.text("Hello there, friend.", .with { $0.cut = .stall(afterEvents: 1) }))
             let client = provider.client(server, transport: TestTransports.impatient)
-            let events = await collect(client.stream(provider.request([Fixtures.user("Hi")])), timeout: .seconds(5))
+            let events = await collect(client.stream(provider.request([Fixtures.user("Hi")])), timeout: .seconds(60))
             // Which timeout fires depends on whether the head arrived before the silence (on a loaded machine the
             // mock may be scheduled late); either way it is a typed, retryable timeout.
             let receivedSomething = events.count > 1
@@ -138,7 +138,7 @@ import Testing
                     "Hello there, friend.", .with { $0.cut = .keepAlivesOnly(afterEvents: 1, every: .milliseconds(20)) }
                 ))
             let client = provider.client(server, timeouts: StreamTimeouts(callTimeout: .milliseconds(400)))
-            let events = await collect(client.stream(provider.request([Fixtures.user("Hi")])), timeout: .seconds(5))
+            let events = await collect(client.stream(provider.request([Fixtures.user("Hi")])), timeout: .seconds(60))
             #expect(events.failure?.kind == .callTimeout)
             #expect(events.doneCount == 1)
             #expect(await server.waitForClientDisconnects(1))

@@ -192,7 +192,9 @@ private struct ChildReport {
     var status: Int32
     var results: [[String: JSONValue]]
     var stderr: String
-    var requests: Range<Int>
+    /// Indices in the mock's log of the requests this child sent (told apart by its API key, so a request a killed
+    /// child had in flight is never counted for the next one).
+    var requests: [Int]
     var disconnected: Bool
 
     /// True when the child certainly opened the session (and so ran recovery) before it died.
@@ -332,16 +334,16 @@ private final class Torture {
     /// Starts the round's command, feeds its lines, kills it at `kill` (nil: lets it finish) and reaps it.
     private func child(_ round: TortureRound, steer: Bool, gaps: [Int], kill: KillPoint?) async -> ChildReport {
         statistics.children += 1
+        let key = "torture-child-\(statistics.children)"
         let firstRequest = server.requests.count
         let disconnects = server.clientDisconnects
         let running: SkatRunning
         do {
-            running = try sandbox.start(round.arguments(steer: steer))
+            running = try sandbox.start(round.arguments(steer: steer), environment: ["OPENAI_API_KEY": key])
         } catch {
             fail("cannot start skat: \(error)")
             return ChildReport(
-                killed: false, status: -1, results: [], stderr: "", requests: firstRequest..<firstRequest,
-                disconnected: false)
+                killed: false, status: -1, results: [], stderr: "", requests: [], disconnected: false)
         }
         let lines = round.lines
         let feeder = Task {
@@ -353,17 +355,17 @@ private final class Torture {
         }
         var killed = false
         if let kill {
-            killed = await waitAndKill(running, kill, firstRequest: firstRequest)
+            killed = await waitAndKill(running, kill, key: key)
             feeder.cancel()
         }
         await feeder.value
         let result = await running.finish()
-        let lastRequest = server.requests.count
+        let requests = Self.requests(of: key, in: server.requests, from: firstRequest)
         var disconnected = false
-        if killed, lastRequest > firstRequest {
+        if killed, !requests.isEmpty {
             disconnected = await server.waitForClientDisconnects(disconnects + 1, timeout: .milliseconds(250))
         }
-        statistics.modelRequests += lastRequest - firstRequest
+        statistics.modelRequests += requests.count
         if killed {
             statistics.kills += 1
         } else {
@@ -371,11 +373,12 @@ private final class Torture {
         }
         return ChildReport(
             killed: killed, status: result.status, results: result.jsonLines, stderr: result.stderr,
-            requests: firstRequest..<lastRequest, disconnected: disconnected)
+            requests: requests, disconnected: disconnected)
     }
 
     /// Waits for the kill point and sends SIGKILL; false when the child exited first.
-    private func waitAndKill(_ running: SkatRunning, _ point: KillPoint, firstRequest: Int) async -> Bool {
+    private func waitAndKill(_ running: SkatRunning, _ point: KillPoint, key: String) async -> Bool {
+        let firstRequest = server.requests.count
         let start = ContinuousClock.now
         var fired: ContinuousClock.Instant?
         let effects = sandbox.project.appendingPathComponent("effects.log").path
@@ -386,7 +389,7 @@ private final class Torture {
             case .afterStart(let ms):
                 if now - start >= .milliseconds(ms) { fired = now }
             case .afterRequest(let n, let ms):
-                if fired == nil, server.requests.count - firstRequest >= n {
+                if fired == nil, Self.requests(of: key, in: server.requests, from: firstRequest).count >= n {
                     fired = now + .milliseconds(ms)
                 }
             case .afterEffect(let ms):
@@ -729,6 +732,13 @@ private final class Torture {
             for result in results { texts[result.toolUseID] = result.text }
         }
         return texts
+    }
+
+    /// Indices (from `start`) of the requests sent with the API key `key`.
+    private static func requests(of key: String, in log: [MockRecordedRequest], from start: Int) -> [Int] {
+        (max(0, min(start, log.count))..<log.count).filter { index in
+            log[index].headers.contains { $0.name.lowercased() == "authorization" && $0.value == "Bearer \(key)" }
+        }
     }
 
     /// The user texts of an OpenAI Responses request, and those after its last non-user item (what it starts).

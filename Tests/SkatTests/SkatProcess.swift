@@ -65,8 +65,10 @@ struct SkatSandbox: Sendable {
     }
 
     /// Starts `skat` with arguments; stdin is a pipe the caller may write to and close.
-    func start(_ arguments: [String]) throws -> SkatRunning {
-        try SkatRunning(arguments: arguments, directory: project, environment: environment)
+    func start(_ arguments: [String], environment overrides: [String: String] = [:]) throws -> SkatRunning {
+        try SkatRunning(
+            arguments: arguments, directory: project,
+            environment: environment.merging(overrides) { _, new in new })
     }
 
     /// The sandbox's HOME.

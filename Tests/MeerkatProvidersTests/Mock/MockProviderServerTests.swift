@@ -15,7 +15,7 @@ import Testing
         request.method = .POST
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         request.body = .bytes(ByteBuffer(string: json))
-        let response = try await HTTPTransport.shared.client.execute(request, timeout: .seconds(5))
+        let response = try await HTTPTransport.shared.client.execute(request, timeout: .seconds(60))
         let bytes = try await response.body.collect(upTo: 1 << 20)
         return (Int(response.status.code), try? JSONValue.parse(Data(bytes.readableBytesView)))
     }
@@ -28,7 +28,7 @@ import Testing
             #expect(try await post(server, "/v2/nothing", json: "{}").status == 404)
             var request = HTTPClientRequest(url: server.baseURL + "/v1/messages")
             request.method = .GET
-            let response = try await HTTPTransport.shared.client.execute(request, timeout: .seconds(5))
+            let response = try await HTTPTransport.shared.client.execute(request, timeout: .seconds(60))
             #expect(response.status.code == 405)
             _ = try await response.body.collect(upTo: 1 << 16)
             #expect(server.requests.map(\.path) == ["/v2/nothing", "/v1/messages"])

@@ -134,7 +134,7 @@ import Testing
             server.enqueue(.text("Hello there, friend.", .with { $0.cut = .stall(afterEvents: 5) }))
             let client = client(
                 server, timeouts: StreamTimeouts(callTimeout: .seconds(20), trailerWait: .milliseconds(200)))
-            let events = await collect(client.stream(provider.request([Fixtures.user("Hi")])), timeout: .seconds(5))
+            let events = await collect(client.stream(provider.request([Fixtures.user("Hi")])), timeout: .seconds(60))
             #expect(events.outcome == .success(.endTurn))
             #expect(events.text == "Hello there, friend.")
             #expect(await server.waitForClientDisconnects(1))
