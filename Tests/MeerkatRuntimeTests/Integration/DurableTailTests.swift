@@ -94,79 +94,37 @@ struct DurableTailTests {
     }
 
     @Test func anInputInterruptedOnItsLastAttemptIsAbandonedExhausted() async throws {
-        let store = InMemoryRuntimeStore()
-        let sessionID = SessionID()
-        let runtimeID = LogicalRuntimeID.session(sessionID)
-        let run = RunID()
-        let input = Inputs.prompt("q")
-        let plan = try PolicyTable.resolve(input, context: .idle)
-        let row = StoredInputState(
-            state: InputState(admitting: input, plan: plan, at: Date()),
-            seed: InputStateSeed(
-                phase: .staged, lastRunID: run, admissionSequence: 1,
-                attemptCount: InputStateSeed.maxStageAttempts, recoveryLane: .queue))
-        let date = Date(timeIntervalSince1970: 1_800_000_000)
-        let session = Session(
-            id: sessionID,
-            messages: [
-                .user(content: [.text("q")], transcriptRole: .conversational, createdAt: date),
-                .assistant(
-                    blocks: [.toolUse(ToolCall(id: "t1", name: "deploy", args: [:]))], stopReason: .toolUse,
-                    createdAt: date),
-            ],
-            metadata: [SessionRuntime.openRunMarkerKey: ["run_id": .string(run.description), "start": 0]],
-            createdAt: date)
-        await store.seed(runtimeID, rows: [row])
-        try await store.atomicApply(runtimeID, BoundaryCommit(session: session))
+        let dead = try await DeadRun(
+            attempts: InputStateSeed.maxStageAttempts,
+            answer: .assistant(
+                blocks: [.toolUse(ToolCall(id: "t1", name: "deploy", args: [:]))], stopReason: .toolUse,
+                createdAt: DeadRun.date))
 
-        let (runtime, report) = try await SessionRuntime.open(session: sessionID, store: store)
+        let (runtime, report) = try await SessionRuntime.open(session: dead.sessionID, store: dead.store)
         #expect(await runtime.listActiveInputs().isEmpty)
-        let recovered = try #require(try await runtime.inputState(input.id))
+        let recovered = try #require(try await runtime.inputState(dead.input.id))
         #expect(
             recovered.seed.terminalOutcome
                 == .abandoned(reason: .maxAttemptsExhausted(attempts: InputStateSeed.maxStageAttempts)))
         #expect(report.inputsAbandoned == 1)
-        #expect(try await store.loadSession(sessionID)?.unansweredToolUseIDs.isEmpty == true)
-        #expect(
-            try await store.loadReceipts(runtimeID).contains {
-                $0.runID == run && $0.contributingInputIDs == [input.id]
-            })
+        #expect(try await dead.store.loadSession(dead.sessionID)?.unansweredToolUseIDs.isEmpty == true)
+        #expect(try await dead.receiptNamesTheInput())
     }
 
     @Test func finishedTailWhoseCommitWasLostIsConsumedNotRerun() async throws {
-        let store = InMemoryRuntimeStore()
-        let sessionID = SessionID()
-        let runtimeID = LogicalRuntimeID.session(sessionID)
-        let run = RunID()
-        let input = Inputs.prompt("q")
-        let plan = try PolicyTable.resolve(input, context: .idle)
-        let row = StoredInputState(
-            state: InputState(admitting: input, plan: plan, at: Date()),
-            seed: InputStateSeed(
-                phase: .staged, lastRunID: run, admissionSequence: 1, attemptCount: 1, recoveryLane: .queue))
-        let date = Date(timeIntervalSince1970: 1_800_000_000)
-        let session = Session(
-            id: sessionID,
-            messages: [
-                .user(content: [.text("q")], transcriptRole: .conversational, createdAt: date),
-                .assistant(blocks: [.text(text: "answer", meta: nil)], stopReason: .endTurn, createdAt: date),
-            ],
-            metadata: [SessionRuntime.openRunMarkerKey: ["run_id": .string(run.description), "start": 0]],
-            createdAt: date)
-        await store.seed(runtimeID, rows: [row])
-        try await store.atomicApply(runtimeID, BoundaryCommit(session: session))
+        let dead = try await DeadRun(
+            attempts: 1,
+            answer: .assistant(
+                blocks: [.text(text: "answer", meta: nil)], stopReason: .endTurn, createdAt: DeadRun.date))
 
-        let (runtime, _) = try await SessionRuntime.open(session: sessionID, store: store)
+        let (runtime, _) = try await SessionRuntime.open(session: dead.sessionID, store: dead.store)
         #expect(await runtime.listActiveInputs().isEmpty)
-        let recovered = try await runtime.inputState(input.id)
+        let recovered = try await runtime.inputState(dead.input.id)
         #expect(recovered?.seed.terminalOutcome == .consumed)
-        let stored = try await store.loadSession(sessionID)
+        let stored = try await dead.store.loadSession(dead.sessionID)
         #expect(stored?.messages.count == 2)  // nothing appended to a finished run
         #expect(stored?.metadata[SessionRuntime.openRunMarkerKey] == nil)
-        #expect(
-            try await store.loadReceipts(runtimeID).contains {
-                $0.runID == run && $0.contributingInputIDs == [input.id]
-            })
+        #expect(try await dead.receiptNamesTheInput())
     }
 
     @Test func successfulRunClearsTheOpenRunMarker() async throws {
@@ -186,6 +144,38 @@ struct DurableTailTests {
         let stored = try await store.loadSession(session.id)
         #expect(stored?.messages.count == 4)
         #expect(stored?.metadata[SessionRuntime.openRunMarkerKey] == nil)
+    }
+}
+
+/// A store left by a process that died during a run of one prompt (`q`, staged on its `attempts`-th attempt) after
+/// the run had written the prompt and `answer` to the transcript.
+private struct DeadRun {
+    static let date = Date(timeIntervalSince1970: 1_800_000_000)
+
+    let store = InMemoryRuntimeStore()
+    let sessionID = SessionID()
+    let run = RunID()
+    let input = Inputs.prompt("q")
+    var runtimeID: LogicalRuntimeID { .session(sessionID) }
+
+    init(attempts: Int, answer: Message) async throws {
+        let plan = try PolicyTable.resolve(input, context: .idle)
+        let row = StoredInputState(
+            state: InputState(admitting: input, plan: plan, at: Date()),
+            seed: InputStateSeed(
+                phase: .staged, lastRunID: run, admissionSequence: 1, attemptCount: attempts, recoveryLane: .queue))
+        let session = Session(
+            id: sessionID,
+            messages: [.user(content: [.text("q")], transcriptRole: .conversational, createdAt: Self.date), answer],
+            metadata: [SessionRuntime.openRunMarkerKey: ["run_id": .string(run.description), "start": 0]],
+            createdAt: Self.date)
+        await store.seed(runtimeID, rows: [row])
+        try await store.atomicApply(runtimeID, BoundaryCommit(session: session))
+    }
+
+    /// True when a committed receipt of the dead run names the input (it ended at recovery).
+    func receiptNamesTheInput() async throws -> Bool {
+        try await store.loadReceipts(runtimeID).contains { $0.runID == run && $0.contributingInputIDs == [input.id] }
     }
 }
 
