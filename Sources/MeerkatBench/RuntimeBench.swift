@@ -17,6 +17,7 @@ enum RuntimeBench {
             machineAdmit(count: 100_000)
             machineCycle(count: 100_000, depth: 0)
             machineCycle(count: 20_000, depth: 100)
+            machineStepCycle(count: 100_000)
         }
         if wanted("loop") { try await closedLoop(count: 20_000) }
         if wanted("burst") {
@@ -108,6 +109,42 @@ enum RuntimeBench {
                 format: "machine cycle @ depth %d: %.0f ns per admit+run cycle (admit alone %.0f ns, so %.0f ns for "
                     + "nextBatch+beginRun+finishRun+archive; %d cycles)",
                 depth, perCycle, perAdmit, perCycle - perAdmit, count))
+    }
+
+    /// The same cycle as the session runtime performs it, as steps (decided, then adopted; no store): admission,
+    /// staging, completion. The difference to `machine cycle @ depth 0` is the cost of the step shape itself.
+    private static func machineStepCycle(count: Int) {
+        let inputs = (0..<count).map { prompt("s\($0)") }
+        let runs = (0..<count).map { _ in RunID() }
+        let stamp = Date()
+        var machine = prefilled(depth: 0)
+        let clock = ContinuousClock()
+        let elapsed = clock.measure {
+            for (input, run) in zip(inputs, runs) {
+                guard
+                    let admission = try? machine.planAdmission(
+                        input, withoutWake: false, durableDuplicate: nil, at: stamp)
+                else { fatalError("admission refused") }
+                machine.adopt(admission)
+                guard let stage = try? machine.step(at: stamp, { try $0.stageNextRun(run) }) else {
+                    fatalError("staging refused")
+                }
+                machine.adopt(stage)
+                let draft = RunBoundaryReceiptDraft(
+                    boundary: .runStart, contributingInputIDs: [input.id], messageCount: 0)
+                guard
+                    let settle = try? machine.step(
+                        at: stamp,
+                        { try $0.completeRun(run, receipt: draft, session: nil, outcome: .completedWithoutResult) })
+                else { fatalError("settlement refused") }
+                machine.adopt(settle)
+            }
+        }
+        precondition(machine.activeInputIDs.isEmpty)
+        print(
+            String(
+                format: "machine step cycle @ depth 0: %.0f ns per admit+stage+complete as steps (%d cycles)",
+                nanos(elapsed) / Double(count), count))
     }
 
     /// A machine holding `depth` queued prompts (the backlog the cycle runs behind; FIFO order means the cycle

@@ -77,7 +77,7 @@ public struct MachineStep<Value: Sendable>: Sendable {
     /// The generation of the machine the step was decided against.
     let base: UInt64
 
-    indirect enum Next: Sendable {
+    enum Next: Sendable {
         /// The whole next machine (events decided on a copy).
         case state(RuntimeMachine)
         /// An admission, decided without copying the machine (admission is the hot path and the queue may be long).

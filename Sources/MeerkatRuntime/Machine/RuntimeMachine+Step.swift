@@ -14,8 +14,6 @@ struct Transient<Value: Sendable>: Sendable, Hashable {
 
 /// What the event being decided inside `RuntimeMachine.step` touched, turned into `MachineEffects` when it ends.
 struct Journal: Sendable {
-    /// False outside a step: direct callers of the event methods (tests, benchmarks) record nothing.
-    var recording = false
     /// The event's history reason for inputs without their own.
     var reason = ""
     /// Touched inputs in first-touch order, with their phase before the event.
@@ -33,6 +31,13 @@ struct Journal: Sendable {
     var effects = MachineEffects()
 }
 
+/// The journal of the step being decided, by reference so the machine stays small to copy. `@unchecked Sendable` is
+/// safe: a `JournalRef` is created by `RuntimeMachine.step` for its private copy of the machine and detached from it
+/// before the copy leaves `step` (`drainEffects`), so it is only ever reached from the one task deciding the step.
+final class JournalRef: @unchecked Sendable {
+    var journal = Journal()
+}
+
 extension RuntimeMachine {
     // MARK: Steps
 
@@ -45,7 +50,7 @@ extension RuntimeMachine {
         var next = self
         next.pendingEvents = []
         next.pendingSignal = .none
-        next.journal = Transient(Journal(recording: true))
+        next.journal = Transient(JournalRef())
         let value = try event(&next)
         let effects = next.drainEffects(at: now, since: self)
         return MachineStep(value: value, effects: effects, next: .state(next), base: generation)
@@ -62,57 +67,58 @@ extension RuntimeMachine {
     /// this machine, unchanged since (the session runtime's gate guarantees it).
     public mutating func adopt<Value>(_ step: MachineStep<Value>) {
         precondition(step.base == generation, "a machine step was adopted onto a machine it was not decided against")
+        let base = step.base
         switch step.next {
         case .state(let next): self = next
         case .admission(let pending): install(pending, archiving: true)
         case .unchanged: return
         }
-        generation = step.base &+ 1
+        generation = base &+ 1
     }
 
     // MARK: Journal
 
     /// Sets the history reason of the event being decided.
     mutating func beginEvent(_ reason: String, writesLifecycle: Bool = false) {
-        guard journal.value.recording else { return }
-        journal.value.reason = reason
-        if writesLifecycle { journal.value.writesLifecycle = true }
+        guard let ref = journal.value else { return }
+        ref.journal.reason = reason
+        if writesLifecycle { ref.journal.writesLifecycle = true }
     }
 
     /// Records that the event changes `id` (call before changing it). `reason` overrides the event's reason;
     /// `laneChange` records a history entry even when the phase stays.
     mutating func touch(_ id: InputID, reason: String? = nil, laneChange: Bool = false) {
-        guard journal.value.recording, let phase = inputs[id]?.phase else { return }
-        if journal.value.phaseBefore[id] == nil {
-            journal.value.phaseBefore[id] = phase
-            journal.value.touched.append(id)
+        guard let ref = journal.value, let phase = inputs[id]?.phase else { return }
+        if ref.journal.phaseBefore[id] == nil {
+            ref.journal.phaseBefore[id] = phase
+            ref.journal.touched.append(id)
         }
-        if let reason { journal.value.reasons[id] = reason }
-        if laneChange { journal.value.laneChanges.insert(id) }
+        if let reason { ref.journal.reasons[id] = reason }
+        if laneChange { ref.journal.laneChanges.insert(id) }
     }
 
     /// Records that the event runs a routing move.
     mutating func markRoutingMove() {
-        if journal.value.recording { journal.value.routingMoved = true }
+        journal.value?.journal.routingMoved = true
     }
 
     /// Lists `id`'s waiters for resolution with `outcome`.
     mutating func notify(_ id: InputID, _ outcome: CompletionOutcome) {
-        guard journal.value.recording else { return }
-        journal.value.effects.completions.append(.init(inputID: id, outcome: outcome))
+        journal.value?.journal.effects.completions.append(.init(inputID: id, outcome: outcome))
     }
 
     /// Edits the effects the event names directly.
     mutating func effect(_ body: (inout MachineEffects) -> Void) {
-        guard journal.value.recording else { return }
-        body(&journal.value.effects)
+        guard let ref = journal.value else { return }
+        body(&ref.journal.effects)
     }
 
     /// Ends a step: history entries for the touched inputs, their full rows, the events and signal, the lifecycle
     /// and routing rows; terminal inputs leave the live machine (their rows are in the same transaction).
     private mutating func drainEffects(at now: Date, since base: RuntimeMachine) -> MachineEffects {
         var journal = Journal()
-        swap(&journal, &self.journal.value)
+        if let ref = self.journal.value { swap(&journal, &ref.journal) }
+        self.journal = Transient(nil)
         var effects = MachineEffects()
         swap(&effects, &journal.effects)  // uniquely referenced: adding rows and events copies nothing
         for id in journal.touched {

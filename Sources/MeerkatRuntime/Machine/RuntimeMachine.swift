@@ -128,13 +128,23 @@ public struct RuntimeMachine: Sendable, Hashable {
     public internal(set) var pendingSignal: AdmissionSignal = .none
     var pendingEvents: [RuntimeEventKind] = []
     /// What the event being decided inside a `step` touched (empty outside one; not part of the state).
-    var journal = Transient(Journal())
+    var journal = Transient<JournalRef?>(nil)
     /// Counts adopted steps, so a step is never adopted onto a machine it was not decided against.
     public internal(set) var generation: UInt64 = 0
     /// Model routing and LLM identity (RUNTIME.md §12–§14), persisted as its own row.
-    public internal(set) var routing = ModelRoutingState() {
-        didSet { markRoutingMove() }
+    public internal(set) var routing: ModelRoutingState {
+        get { routingBox.value }
+        set {
+            routingBox = RoutingBox(newValue)
+            markRoutingMove()
+        }
+        _modify {
+            defer { markRoutingMove() }
+            if !isKnownUniquelyReferenced(&routingBox) { routingBox = RoutingBox(routingBox.value) }
+            yield &routingBox.value
+        }
     }
+    private var routingBox = RoutingBox(ModelRoutingState())
 
     /// A machine in `initializing`.
     public init(runtimeID: LogicalRuntimeID) {
@@ -254,5 +264,17 @@ final class ShellBox: @unchecked Sendable, Hashable {
     init(_ value: InputState) { self.value = value }
 
     static func == (lhs: ShellBox, rhs: ShellBox) -> Bool { lhs === rhs || lhs.value == rhs.value }
+    func hash(into hasher: inout Hasher) { hasher.combine(value) }
+}
+
+/// The routing state, boxed copy-on-write so copying the machine for a step copies one reference. `@unchecked
+/// Sendable` is safe for the same reason as `ShellBox`: `value` is only mutated through `RuntimeMachine.routing`'s
+/// `_modify`, after a box still shared with another machine value has been replaced.
+final class RoutingBox: @unchecked Sendable, Hashable {
+    var value: ModelRoutingState
+
+    init(_ value: ModelRoutingState) { self.value = value }
+
+    static func == (lhs: RoutingBox, rhs: RoutingBox) -> Bool { lhs === rhs || lhs.value == rhs.value }
     func hash(into hasher: inout Hasher) { hasher.combine(value) }
 }
