@@ -67,6 +67,11 @@ extension RuntimeMachine {
             throw .notReady(operation: "prepare_run", state: state)
         }
         guard nextBatch() == batch, !batch.inputIDs.isEmpty else { throw .batchNotAuthorised(batch.inputIDs) }
+        stage(run, authorised: batch)
+    }
+
+    /// Stages a batch `nextBatch()` just returned (the guards of `beginRun` hold by construction).
+    private mutating func stage(_ run: RunID, authorised batch: RunBatch) {
         beginEvent("StageForRun")
         startRunning(run)
         pendingEvents.append(.runStarted(run))
@@ -253,7 +258,7 @@ extension RuntimeMachine {
         while let batch = nextBatch() {
             switch primitive(for: batch) {
             case .success(let primitive):
-                try beginRun(run, batch: batch)
+                stage(run, authorised: batch)  // nextBatch() authorised it in this event: no second selection
                 let start = MachineEffects.StartRun(runID: run, primitive: primitive, batch: batch)
                 effect { $0.startRun = start }
                 return start
