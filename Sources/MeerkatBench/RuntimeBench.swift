@@ -6,7 +6,8 @@ import MeerkatRuntime
 /// running, the pure `RuntimeMachine` per step, and accept → run → completed end to end with a trivial executor.
 enum RuntimeBench {
     /// Runs every section, or those named in `MEERKAT_BENCH_RUNTIME` (comma-separated: admission, machine, loop,
-    /// burst), e.g. to profile one of them.
+    /// burst), e.g. to profile one of them. Two sections run only when named: `step` (the machine's step cycle alone,
+    /// for a profile) and `layout` (the inline sizes of the step's values).
     static func run() async throws {
         let only = ProcessInfo.processInfo.environment["MEERKAT_BENCH_RUNTIME"].map {
             Set($0.split(separator: ",").map(String.init))
@@ -19,6 +20,8 @@ enum RuntimeBench {
             machineCycle(count: 20_000, depth: 100)
             machineStepCycle(count: 100_000)
         }
+        if only?.contains("step") == true { machineStepCycle(count: 300_000) }
+        if only?.contains("layout") == true { LayoutProbe.print() }
         if wanted("loop") { try await closedLoop(count: 20_000) }
         if wanted("burst") {
             try await burst(count: 2_000, handles: false)
@@ -252,4 +255,18 @@ private struct TrivialExecutor: CoreExecutor {
     func interrupt(run: RunID) async {}
     func interruptYielding() async {}
     func stop(reason: String) async {}
+}
+
+/// Inline sizes of the values the runtime passes by value on every step (`MEERKAT_BENCH_RUNTIME=layout`): a value
+/// of hundreds of bytes is copied with `memmove` each time it moves, which a profile shows as copy cost.
+enum LayoutProbe {
+    static func print() {
+        func p<T>(_ t: T.Type) { Swift.print("\(T.self): \(MemoryLayout<T>.size)") }
+        p(RuntimeMachine.self); p(MachineEffects.self); p(MachineStep<RunSettlement>.self)
+        p(MachineStep<AdmissionDecision>.self); p(InputState.self); p(StoredInputState.self); p(Session.self)
+        p(RunPrimitive.self); p(Input.self); p(RuntimeMachine.InputFacts.self); p(RuntimeEventKind.self)
+        p(CompletionOutcome.self); p(MachineEffects.StartRun.self); p(AdmissionDecision.self);
+        p(RunBoundaryReceipt.self)
+        p(RuntimeLifecycleRow.self); p(InputStateSeed.self); p(ModelRoutingState.self); p(RunSettlement.self)
+    }
 }

@@ -124,7 +124,8 @@ public enum ContentInput: Sendable, Hashable, Codable {
     /// True when there is no text and no block.
     public var isEmpty: Bool {
         switch self {
-        case .text(let text): text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        // Character-wise: stops at the first visible character (no Foundation character-set trimming).
+        case .text(let text): text.allSatisfy(\.isWhitespace)
         case .blocks(let blocks): blocks.isEmpty
         }
     }

@@ -5,7 +5,10 @@ public import MeerkatCore
 /// Every variant carries its ``InputHeader`` under the key `header` (see ``InputHeader`` for the defaults
 /// applied when it or its fields are absent), so `{"input_type":"prompt","content":"hi"}` decodes to a
 /// durable operator prompt with a fresh id and the current time.
-public enum Input: Sendable, Hashable, Codable {
+///
+/// `indirect`: an input is a few hundred bytes inline, and rows, steps and primitives pass it by value; boxed, a copy
+/// moves one reference.
+public indirect enum Input: Sendable, Hashable, Codable {
     /// An operator prompt.
     case prompt(PromptInput)
     /// Peer comms traffic (message, request, progress or terminal response).

@@ -2,7 +2,9 @@ public import MeerkatCore
 
 /// What a completion waiter learns about its input (RUNTIME.md §9); JSON tag `completion_type`, payload
 /// fields inline (`completed` carries its run result under `result`).
-public enum CompletionOutcome: Sendable, Hashable, Codable {
+///
+/// `indirect`, so the rows and effects that carry one copy a reference, not the run result.
+public indirect enum CompletionOutcome: Sendable, Hashable, Codable {
     /// The run finished with a result and finalization succeeded.
     case completed(result: RunResult)
     /// Consumed without a result (context-only work, no pending boundary, live steer injected, ...).

@@ -30,13 +30,10 @@ public struct RuntimeMachine: Sendable, Hashable {
         /// payload (kept once, here). The machine is its only author. Boxed, so the facts stay small: copying the
         /// machine for a step and scanning the lanes never copy payloads.
         public var shell: InputState {
-            get { shellBox.value }
-            _modify {
-                if !isKnownUniquelyReferenced(&shellBox) { shellBox = ShellBox(shellBox.value) }
-                yield &shellBox.value
-            }
+            get { boxedShell.value }
+            _modify { yield &boxedShell.value }
         }
-        private var shellBox: ShellBox
+        private var boxedShell: CopyOnWrite<InputState>
 
         public init(
             kind: InputKind, phase: InputLifecycleState, lane: InputLane?, recoveryLane: InputLane, attempts: Int,
@@ -56,7 +53,7 @@ public struct RuntimeMachine: Sendable, Hashable {
             self.semantics = semantics
             self.idempotencyKey = idempotencyKey
             self.supersession = supersession
-            self.shellBox = ShellBox(shell)
+            self.boxedShell = CopyOnWrite(shell)
         }
 
         /// The machine-owned part of the stored row.
@@ -133,18 +130,17 @@ public struct RuntimeMachine: Sendable, Hashable {
     public internal(set) var generation: UInt64 = 0
     /// Model routing and LLM identity (RUNTIME.md §12–§14), persisted as its own row.
     public internal(set) var routing: ModelRoutingState {
-        get { routingBox.value }
+        get { boxedRouting.value }
         set {
-            routingBox = RoutingBox(newValue)
+            boxedRouting = CopyOnWrite(newValue)
             markRoutingMove()
         }
         _modify {
             defer { markRoutingMove() }
-            if !isKnownUniquelyReferenced(&routingBox) { routingBox = RoutingBox(routingBox.value) }
-            yield &routingBox.value
+            yield &boxedRouting.value
         }
     }
-    private var routingBox = RoutingBox(ModelRoutingState())
+    private var boxedRouting = CopyOnWrite(ModelRoutingState())
 
     /// A machine in `initializing`.
     public init(runtimeID: LogicalRuntimeID) {
@@ -253,28 +249,4 @@ public struct RuntimeMachine: Sendable, Hashable {
         case .superseded: break
         }
     }
-}
-
-/// An input's shell, boxed (see `RuntimeMachine.InputFacts.shell`), copy-on-write. `@unchecked Sendable` is safe:
-/// `value` is only mutated through `InputFacts.shell`'s `_modify`, which first replaces a box that any other facts value
-/// (another machine copy, a step) still references, so a mutated box is never shared; shared boxes are only read.
-final class ShellBox: @unchecked Sendable, Hashable {
-    var value: InputState
-
-    init(_ value: InputState) { self.value = value }
-
-    static func == (lhs: ShellBox, rhs: ShellBox) -> Bool { lhs === rhs || lhs.value == rhs.value }
-    func hash(into hasher: inout Hasher) { hasher.combine(value) }
-}
-
-/// The routing state, boxed copy-on-write so copying the machine for a step copies one reference. `@unchecked
-/// Sendable` is safe for the same reason as `ShellBox`: `value` is only mutated through `RuntimeMachine.routing`'s
-/// `_modify`, after a box still shared with another machine value has been replaced.
-final class RoutingBox: @unchecked Sendable, Hashable {
-    var value: ModelRoutingState
-
-    init(_ value: ModelRoutingState) { self.value = value }
-
-    static func == (lhs: RoutingBox, rhs: RoutingBox) -> Bool { lhs === rhs || lhs.value == rhs.value }
-    func hash(into hasher: inout Hasher) { hasher.combine(value) }
 }
