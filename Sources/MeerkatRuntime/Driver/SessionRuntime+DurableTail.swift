@@ -41,20 +41,31 @@ extension SessionRuntime {
         }
     }
 
+    /// A durable tail closed in memory, written by recovery's one transaction.
+    struct ClosedTail: Sendable {
+        /// The transcript with the dangling tool calls answered and the notice appended, without the marker.
+        var session: Session
+        /// The receipt naming the run's inputs that end now (nil when none ends).
+        var receipt: RunBoundaryReceipt?
+        /// The run's input rows as the machine decided them.
+        var rows: [StoredInputState]
+        var recovery: DurableTailRecovery
+    }
+
     /// Closes a durable tail left by a dead process, before any new turn (RUNTIME.md §11.4): every `tool_use` without a
     /// result gets an error result saying the run was interrupted, and a notice tells the model what happened. The
     /// machine decides the run's inputs (`RuntimeMachine.decideInterruptedRun`): continued from the closed transcript,
-    /// consumed when the run had finished, abandoned when the crash took their last attempt. The closed transcript,
-    /// the marker's removal, the inputs' rows and the receipt of the inputs that end are one transaction.
-    static func recoverDurableTail(
-        session sessionID: SessionID, runtimeID: LogicalRuntimeID, rows: [StoredInputState], store: any RuntimeStore,
-        now: Date
-    ) async throws(RuntimeStoreError) -> (rows: [StoredInputState], recovery: DurableTailRecovery?) {
-        guard var session = try await store.loadSession(sessionID),
+    /// consumed when the run had finished, abandoned when the crash took their last attempt. Nothing is written here:
+    /// the closed transcript, the marker's removal, the inputs' rows and the receipt of the inputs that end go into
+    /// recovery's one transaction. Nil when the session has no open-run marker.
+    static func closeDurableTail(
+        session stored: Session?, rows: [StoredInputState], receipts: [RunBoundaryReceipt], now: Date
+    ) -> ClosedTail? {
+        guard var session = stored,
             let marker = session.metadata[openRunMarkerKey],
             let run = marker["run_id"]?.stringValue.flatMap({ RunID($0) }),
             let start = marker["start"]?.intValue
-        else { return (rows, nil) }
+        else { return nil }
         session.metadata.removeValue(forKey: openRunMarkerKey)
         let tail = session.messages.count > start ? Array(session.messages[start...]) : []
         let dangling = session.unansweredToolUseIDs
@@ -80,8 +91,7 @@ extension SessionRuntime {
         }
         session.updatedAt = now
 
-        let sequence =
-            (try await store.loadReceipts(runtimeID).filter { $0.runID == run }.map(\.sequence).max() ?? 0) + 1
+        let sequence = (receipts.filter { $0.runID == run }.map(\.sequence).max() ?? 0) + 1
         let decision = RuntimeMachine.decideInterruptedRun(
             InterruptedRunObservation(runID: run, touchedTranscript: !tail.isEmpty, finished: finished), rows: rows,
             receiptSequence: sequence, at: now)
@@ -91,14 +101,10 @@ extension SessionRuntime {
             : RunBoundaryReceipt(
                 runID: run, boundary: .runStart, contributingInputIDs: decision.ended,
                 messageCount: session.messages.count, sequence: sequence)
-        try await store.atomicApply(
-            runtimeID, BoundaryCommit(receipt: receipt, session: session, inputs: decision.rows))
-        let changed = Dictionary(uniqueKeysWithValues: decision.rows.map { ($0.inputID, $0) })
-        return (
-            rows.map { changed[$0.inputID] ?? $0 },
-            DurableTailRecovery(
+        return ClosedTail(
+            session: session, receipt: receipt, rows: decision.rows,
+            recovery: DurableTailRecovery(
                 runID: run, closedToolUseIDs: dangling, consumedInputs: decision.consumed,
-                continuedInputs: decision.continued, abandonedInputs: decision.abandoned, runHadFinished: finished)
-        )
+                continuedInputs: decision.continued, abandonedInputs: decision.abandoned, runHadFinished: finished))
     }
 }

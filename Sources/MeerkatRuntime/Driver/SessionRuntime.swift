@@ -51,65 +51,62 @@ public actor SessionRuntime {
         self.now = now
     }
 
-    /// Registers a session's runtime: recovers durable rows (RUNTIME.md §11.2–11.3) and comes back `idle`, whatever
-    /// lifecycle state a dead process left behind.
+    /// Registers a session's runtime: recovers durable rows (RUNTIME.md §11.2–11.4) and comes back `idle`, whatever
+    /// lifecycle state a dead process left behind. Recovery reads the rows, receipts, transcript and routing row,
+    /// decides everything in memory (the open run's tail, each row's normalisation, the routing row), and writes the
+    /// result in one transaction: every changed row is swapped from exactly the row that was read, so a row another
+    /// writer changed meanwhile fails the whole recovery with `recovery_backoff` and nothing is written.
     public static func open(
         session: SessionID, store: any RuntimeStore, now: @escaping @Sendable () -> Date = { Date() }
     ) async throws(RuntimeDriverError) -> (SessionRuntime, RecoveryReport) {
         let runtimeID = LogicalRuntimeID.session(session)
-        var rows: [StoredInputState]
+        let stamp = now()
+        let rows: [StoredInputState]
         let receipts: [RunBoundaryReceipt]
-        var tailRecovery: DurableTailRecovery?
+        let transcript: Session?
+        let storedRouting: ModelRoutingState?
         do {
             rows = try await store.loadInputs(runtimeID)
-            (rows, tailRecovery) = try await recoverDurableTail(
-                session: session, runtimeID: runtimeID, rows: rows, store: store, now: now())
             receipts = try await store.loadReceipts(runtimeID)
+            transcript = try await store.loadSession(session)
+            storedRouting = try await store.loadRouting(runtimeID)
         } catch {
             throw Self.driverError(error)
         }
-        let committed = Set(receipts.map { "\($0.runID)#\($0.sequence)" })
+        let tail = closeDurableTail(session: transcript, rows: rows, receipts: receipts, now: stamp)
+        let tailRows = Dictionary(tail?.rows.map { ($0.inputID, $0) } ?? [], uniquingKeysWith: { $1 })
+        let committed = Set((receipts + [tail?.receipt].compactMap { $0 }).map { "\($0.runID)#\($0.sequence)" })
         var plan = try RuntimeMachine.recover(
-            runtimeID: runtimeID, rows: rows,
+            runtimeID: runtimeID, rows: rows.map { tailRows[$0.inputID] ?? $0 },
             receiptExists: { run, sequence in committed.contains("\(run)#\(sequence)") },
-            now: now())
-        do {
-            for (previous, next) in plan.rewrites {
-                guard try await store.compareAndSwapInput(runtimeID, expected: previous, next: next) else {
-                    throw RuntimeDriverError.recoveryBackoff(
-                        reason: "input \(previous.inputID) changed during recovery")
-                }
+            now: stamp)
+        // Routing state: recovered whole; an operation override a dead process left active is restored.
+        var routing: ModelRoutingState?
+        if let storedRouting {
+            let closed = plan.machine.recoverRouting(storedRouting)
+            if plan.machine.routing != storedRouting {
+                routing = plan.machine.routing
+                plan.report.details.append(
+                    "routing: \(closed.count) image operations closed as failed, no operation override active")
             }
-            for row in plan.discards {
-                guard try await store.compareAndSwapInput(runtimeID, expected: row, next: nil) else {
-                    throw RuntimeDriverError.recoveryBackoff(reason: "input \(row.inputID) changed during recovery")
-                }
-            }
-            try await store.saveLifecycle(runtimeID, RuntimeLifecycleRow(state: .idle, updatedAt: now()))
-            // Routing state: recovered whole; an operation override a dead process left active is restored.
-            if let stored = try await store.loadRouting(runtimeID) {
-                let closed = plan.machine.recoverRouting(stored)
-                if plan.machine.routing != stored {
-                    try await store.saveRouting(runtimeID, plan.machine.routing)
-                    plan.report.details.append(
-                        "routing: \(closed.count) image operations closed as failed, no operation override active")
-                }
-            }
-        } catch let error as RuntimeDriverError {
-            throw error
-        } catch let error as RuntimeStoreError {
-            throw Self.driverError(error)
+        }
+        let commit = BoundaryCommit(
+            receipt: tail?.receipt, session: tail?.session,
+            lifecycle: RuntimeLifecycleRow(state: .idle, updatedAt: stamp), routing: routing,
+            swaps: plan.swaps(from: rows, changedBefore: tail?.rows ?? []))
+        do throws(RuntimeStoreError) {
+            try await store.atomicApply(runtimeID, commit)
         } catch {
-            throw .internal("\(error)")
+            throw Self.driverError(error)
         }
         let runtime = SessionRuntime(sessionID: session, machine: plan.machine, store: store, now: now)
         var report = plan.report
-        if let tailRecovery {
-            report.inputsAbandoned += tailRecovery.abandonedInputs.count
+        if let recovery = tail?.recovery {
+            report.inputsAbandoned += recovery.abandonedInputs.count
             report.details.append(
-                "run \(tailRecovery.runID): durable tail closed (\(tailRecovery.closedToolUseIDs.count) dangling tool calls; "
-                    + "\(tailRecovery.consumedInputs.count) inputs consumed, \(tailRecovery.continuedInputs.count) "
-                    + "continued from the transcript, \(tailRecovery.abandonedInputs.count) abandoned)")
+                "run \(recovery.runID): durable tail closed (\(recovery.closedToolUseIDs.count) dangling tool calls; "
+                    + "\(recovery.consumedInputs.count) inputs consumed, \(recovery.continuedInputs.count) "
+                    + "continued from the transcript, \(recovery.abandonedInputs.count) abandoned)")
         }
         return (runtime, report)
     }
@@ -256,13 +253,11 @@ public actor SessionRuntime {
         guard effects.isDurable else { return }
         let commit = effects.commit
         do {
-            if commit.receipt == nil, commit.session == nil, commit.lifecycle == nil {
-                if !commit.inputs.isEmpty { try await store.writeInputs(runtimeID, commit.inputs) }
+            if commit.onlyInputs {
+                try await store.writeInputs(runtimeID, commit.inputs)
             } else {
                 try await store.atomicApply(runtimeID, commit)
             }
-            // Routing moves write only their own row (no routing event changes an input or the lifecycle).
-            if let routing = effects.routing { try await store.saveRouting(runtimeID, routing) }
         } catch {
             throw Self.driverError(error)
         }

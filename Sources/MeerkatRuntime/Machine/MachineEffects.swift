@@ -131,7 +131,7 @@ public struct MachineEffects: Sendable {
 
     /// The store transaction of the durable part.
     public var commit: BoundaryCommit {
-        BoundaryCommit(receipt: receipt, session: session, inputs: inputRows, lifecycle: lifecycle)
+        BoundaryCommit(receipt: receipt, session: session, inputs: inputRows, lifecycle: lifecycle, routing: routing)
     }
 }
 

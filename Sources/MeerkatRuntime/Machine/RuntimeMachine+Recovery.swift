@@ -10,6 +10,26 @@ public struct RecoveryPlan: Sendable {
     /// Ephemeral non-terminal rows to delete.
     public var discards: [StoredInputState]
     public var report: RecoveryReport
+
+    /// The plan's row changes as compare-and-swaps from the rows recovery read (`stored`) to their final rows,
+    /// including rows an earlier decision of the same recovery changed (`changedBefore`: the interrupted run's), so
+    /// that recovery writes every row once, in one transaction, from exactly what it read.
+    public func swaps(from stored: [StoredInputState], changedBefore: [StoredInputState]) -> [InputSwap] {
+        let read = Dictionary(stored.map { ($0.inputID, $0) }, uniquingKeysWith: { $1 })
+        var order: [InputID] = []
+        var final: [InputID: StoredInputState?] = [:]
+        func change(_ id: InputID, to row: StoredInputState?) {
+            if !final.keys.contains(id) { order.append(id) }
+            final[id] = .some(row)
+        }
+        for row in changedBefore { change(row.inputID, to: row) }
+        for (_, next) in rewrites { change(next.inputID, to: next) }
+        for row in discards { change(row.inputID, to: nil) }
+        return order.compactMap { id in
+            guard let expected = read[id], let next = final[id] else { return nil }
+            return InputSwap(expected: expected, next: next)
+        }
+    }
 }
 
 /// Whether a boundary receipt exists for a run and sequence: true/false, or nil when it cannot be observed.

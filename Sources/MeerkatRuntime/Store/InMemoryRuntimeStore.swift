@@ -79,13 +79,24 @@ public actor InMemoryRuntimeStore: RuntimeStore, SessionStore {
                 throw .conflict(error.description)
             }
         }
+        for swap in commit.swaps where runtimes[runtime]?.inputs[swap.expected.inputID] != swap.expected {
+            throw .conflict("input \(swap.expected.inputID) changed since it was read")
+        }
         if let receipt = commit.receipt {
             runtimes[runtime, default: Runtime()].receipts[Self.key(receipt.runID, receipt.sequence)] = receipt
         }
         // Safe: `checkSave` above already ran the only check `save` makes, so this cannot fail.
         if let session = commit.session { try? sessions.save(session) }
         put(runtime, commit.inputs)
+        for swap in commit.swaps {
+            if let next = swap.next {
+                put(runtime, [next])
+            } else {
+                runtimes[runtime]?.inputs.removeValue(forKey: swap.expected.inputID)
+            }
+        }
         if let lifecycle = commit.lifecycle { runtimes[runtime, default: Runtime()].lifecycle = lifecycle }
+        if let routing = commit.routing { runtimes[runtime, default: Runtime()].routing = routing }
         writeCount += 1
     }
 

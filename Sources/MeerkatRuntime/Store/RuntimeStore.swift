@@ -33,22 +33,46 @@ public struct RuntimeLifecycleRow: Sendable, Hashable, Codable {
     }
 }
 
-/// Everything one run boundary commits atomically: the receipt, the session after the run, the input rows and
-/// optionally the lifecycle row.
+/// A compare-and-swap of one input row inside a commit: the stored row is replaced by `next` (deleted when nil) only if
+/// it still equals `expected`, the row the caller read.
+public struct InputSwap: Sendable, Hashable {
+    public var expected: StoredInputState
+    public var next: StoredInputState?
+
+    public init(expected: StoredInputState, next: StoredInputState?) {
+        self.expected = expected
+        self.next = next
+    }
+}
+
+/// Everything one step commits atomically: the receipt, the session after the run, the input rows, the lifecycle and
+/// routing rows, and rows replaced only if unchanged since they were read (recovery's).
 public struct BoundaryCommit: Sendable {
     public var receipt: RunBoundaryReceipt?
     public var session: Session?
     public var inputs: [StoredInputState]
     public var lifecycle: RuntimeLifecycleRow?
+    /// The routing row.
+    public var routing: ModelRoutingState?
+    /// Input rows replaced or deleted only if they still hold exactly what the caller read: when one changed, the whole
+    /// commit writes nothing and fails with `conflict`.
+    public var swaps: [InputSwap]
 
     public init(
         receipt: RunBoundaryReceipt? = nil, session: Session? = nil, inputs: [StoredInputState] = [],
-        lifecycle: RuntimeLifecycleRow? = nil
+        lifecycle: RuntimeLifecycleRow? = nil, routing: ModelRoutingState? = nil, swaps: [InputSwap] = []
     ) {
         self.receipt = receipt
         self.session = session
         self.inputs = inputs
         self.lifecycle = lifecycle
+        self.routing = routing
+        self.swaps = swaps
+    }
+
+    /// True when the commit only writes input rows (no receipt, session, lifecycle, routing or swap).
+    public var onlyInputs: Bool {
+        receipt == nil && session == nil && lifecycle == nil && routing == nil && swaps.isEmpty
     }
 }
 
@@ -64,7 +88,8 @@ public protocol RuntimeStore: Sendable {
         -> StoredInputState?
     /// Writes input rows atomically (an admission delta or a lifecycle transition).
     func writeInputs(_ runtime: LogicalRuntimeID, _ rows: [StoredInputState]) async throws(RuntimeStoreError)
-    /// Commits a run boundary (receipt, session, input rows, lifecycle row) in one transaction.
+    /// Commits a step (receipt, session, input rows, lifecycle and routing rows, swaps) in one transaction: all or
+    /// nothing. A swap whose row changed fails the commit with `conflict`.
     func atomicApply(_ runtime: LogicalRuntimeID, _ commit: BoundaryCommit) async throws(RuntimeStoreError)
     /// Every committed boundary receipt of a runtime.
     func loadReceipts(_ runtime: LogicalRuntimeID) async throws(RuntimeStoreError) -> [RunBoundaryReceipt]

@@ -11,6 +11,26 @@ enum InputRows {
         String(decoding: try encoder.encode(row), as: UTF8.self)
     }
 
+    /// Replaces (or deletes, when `next` is nil) a row only if it still equals `expected`; false on a lost race. The
+    /// stored text is compared with the canonical (key-sorted) encoding of `expected`: equal bytes mean nobody replaced
+    /// the row since the caller read it.
+    static func swap(
+        _ db: Database, _ runtime: LogicalRuntimeID, expected: StoredInputState, next: StoredInputState?,
+        encoder: JSONEncoder
+    ) throws -> Bool {
+        let stored = try String.fetchOne(
+            db, sql: "SELECT row_json FROM runtime_inputs WHERE runtime_id = ? AND input_id = ?",
+            arguments: [runtime.rawValue, expected.inputID.description])
+        guard let stored, stored == (try json(expected, encoder: encoder)) else { return false }
+        if next?.inputID != expected.inputID {
+            try db.execute(
+                sql: "DELETE FROM runtime_inputs WHERE runtime_id = ? AND input_id = ?",
+                arguments: [runtime.rawValue, expected.inputID.description])
+        }
+        if let next { try upsert(db, runtime, next, encoder: encoder) }
+        return true
+    }
+
     /// Inserts or replaces a row and binds its idempotency key. The binding is never removed, so a retry is
     /// recognised after the input finished, after a restart, and even after a recovery discard.
     static func upsert(_ db: Database, _ runtime: LogicalRuntimeID, _ row: StoredInputState, encoder: JSONEncoder)

@@ -97,9 +97,16 @@ public final class SQLiteRuntimeStore: RuntimeStore {
                 digest = try SessionRows.append(db, session, runID: commit.receipt?.runID, database: database)
             }
             for row in commit.inputs { try InputRows.upsert(db, runtime, row, encoder: encoder) }
+            for swap in commit.swaps {
+                // A lost swap throws, which rolls the whole transaction back: nothing of the commit survives.
+                guard try InputRows.swap(db, runtime, expected: swap.expected, next: swap.next, encoder: encoder) else {
+                    throw StoreFault.conflict("input \(swap.expected.inputID) of \(runtime) changed since it was read")
+                }
+            }
             if let lifecycle = commit.lifecycle {
                 try InputRows.saveLifecycle(db, runtime, lifecycle, encoder: encoder)
             }
+            if let routing = commit.routing { try Self.saveRouting(db, runtime, routing) }
             return digest
         }
         if let session = commit.session, let digest {
@@ -128,20 +135,7 @@ public final class SQLiteRuntimeStore: RuntimeStore {
         async throws(RuntimeStoreError) -> Bool
     {
         try await fencedWrite(runtime) { db in
-            let encoder = WireJSON.encoder()
-            // The stored text is compared with the canonical (key-sorted) encoding of `expected`: equal bytes mean
-            // nobody replaced the row since the caller read it.
-            let stored = try String.fetchOne(
-                db, sql: "SELECT row_json FROM runtime_inputs WHERE runtime_id = ? AND input_id = ?",
-                arguments: [runtime.rawValue, expected.inputID.description])
-            guard let stored, stored == (try InputRows.json(expected, encoder: encoder)) else { return false }
-            if next?.inputID != expected.inputID {
-                try db.execute(
-                    sql: "DELETE FROM runtime_inputs WHERE runtime_id = ? AND input_id = ?",
-                    arguments: [runtime.rawValue, expected.inputID.description])
-            }
-            if let next { try InputRows.upsert(db, runtime, next, encoder: encoder) }
-            return true
+            try InputRows.swap(db, runtime, expected: expected, next: next, encoder: WireJSON.encoder())
         }
     }
 
@@ -184,15 +178,17 @@ public final class SQLiteRuntimeStore: RuntimeStore {
     }
 
     public func saveRouting(_ runtime: LogicalRuntimeID, _ state: ModelRoutingState) async throws(RuntimeStoreError) {
-        try await fencedWrite(runtime) { db in
-            let json = String(decoding: try WireJSON.encoder().encode(state), as: UTF8.self)
-            try db.execute(
-                sql: """
-                    INSERT INTO runtime_routing (runtime_id, state_json) VALUES (?, ?)
-                    ON CONFLICT(runtime_id) DO UPDATE SET state_json = excluded.state_json
-                    """,
-                arguments: [runtime.rawValue, json])
-        }
+        try await fencedWrite(runtime) { db in try Self.saveRouting(db, runtime, state) }
+    }
+
+    private static func saveRouting(_ db: Database, _ runtime: LogicalRuntimeID, _ state: ModelRoutingState) throws {
+        let json = String(decoding: try WireJSON.encoder().encode(state), as: UTF8.self)
+        try db.execute(
+            sql: """
+                INSERT INTO runtime_routing (runtime_id, state_json) VALUES (?, ?)
+                ON CONFLICT(runtime_id) DO UPDATE SET state_json = excluded.state_json
+                """,
+            arguments: [runtime.rawValue, json])
     }
 
     public func loadSession(_ id: SessionID) async throws(RuntimeStoreError) -> Session? {

@@ -13,6 +13,8 @@ enum StoreFault: Error {
     case io(String)
     /// Another connection held the write lock past the busy timeout: transient, retry later.
     case busy(String)
+    /// A compare-and-swap inside a transaction found a row changed since it was read (the transaction rolls back).
+    case conflict(String)
 
     /// The fault behind any error thrown by GRDB, a closure, the blob store or a coder.
     static func from(_ error: any Error, path: String) -> StoreFault {
@@ -47,6 +49,7 @@ enum StoreFault: Error {
         case .notFound(let id): .conflict("session \(id) not found")
         case .io(let message): .io(message)
         case .busy(let message): .unavailable(message)
+        case .conflict(let message): .conflict(message)
         }
     }
 
@@ -59,6 +62,8 @@ enum StoreFault: Error {
         case .notFound(let id): .notFound(id)
         case .io(let message): .io(message)
         case .busy(let message): .unavailable(message)
+        // Session saves run no swap; a conflict reaching here is another writer's change, so retrying is right.
+        case .conflict(let message): .unavailable(message)
         }
     }
 }

@@ -3,7 +3,8 @@ import MeerkatCore
 import MeerkatRuntime
 import Testing
 
-/// A store that changes an input row between recovery's load and its compare-and-swap, like a concurrent writer.
+/// A store that changes an input row between recovery's load and its commit (whose swaps expect the row it read),
+/// like a concurrent writer.
 actor RacingRuntimeStore: RuntimeStore {
     let inner: InMemoryRuntimeStore
     private var raced = false
@@ -13,12 +14,7 @@ actor RacingRuntimeStore: RuntimeStore {
     func compareAndSwapInput(_ runtime: LogicalRuntimeID, expected: StoredInputState, next: StoredInputState?)
         async throws(RuntimeStoreError) -> Bool
     {
-        if !raced, var current = try await inner.loadInput(runtime, expected.inputID) {
-            raced = true
-            current.state.recoveryCount += 41
-            await inner.seed(runtime, rows: [current])
-        }
-        return try await inner.compareAndSwapInput(runtime, expected: expected, next: next)
+        try await inner.compareAndSwapInput(runtime, expected: expected, next: next)
     }
 
     func loadInputs(_ runtime: LogicalRuntimeID) async throws(RuntimeStoreError) -> [StoredInputState] {
@@ -40,6 +36,13 @@ actor RacingRuntimeStore: RuntimeStore {
     }
 
     func atomicApply(_ runtime: LogicalRuntimeID, _ commit: BoundaryCommit) async throws(RuntimeStoreError) {
+        if !raced, let swap = commit.swaps.first,
+            var current = try await inner.loadInput(runtime, swap.expected.inputID)
+        {
+            raced = true
+            current.state.recoveryCount += 41
+            await inner.seed(runtime, rows: [current])
+        }
         try await inner.atomicApply(runtime, commit)
     }
 
@@ -346,8 +349,10 @@ struct RecoveryTableTests {
             }
             #expect(error.isRetryable)
         }
-        // The concurrent writer's row survives; recovery did not overwrite it.
+        // The concurrent writer's row survives; recovery did not overwrite it, and wrote nothing else either (its
+        // lifecycle row is part of the same transaction).
         #expect(try await inner.loadInput(.session(session), staged.inputID)?.state.recoveryCount == 41)
+        #expect(try await inner.loadLifecycle(.session(session)) == nil)
         // A retry against the settled store succeeds.
         let (_, report) = try await SessionRuntime.open(session: session, store: inner)
         #expect(report.inputsRequeued == 1)

@@ -127,6 +127,37 @@ struct DurableTailTests {
         #expect(try await dead.receiptNamesTheInput())
     }
 
+    /// Recovery is one transaction: the closed tail, the continued input's row, the lifecycle row. When that one
+    /// write fails, the store holds exactly what the dead process left, and a later open recovers normally.
+    @Test func recoveryWritesOnceAndAFailedWriteLeavesTheDeadStoreAsItWas() async throws {
+        let dead = try await DeadRun(
+            attempts: 1,
+            answer: .assistant(
+                blocks: [.toolUse(ToolCall(id: "t1", name: "deploy", args: [:]))], stopReason: .toolUse,
+                createdAt: DeadRun.date))
+        let rowsBefore = try await dead.store.loadInputs(dead.runtimeID)
+        let sessionBefore = try await dead.store.loadSession(dead.sessionID)
+
+        await dead.store.failWrites(with: .unavailable("injected"))
+        await #expect(throws: RuntimeDriverError.self) {
+            _ = try await SessionRuntime.open(session: dead.sessionID, store: dead.store)
+        }
+        #expect(try await dead.store.loadInputs(dead.runtimeID) == rowsBefore)
+        #expect(try await dead.store.loadSession(dead.sessionID) == sessionBefore)
+        #expect(try await dead.store.loadLifecycle(dead.runtimeID) == nil)
+
+        await dead.store.failWrites(with: nil)
+        let writes = await dead.store.writeCount
+        let (runtime, report) = try await SessionRuntime.open(session: dead.sessionID, store: dead.store)
+        #expect(await dead.store.writeCount == writes + 1)
+        #expect(report.inputsRecovered == 1 && report.inputsAbandoned == 0)
+        #expect(await runtime.listActiveInputs() == [dead.input.id])
+        let stored = try #require(try await dead.store.loadInput(dead.runtimeID, dead.input.id))
+        #expect(stored.phase == .queued && stored.state.appliedToTranscript)
+        #expect(try await dead.store.loadSession(dead.sessionID)?.metadata[SessionRuntime.openRunMarkerKey] == nil)
+        #expect(try await dead.store.loadLifecycle(dead.runtimeID)?.state == .idle)
+    }
+
     @Test func successfulRunClearsTheOpenRunMarker() async throws {
         let client = ScriptedLLMClient([
             .toolCalls([ScriptedToolCall(id: "c", name: "echo", args: [:])]), .text("done"),

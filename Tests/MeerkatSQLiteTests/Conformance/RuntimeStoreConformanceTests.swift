@@ -162,6 +162,68 @@ import Testing
     }
 
     @Test(arguments: StoreKind.allCases)
+    func swapsAndRoutingCommitWithTheRest(kind: StoreKind) async throws {
+        let harness = try kind.make()
+        let store = harness.runtime
+        let (a, b) = (Rows.queued("a", sequence: 1), Rows.queued("b", sequence: 2))
+        try await store.writeInputs(runtime, [a, b])
+        var staged = a
+        staged.seed.phase = .staged
+        var routing = ModelRoutingState()
+        routing.configureBaseline(model: "m", realtime: false)
+        let lifecycle = RuntimeLifecycleRow(state: .idle, updatedAt: instant(5))
+        try await store.atomicApply(
+            runtime,
+            BoundaryCommit(
+                lifecycle: lifecycle, routing: routing,
+                swaps: [InputSwap(expected: a, next: staged), InputSwap(expected: b, next: nil)]))
+        for view in [store, try harness.reopened().runtime] {
+            #expect(try await view.loadInputs(runtime) == [staged])
+            #expect(try await view.loadRouting(runtime) == routing)
+            #expect(try await view.loadLifecycle(runtime) == lifecycle)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aLostSwapFailsTheWholeCommit(kind: StoreKind) async throws {
+        let harness = try kind.make()
+        let store = harness.runtime
+        let sessionID = SessionID()
+        let runtime = LogicalRuntimeID.session(sessionID)
+        let (a, b) = (Rows.queued("a", sequence: 1), Rows.queued("b", sequence: 2))
+        try await store.writeInputs(runtime, [a, b])
+        var changed = b
+        changed.state.recoveryCount += 1
+        try await store.writeInputs(runtime, [changed])  // another writer, after the caller read `b`
+        var routing = ModelRoutingState()
+        routing.configureBaseline(model: "m", realtime: false)
+        do {
+            try await store.atomicApply(
+                runtime,
+                BoundaryCommit(
+                    receipt: Rows.receipt(run: RunID(), sequence: 1), session: Transcript.session(sessionID, count: 2),
+                    inputs: [Rows.queued("c", sequence: 3)],
+                    lifecycle: RuntimeLifecycleRow(state: .idle, updatedAt: instant(5)), routing: routing,
+                    swaps: [InputSwap(expected: a, next: nil), InputSwap(expected: b, next: nil)]))
+            Issue.record("a swap whose row changed must fail the commit")
+        } catch {
+            guard case .conflict(let message) = error else {
+                Issue.record("expected conflict, got \(error)")
+                return
+            }
+            #expect(message.contains(b.inputID.description))
+        }
+        // Nothing of the commit survives: not the first swap, the row, the receipt, the session, lifecycle or routing.
+        for view in [store, try harness.reopened().runtime] {
+            #expect(Set(try await view.loadInputs(runtime)) == [a, changed])
+            #expect(try await view.loadReceipts(runtime).isEmpty)
+            #expect(try await view.loadSession(sessionID) == nil)
+            #expect(try await view.loadLifecycle(runtime) == nil)
+            #expect(try await view.loadRouting(runtime) == nil)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func aShrinkingSessionFailsTheWholeBoundary(kind: StoreKind) async throws {
         let harness = try kind.make()
         let store = harness.runtime
