@@ -24,6 +24,9 @@ public final class RuntimeEventStream: Sendable {
         return stream
     }
 
+    /// True while someone is subscribed (publishers skip building events nobody receives).
+    var hasSubscribers: Bool { subscribers.withLock { !$0.isEmpty } }
+
     func publish(_ events: [RuntimeEvent]) {
         guard !events.isEmpty else { return }
         let targets = subscribers.withLock { Array($0.values) }

@@ -264,7 +264,8 @@ public actor SessionRuntime {
     }
 
     func publish(_ kinds: [RuntimeEventKind]) {
-        guard !kinds.isEmpty else { return }
+        // Without a subscriber nothing is built: no id is minted, no clock read.
+        guard !kinds.isEmpty, events.hasSubscribers else { return }
         let stamp = now()
         events.publish(kinds.map { RuntimeEvent(timestamp: stamp, runtimeID: runtimeID, kind: $0) })
     }

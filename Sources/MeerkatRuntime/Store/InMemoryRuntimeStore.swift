@@ -7,7 +7,7 @@ public actor InMemoryRuntimeStore: RuntimeStore, SessionStore {
     private struct Runtime {
         var inputs: [InputID: StoredInputState] = [:]
         var idempotency: [IdempotencyKey: InputID] = [:]
-        var receipts: [String: RunBoundaryReceipt] = [:]
+        var receipts: [ReceiptKey: RunBoundaryReceipt] = [:]
         var lifecycle: RuntimeLifecycleRow?
         var routing: ModelRoutingState?
     }
@@ -179,5 +179,10 @@ public actor InMemoryRuntimeStore: RuntimeStore, SessionStore {
         }
     }
 
-    private static func key(_ run: RunID, _ sequence: UInt64) -> String { "\(run)#\(sequence)" }
+    private struct ReceiptKey: Hashable {
+        var run: RunID
+        var sequence: UInt64
+    }
+
+    private static func key(_ run: RunID, _ sequence: UInt64) -> ReceiptKey { ReceiptKey(run: run, sequence: sequence) }
 }
