@@ -27,7 +27,7 @@ extension SessionRuntime {
     /// commit leaves the runtime, its executor and its inputs as they were).
     public func stopRuntimeExecutor(reason: String = "runtime stopped") async throws(RuntimeDriverError) {
         try await gated { () throws(RuntimeDriverError) in
-            try await perform(decide { machine throws(MachineGuardError) in try machine.stop(reason: reason) })
+            _ = try await perform(decide { machine throws(MachineGuardError) in try machine.stop(reason: reason) })
         }
     }
 

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import MeerkatCore
 
 /// Everything one machine event decided must happen, as plain values (ARCHITECTURE.md rule 1). The session runtime

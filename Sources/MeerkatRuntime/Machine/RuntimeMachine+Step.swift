@@ -1,5 +1,5 @@
 public import Foundation
-public import MeerkatCore
+import MeerkatCore
 
 /// A value carried beside the machine's state that is not part of it: equal and hashed as nothing, so two machines
 /// in the same state compare equal whatever an unfinished step recorded.

@@ -72,7 +72,7 @@ public actor RuntimeRegistry: SessionServiceRuntimeExt {
     }
 
     public func runtimeState(session: SessionID) async throws(RuntimeDriverError) -> RuntimeState {
-        await try runtime(session).state
+        try await runtime(session).state
     }
 
     public func retireRuntime(session: SessionID) async throws(RuntimeDriverError) -> RetireReport {
@@ -105,7 +105,7 @@ public actor RuntimeRegistry: SessionServiceRuntimeExt {
     }
 
     public func listActiveInputs(session: SessionID) async throws(RuntimeDriverError) -> [InputID] {
-        await try runtime(session).listActiveInputs()
+        try await runtime(session).listActiveInputs()
     }
 
     public func inputStateByIdempotencyKey(_ key: IdempotencyKey, session: SessionID) async throws(RuntimeDriverError)

@@ -19,12 +19,13 @@ enum InputRows {
         encoder: JSONEncoder
     ) throws -> Bool {
         let stored = try String.fetchOne(
-            db, sql: "SELECT row_json FROM runtime_inputs WHERE runtime_id = ? AND input_id = ?",
+            db.cachedStatement(sql: "SELECT row_json FROM runtime_inputs WHERE runtime_id = ? AND input_id = ?"),
             arguments: [runtime.rawValue, expected.inputID.description])
         guard let stored, stored == (try json(expected, encoder: encoder)) else { return false }
         if next?.inputID != expected.inputID {
-            try db.execute(
-                sql: "DELETE FROM runtime_inputs WHERE runtime_id = ? AND input_id = ?",
+            try db.cachedStatement(
+                sql: "DELETE FROM runtime_inputs WHERE runtime_id = ? AND input_id = ?"
+            ).execute(
                 arguments: [runtime.rawValue, expected.inputID.description])
         }
         if let next { try upsert(db, runtime, next, encoder: encoder) }
@@ -36,7 +37,7 @@ enum InputRows {
     static func upsert(_ db: Database, _ runtime: LogicalRuntimeID, _ row: StoredInputState, encoder: JSONEncoder)
         throws
     {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO runtime_inputs (runtime_id, input_id, phase, idempotency_key, admission_sequence,
                     last_run_id, updated_at, row_json)
@@ -44,18 +45,20 @@ enum InputRows {
                 ON CONFLICT(runtime_id, input_id) DO UPDATE SET phase = excluded.phase,
                     idempotency_key = excluded.idempotency_key, admission_sequence = excluded.admission_sequence,
                     last_run_id = excluded.last_run_id, updated_at = excluded.updated_at, row_json = excluded.row_json
-                """,
+                """
+        ).execute(
             arguments: [
                 runtime.rawValue, row.inputID.description, row.phase.rawValue, row.state.idempotencyKey?.rawValue,
                 row.seed.admissionSequence.map { Int64(bitPattern: $0) }, row.seed.lastRunID?.description,
                 WireJSON.formatDate(row.state.updatedAt), try json(row, encoder: encoder),
             ])
         if let key = row.state.idempotencyKey {
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO runtime_idempotency (runtime_id, idempotency_key, input_id) VALUES (?, ?, ?)
                     ON CONFLICT(runtime_id, idempotency_key) DO UPDATE SET input_id = excluded.input_id
-                    """,
+                    """
+            ).execute(
                 arguments: [runtime.rawValue, key.rawValue, row.inputID.description])
         }
     }
@@ -75,11 +78,12 @@ enum InputRows {
     static func insertReceipt(
         _ db: Database, _ runtime: LogicalRuntimeID, _ receipt: RunBoundaryReceipt, encoder: JSONEncoder
     ) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO runtime_receipts (runtime_id, run_id, sequence, receipt_json) VALUES (?, ?, ?, ?)
                 ON CONFLICT(runtime_id, run_id, sequence) DO UPDATE SET receipt_json = excluded.receipt_json
-                """,
+                """
+        ).execute(
             arguments: [
                 runtime.rawValue, receipt.runID.description, Int64(bitPattern: receipt.sequence),
                 String(decoding: try encoder.encode(receipt), as: UTF8.self),
@@ -89,11 +93,12 @@ enum InputRows {
     static func saveLifecycle(
         _ db: Database, _ runtime: LogicalRuntimeID, _ row: RuntimeLifecycleRow, encoder: JSONEncoder
     ) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO runtime_lifecycle (runtime_id, row_json, updated_at) VALUES (?, ?, ?)
                 ON CONFLICT(runtime_id) DO UPDATE SET row_json = excluded.row_json, updated_at = excluded.updated_at
-                """,
+                """
+        ).execute(
             arguments: [
                 runtime.rawValue, String(decoding: try encoder.encode(row), as: UTF8.self),
                 WireJSON.formatDate(row.updatedAt),

@@ -20,7 +20,8 @@ enum LeaseRows {
     static func fetch(_ db: Database, _ session: SessionID) throws -> SessionLease? {
         guard
             let row = try Row.fetchOne(
-                db, sql: "SELECT owner, acquired_at_ms, expires_at_ms FROM session_leases WHERE session_id = ?",
+                db.cachedStatement(
+                    sql: "SELECT owner, acquired_at_ms, expires_at_ms FROM session_leases WHERE session_id = ?"),
                 arguments: [session.description])
         else { return nil }
         return SessionLease(
@@ -41,12 +42,13 @@ enum LeaseRows {
     }
 
     static func write(_ db: Database, _ lease: SessionLease) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO session_leases (session_id, owner, acquired_at_ms, expires_at_ms) VALUES (?, ?, ?, ?)
                 ON CONFLICT(session_id) DO UPDATE SET owner = excluded.owner, acquired_at_ms = excluded.acquired_at_ms,
                     expires_at_ms = excluded.expires_at_ms
-                """,
+                """
+        ).execute(
             arguments: [
                 lease.sessionID.description, lease.owner, milliseconds(lease.acquiredAt), milliseconds(lease.expiresAt),
             ])

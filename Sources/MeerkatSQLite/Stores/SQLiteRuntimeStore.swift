@@ -57,7 +57,7 @@ public final class SQLiteRuntimeStore: RuntimeStore {
         let path = database.path
         return try await read { db in
             try String.fetchOne(
-                db, sql: "SELECT row_json FROM runtime_inputs WHERE runtime_id = ? AND input_id = ?",
+                db.cachedStatement(sql: "SELECT row_json FROM runtime_inputs WHERE runtime_id = ? AND input_id = ?"),
                 arguments: [runtime.rawValue, id.description]
             ).map { try InputRows.decode($0, runtime, path: path, decoder: WireJSON.decoder()) }
         }
@@ -69,12 +69,12 @@ public final class SQLiteRuntimeStore: RuntimeStore {
         let path = database.path
         return try await read { db in
             try String.fetchOne(
-                db,
-                sql: """
-                    SELECT r.row_json FROM runtime_idempotency i
-                    JOIN runtime_inputs r ON r.runtime_id = i.runtime_id AND r.input_id = i.input_id
-                    WHERE i.runtime_id = ? AND i.idempotency_key = ?
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT r.row_json FROM runtime_idempotency i
+                        JOIN runtime_inputs r ON r.runtime_id = i.runtime_id AND r.input_id = i.input_id
+                        WHERE i.runtime_id = ? AND i.idempotency_key = ?
+                        """),
                 arguments: [runtime.rawValue, idempotencyKey.rawValue]
             ).map { try InputRows.decode($0, runtime, path: path, decoder: WireJSON.decoder()) }
         }
@@ -183,12 +183,12 @@ public final class SQLiteRuntimeStore: RuntimeStore {
 
     private static func saveRouting(_ db: Database, _ runtime: LogicalRuntimeID, _ state: ModelRoutingState) throws {
         let json = String(decoding: try WireJSON.encoder().encode(state), as: UTF8.self)
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO runtime_routing (runtime_id, state_json) VALUES (?, ?)
                 ON CONFLICT(runtime_id) DO UPDATE SET state_json = excluded.state_json
-                """,
-            arguments: [runtime.rawValue, json])
+                """
+        ).execute(arguments: [runtime.rawValue, json])
     }
 
     public func loadSession(_ id: SessionID) async throws(RuntimeStoreError) -> Session? {

@@ -24,11 +24,12 @@ public final class SQLiteSessionEventLogStore: SessionEventLogStore {
             let seq = try await database.write { db -> UInt64 in
                 let last =
                     try Int64.fetchOne(
-                        db, sql: "SELECT MAX(seq) FROM session_events WHERE session_id = ?", arguments: [key])
+                        db.cachedStatement(sql: "SELECT MAX(seq) FROM session_events WHERE session_id = ?"),
+                        arguments: [key])
                     ?? 0
-                try db.execute(
-                    sql: "INSERT INTO session_events (session_id, seq, kind, created_at, event) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [key, last + 1, kind, created, text])
+                try db.cachedStatement(
+                    sql: "INSERT INTO session_events (session_id, seq, kind, created_at, event) VALUES (?, ?, ?, ?, ?)"
+                ).execute(arguments: [key, last + 1, kind, created, text])
                 return UInt64(last + 1)
             }
             return SessionEventRecord(session: session, seq: seq, kind: kind, timestamp: timestamp, event: event)

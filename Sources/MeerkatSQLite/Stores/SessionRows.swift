@@ -39,7 +39,7 @@ enum SessionRows {
     static func head(_ db: Database, _ id: SessionID) throws -> Head? {
         guard
             let row = try Row.fetchOne(
-                db, sql: "SELECT message_count, head_digest, metadata FROM sessions WHERE id = ?",
+                db.cachedStatement(sql: "SELECT message_count, head_digest, metadata FROM sessions WHERE id = ?"),
                 arguments: [id.description])
         else { return nil }
         return Head(messageCount: row["message_count"], digest: row["head_digest"], metadata: row["metadata"])
@@ -76,7 +76,7 @@ enum SessionRows {
             }
             activeContext = String(decoding: try encoder.encode(view), as: UTF8.self)
         }
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO sessions (id, created_at, updated_at, metadata, usage, total_tokens, message_count,
                     head_digest, active_context)
@@ -85,7 +85,8 @@ enum SessionRows {
                     metadata = excluded.metadata, usage = excluded.usage, total_tokens = excluded.total_tokens,
                     message_count = excluded.message_count, head_digest = excluded.head_digest,
                     active_context = excluded.active_context
-                """,
+                """
+        ).execute(
             arguments: [
                 session.id.description, WireJSON.formatDate(session.createdAt), WireJSON.formatDate(session.updatedAt),
                 metadata, usage, session.usage.totalTokens, session.messages.count, digest, activeContext,
