@@ -1,4 +1,4 @@
-public import MeerkatCore
+import MeerkatCore
 
 /// An operator-configured model on an OpenAI-compatible server (`[self_hosted.models.<alias>]`).
 public struct SelfHostedModel: Sendable, Hashable {

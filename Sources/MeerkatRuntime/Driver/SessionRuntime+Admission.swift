@@ -11,17 +11,43 @@ extension SessionRuntime {
         let (outcome, handle, signal) = try await gated {
             () throws(RuntimeDriverError) -> (AcceptOutcome, CompletionHandle?, AdmissionSignal) in
             if unregistered { throw .notFound(runtimeID: runtimeID) }
-            let durable = try await durableDuplicate(of: input)
-            let step: MachineStep<AdmissionDecision>
-            do throws(MachineGuardError) {
-                step = try machine.planAdmission(
-                    input, withoutWake: withoutWake, durableDuplicate: durable, at: now())
-            } catch {
-                throw error.driverError
+            func plan(_ durable: StoredInputState?) throws(RuntimeDriverError) -> MachineStep<AdmissionDecision> {
+                do throws(MachineGuardError) {
+                    return try machine.planAdmission(
+                        input, withoutWake: withoutWake, durableDuplicate: durable, at: now())
+                } catch {
+                    throw error.driverError
+                }
+            }
+            var step = try plan(nil)
+            let decision: AdmissionDecision
+            let lookup = machine.needsDurableLookup(input)
+            if lookup.idempotencyKey == nil, lookup.inputID == nil {
+                decision = try await perform(step)
+            } else if case .accepted = step.value, step.effects.commit.onlyInputs {
+                // The store looks for a durable duplicate (a finished and archived input, or one from before a restart)
+                // inside the admission's own write: found, nothing is written and the input is deduplicated against it.
+                let existing: StoredInputState?
+                do throws(RuntimeStoreError) {
+                    existing = try await store.admitInputs(
+                        runtimeID, step.effects.inputRows, newInput: input.id, idempotencyKey: lookup.idempotencyKey)
+                } catch {
+                    throw Self.driverError(error)
+                }
+                if let existing {
+                    step = try plan(existing)
+                    decision = try await perform(step)
+                } else {
+                    decision = await adoptWritten(step)
+                }
+            } else {
+                // Not admitted (invalid, rejected, deduplicated live): a stored duplicate still answers first.
+                if let durable = try await durableDuplicate(of: input) { step = try plan(durable) }
+                decision = try await perform(step)
             }
             // Nothing was admitted when the write fails: the decision is dropped and no row survives.
             let signal = step.effects.signal
-            switch try await perform(step) {
+            switch decision {
             case .invalid(let failure):
                 throw .precheckFailed(failure)
             case .rejected(let reason):

@@ -69,6 +69,15 @@ public actor InMemoryRuntimeStore: RuntimeStore, SessionStore {
         writeCount += 1
     }
 
+    public func admitInputs(
+        _ runtime: LogicalRuntimeID, _ rows: [StoredInputState], newInput id: InputID, idempotencyKey: IdempotencyKey?
+    ) throws(RuntimeStoreError) -> StoredInputState? {
+        if let key = idempotencyKey, let existing = try loadInput(runtime, idempotencyKey: key) { return existing }
+        if let existing = runtimes[runtime]?.inputs[id] { return existing }
+        try writeInputs(runtime, rows)
+        return nil
+    }
+
     public func atomicApply(_ runtime: LogicalRuntimeID, _ commit: BoundaryCommit) throws(RuntimeStoreError) {
         try checkWrite()
         // Validate everything before writing anything: the commit is all or nothing.

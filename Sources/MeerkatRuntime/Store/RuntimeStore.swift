@@ -88,6 +88,13 @@ public protocol RuntimeStore: Sendable {
         -> StoredInputState?
     /// Writes input rows atomically (an admission delta or a lifecycle transition).
     func writeInputs(_ runtime: LogicalRuntimeID, _ rows: [StoredInputState]) async throws(RuntimeStoreError)
+    /// Writes an admission's rows only if the admitted input is new: when a stored row already owns its idempotency
+    /// key (checked first) or its id, nothing is written and that row is returned, and the admission becomes a
+    /// deduplication. The check and the write are one transaction, so no other writer comes between them, and an
+    /// admission needs no store read of its own.
+    func admitInputs(
+        _ runtime: LogicalRuntimeID, _ rows: [StoredInputState], newInput id: InputID, idempotencyKey: IdempotencyKey?
+    ) async throws(RuntimeStoreError) -> StoredInputState?
     /// Commits a step (receipt, session, input rows, lifecycle and routing rows, swaps) in one transaction: all or
     /// nothing. A swap whose row changed fails the commit with `conflict`.
     func atomicApply(_ runtime: LogicalRuntimeID, _ commit: BoundaryCommit) async throws(RuntimeStoreError)
@@ -106,4 +113,19 @@ public protocol RuntimeStore: Sendable {
     func loadRouting(_ runtime: LogicalRuntimeID) async throws(RuntimeStoreError) -> ModelRoutingState?
     /// Replaces the model routing state of a runtime (one atomic write).
     func saveRouting(_ runtime: LogicalRuntimeID, _ state: ModelRoutingState) async throws(RuntimeStoreError)
+}
+
+extension RuntimeStore {
+    /// The check and the write as separate calls, for stores that cannot run them in one transaction (test doubles
+    /// that forward to another store). Both stores of the project implement it as one transaction.
+    public func admitInputs(
+        _ runtime: LogicalRuntimeID, _ rows: [StoredInputState], newInput id: InputID, idempotencyKey: IdempotencyKey?
+    ) async throws(RuntimeStoreError) -> StoredInputState? {
+        if let key = idempotencyKey, let existing = try await loadInput(runtime, idempotencyKey: key) {
+            return existing
+        }
+        if let existing = try await loadInput(runtime, id) { return existing }
+        try await writeInputs(runtime, rows)
+        return nil
+    }
 }

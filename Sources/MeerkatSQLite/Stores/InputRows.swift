@@ -11,6 +11,25 @@ enum InputRows {
         String(decoding: try encoder.encode(row), as: UTF8.self)
     }
 
+    /// The stored JSON of one input row.
+    static func row(_ db: Database, _ runtime: LogicalRuntimeID, _ id: InputID) throws -> String? {
+        try String.fetchOne(
+            db.cachedStatement(sql: "SELECT row_json FROM runtime_inputs WHERE runtime_id = ? AND input_id = ?"),
+            arguments: [runtime.rawValue, id.description])
+    }
+
+    /// The stored JSON of the input row an idempotency key is bound to (nil when unbound or the row is gone).
+    static func bound(_ db: Database, _ runtime: LogicalRuntimeID, _ key: IdempotencyKey) throws -> String? {
+        try String.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT r.row_json FROM runtime_idempotency i
+                    JOIN runtime_inputs r ON r.runtime_id = i.runtime_id AND r.input_id = i.input_id
+                    WHERE i.runtime_id = ? AND i.idempotency_key = ?
+                    """),
+            arguments: [runtime.rawValue, key.rawValue])
+    }
+
     /// Replaces (or deletes, when `next` is nil) a row only if it still equals `expected`; false on a lost race. The
     /// stored text is compared with the canonical (key-sorted) encoding of `expected`: equal bytes mean nobody replaced
     /// the row since the caller read it.
@@ -18,9 +37,7 @@ enum InputRows {
         _ db: Database, _ runtime: LogicalRuntimeID, expected: StoredInputState, next: StoredInputState?,
         encoder: JSONEncoder
     ) throws -> Bool {
-        let stored = try String.fetchOne(
-            db.cachedStatement(sql: "SELECT row_json FROM runtime_inputs WHERE runtime_id = ? AND input_id = ?"),
-            arguments: [runtime.rawValue, expected.inputID.description])
+        let stored = try row(db, runtime, expected.inputID)
         guard let stored, stored == (try json(expected, encoder: encoder)) else { return false }
         if next?.inputID != expected.inputID {
             try db.cachedStatement(

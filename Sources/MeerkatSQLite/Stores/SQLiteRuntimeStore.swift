@@ -56,10 +56,9 @@ public final class SQLiteRuntimeStore: RuntimeStore {
     {
         let path = database.path
         return try await read { db in
-            try String.fetchOne(
-                db.cachedStatement(sql: "SELECT row_json FROM runtime_inputs WHERE runtime_id = ? AND input_id = ?"),
-                arguments: [runtime.rawValue, id.description]
-            ).map { try InputRows.decode($0, runtime, path: path, decoder: WireJSON.decoder()) }
+            try InputRows.row(db, runtime, id).map {
+                try InputRows.decode($0, runtime, path: path, decoder: WireJSON.decoder())
+            }
         }
     }
 
@@ -68,15 +67,9 @@ public final class SQLiteRuntimeStore: RuntimeStore {
     {
         let path = database.path
         return try await read { db in
-            try String.fetchOne(
-                db.cachedStatement(
-                    sql: """
-                        SELECT r.row_json FROM runtime_idempotency i
-                        JOIN runtime_inputs r ON r.runtime_id = i.runtime_id AND r.input_id = i.input_id
-                        WHERE i.runtime_id = ? AND i.idempotency_key = ?
-                        """),
-                arguments: [runtime.rawValue, idempotencyKey.rawValue]
-            ).map { try InputRows.decode($0, runtime, path: path, decoder: WireJSON.decoder()) }
+            try InputRows.bound(db, runtime, idempotencyKey).map {
+                try InputRows.decode($0, runtime, path: path, decoder: WireJSON.decoder())
+            }
         }
     }
 
@@ -84,6 +77,24 @@ public final class SQLiteRuntimeStore: RuntimeStore {
         try await fencedWrite(runtime) { db in
             let encoder = WireJSON.encoder()
             for row in rows { try InputRows.upsert(db, runtime, row, encoder: encoder) }
+        }
+    }
+
+    public func admitInputs(
+        _ runtime: LogicalRuntimeID, _ rows: [StoredInputState], newInput id: InputID, idempotencyKey: IdempotencyKey?
+    ) async throws(RuntimeStoreError) -> StoredInputState? {
+        let path = database.path
+        return try await fencedWrite(runtime) { db -> StoredInputState? in
+            let decoder = WireJSON.decoder()
+            if let key = idempotencyKey, let json = try InputRows.bound(db, runtime, key) {
+                return try InputRows.decode(json, runtime, path: path, decoder: decoder)
+            }
+            if let json = try InputRows.row(db, runtime, id) {
+                return try InputRows.decode(json, runtime, path: path, decoder: decoder)
+            }
+            let encoder = WireJSON.encoder()
+            for row in rows { try InputRows.upsert(db, runtime, row, encoder: encoder) }
+            return nil
         }
     }
 

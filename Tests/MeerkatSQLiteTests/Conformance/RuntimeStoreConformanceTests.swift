@@ -162,6 +162,33 @@ import Testing
     }
 
     @Test(arguments: StoreKind.allCases)
+    func admitInputsWritesOnlyANewInput(kind: StoreKind) async throws {
+        let harness = try kind.make()
+        let store = harness.runtime
+        let first = Rows.queued("a", key: "order-1", sequence: 1)
+        // New id and key: written, nothing returned.
+        #expect(
+            try await store.admitInputs(runtime, [first], newInput: first.inputID, idempotencyKey: "order-1") == nil)
+        #expect(try await store.loadInput(runtime, first.inputID) == first)
+        // The same key on another input: the bound row answers and nothing is written.
+        let sameKey = Rows.queued("b", key: "order-1", sequence: 2)
+        #expect(
+            try await store.admitInputs(runtime, [sameKey], newInput: sameKey.inputID, idempotencyKey: "order-1")
+                == first)
+        #expect(try await store.loadInput(runtime, sameKey.inputID) == nil)
+        // The same id (a finished input delivered again): its row answers, unchanged.
+        let done = Rows.consumed(first, run: RunID())
+        try await store.writeInputs(runtime, [done])
+        var again = Rows.queued("a again", sequence: 3)
+        again.state.inputID = first.inputID
+        #expect(try await store.admitInputs(runtime, [again], newInput: first.inputID, idempotencyKey: nil) == done)
+        for view in [store, try harness.reopened().runtime] {
+            #expect(try await view.loadInputs(runtime) == [done])
+            #expect(try await view.loadInput(runtime, idempotencyKey: "order-1") == done)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func swapsAndRoutingCommitWithTheRest(kind: StoreKind) async throws {
         let harness = try kind.make()
         let store = harness.runtime
