@@ -19,7 +19,8 @@ import NIOCore
 /// - `MEERKAT_BENCH_JSON` — where to write the JSON results (default: none);
 /// - `MEERKAT_BENCH_SECTIONS` — a comma-separated subset of `overhead,history,concurrency,memory,acceptance,startup`;
 /// - `MEERKAT_BENCH_MAX_SESSIONS` — the largest concurrency and memory row (default 10000);
-/// - `MEERKAT_BENCH_BACKENDS` — the realms of the overhead rows (default `memory,sqlite,sqlite_power`).
+/// - `MEERKAT_BENCH_BACKENDS` — the realms of the overhead and history rows (default `memory,sqlite,sqlite_power`);
+/// - `MEERKAT_BENCH_HISTORY` — the history lengths of the history rows (default `10,100,1000,5000`).
 enum E2EBench {
     static func run() async throws {
         let settings = Settings(environment: ProcessInfo.processInfo.environment)
@@ -129,39 +130,48 @@ enum E2EBench {
             print("skipped: needs the in-process mock (the floor replays the exact request of each history length)")
             return
         }
-        let turns = max(20, min(settings.runs, 100))
-        for backend in [E2EBackend.memory, .sqlite] {
+        // Each row measures turns that start at (close to) its length: a session is grown to the length, then a few
+        // turns are measured on it (a tenth of the length, 5 to 100), on as many fresh sessions as it takes to
+        // measure `samples` turns. So the 10-message row is measured at 10–20 messages, not at the hundreds its
+        // own measured turns would add to one session.
+        let samples = max(20, min(settings.runs, 100))
+        for backend in [E2EBackend.memory, .sqlite] where settings.backends.contains(backend) {
             let stack = try await E2EStack.open(backend: backend, providerURL: bench.chatURL)
             defer { stack.close() }
-            let session = try await stack.service.createSession(CreateSessionRequest(intent: stack.intent))
-            var messages = 1  // the system prompt
             var turn = 0
-            for target in [10, 100, 1_000, 5_000] {
-                while messages < target {
-                    try await stack.turn(session, "history turn \(turn)")
-                    turn += 1
-                    messages += 2
-                }
-                var samples: [Duration] = []
+            for target in settings.historyLengths.sorted() {
+                let window = min(100, max(5, target / 10))
+                var durations: [Duration] = []
                 var requests: [[[UInt8]]] = []
-                let clock = ContinuousClock()
-                let cpuStart = CPUTime.now()
-                let start = clock.now
-                for _ in 0..<turns {
-                    let before = bench.mock.requests.count
-                    let began = clock.now
-                    try await stack.turn(session, "measured turn \(turn)")
-                    samples.append(clock.now - began)
-                    requests.append(bench.mock.requests[before...].map(\.body))
-                    turn += 1
-                    messages += 2
+                var total = Duration.zero
+                var cpu = 0.0
+                while durations.count < samples {
+                    let session = try await stack.service.createSession(CreateSessionRequest(intent: stack.intent))
+                    var messages = 1  // the system prompt
+                    while messages < target {
+                        try await stack.turn(session, "history turn \(turn)")
+                        turn += 1
+                        messages += 2
+                    }
+                    let clock = ContinuousClock()
+                    let cpuStart = CPUTime.now()
+                    let start = clock.now
+                    for _ in 0..<min(window, samples - durations.count) {
+                        let before = bench.mock.requests.count
+                        let began = clock.now
+                        try await stack.turn(session, "measured turn \(turn)")
+                        durations.append(clock.now - began)
+                        requests.append(bench.mock.requests[before...].map(\.body))
+                        turn += 1
+                    }
+                    total += clock.now - start
+                    cpu += CPUTime.now() - cpuStart
                 }
-                let total = clock.now - start
-                let cpu = CPUTime.now() - cpuStart
                 let floor = try await bench.floor(runs: requests)
+                let turns = durations.count
                 let row = E2EHistoryRow(
                     backend: backend, messages: target, turns: turns, requestBytes: requests[0].first?.count ?? 0,
-                    stack: Stats(samples), floor: floor.stats,
+                    stack: Stats(durations), floor: floor.stats,
                     overheadPerTurnMS: (total - floor.total).fractionalMilliseconds / Double(turns),
                     cpuPerTurnMS: cpu * 1000 / Double(turns))
                 print(row.line)
@@ -358,6 +368,8 @@ enum E2EBench {
         var sections: Set<String>?
         var maxSessions: Int
         var backends: Set<E2EBackend>
+        /// History lengths of the history-growth rows.
+        var historyLengths: [Int]
 
         init(environment: [String: String]) {
             runs = environment["MEERKAT_BENCH_RUNS"].flatMap(Int.init) ?? 300
@@ -372,6 +384,9 @@ enum E2EBench {
                 {
                     E2EBackend(rawValue: $0.trimmingCharacters(in: .whitespaces))
                 })
+            historyLengths =
+                environment["MEERKAT_BENCH_HISTORY"].map { $0.split(separator: ",").compactMap { Int($0) } }
+                ?? [10, 100, 1_000, 5_000]
         }
 
         func wants(_ section: String) -> Bool { sections?.contains(section) ?? true }

@@ -168,6 +168,9 @@ private struct BenchAgentFactory: AgentFactory {
         let client = ChatCompletionsClient.selfHosted(baseURL: baseURL)
         var agentConfig = AgentConfig(model: intent.model ?? "bench-model")
         agentConfig.maxTokensPerTurn = 256
+        // Every agent the service's own factory builds has a compaction policy, whose trigger estimates each request;
+        // so do these, with a window no row reaches.
+        agentConfig.compaction = CompactionPolicy(contextWindow: 1_000_000)
         return Agent(session: session, client: client, tools: ToolDispatcher([EchoTool()]), config: agentConfig)
     }
 }

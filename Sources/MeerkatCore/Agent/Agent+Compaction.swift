@@ -46,7 +46,7 @@ extension Agent {
 
     /// Estimated input tokens of a request.
     func estimatedTokens(_ request: LLMRequest) -> (tokens: Int, bytes: Int) {
-        let bytes = request.canonicalBytes
+        let bytes = canonicalSizes.bytes(of: request)
         return (estimator(for: request.model).tokens(bytes: bytes), bytes)
     }
 

@@ -43,6 +43,8 @@ public actor Agent {
     var stopped = false
     /// Token estimators per model, corrected by reported usage.
     var estimators: [String: TokenEstimator] = [:]
+    /// Encoded sizes of the last request's messages, so each estimate encodes only what is new.
+    var canonicalSizes = CanonicalSizes()
     /// Input tokens the provider reported for the last request since the last compaction (nil after a restart).
     var lastReportedInputTokens: Int?
     /// LLM calls since the last compaction (unbounded until the first one in this process).
@@ -301,7 +303,7 @@ public actor Agent {
                 response = try await callModel(request, run: state, emitDeltas: true)
             }
             if config.compaction != nil {
-                noteUsage(response.usage, requestBytes: request.canonicalBytes, model: request.model)
+                noteUsage(response.usage, requestBytes: canonicalSizes.bytes(of: request), model: request.model)
             }
             state.calls += 1
             if callsSinceCompaction < Int.max { callsSinceCompaction += 1 }

@@ -57,10 +57,55 @@ extension LLMRequest {
     /// Size of the request's canonical JSON (messages, tools, output reserve excluded): the basis of token estimates.
     public var canonicalBytes: Int {
         let encoder = WireJSON.encoder()
+        var total = canonicalFrameBytes(encoder)
+        for message in messages { total += CanonicalSizes.size(of: message, encoder) }
+        for tool in tools { total += CanonicalSizes.size(of: tool, encoder) }
+        return total
+    }
+
+    /// The part of `canonicalBytes` that is neither a message nor a tool.
+    fileprivate func canonicalFrameBytes(_ encoder: JSONEncoder) -> Int {
         var total = 64 + model.utf8.count
-        for message in messages { total += ((try? encoder.encode(message))?.count ?? 0) + 1 }
-        for tool in tools { total += ((try? encoder.encode(tool))?.count ?? 0) + 1 }
         if let providerParams { total += ((try? encoder.encode(providerParams))?.count ?? 0) }
         return total
+    }
+}
+
+/// `LLMRequest.canonicalBytes` with each message's and tool's encoded size remembered from the previous request.
+///
+/// An agent estimates every request (the compaction trigger) and folds every response's usage in against the
+/// request's size; both used to encode the whole transcript with `JSONEncoder`, a cost per call that grew with the
+/// history. A transcript grows by appending, so the previous request's messages are a prefix of the next one's:
+/// those keep their sizes after an equality check (cheap: the values share their storage), and only new or changed
+/// messages are encoded. The result always equals `canonicalBytes`.
+struct CanonicalSizes {
+    private var messages: [Message] = []
+    private var messageSizes: [Int] = []
+    private var tools: [ToolDefinition] = []
+    private var toolBytes = 0
+
+    static func size(of value: some Encodable, _ encoder: JSONEncoder) -> Int {
+        ((try? encoder.encode(value))?.count ?? 0) + 1
+    }
+
+    /// `request.canonicalBytes`, reusing the sizes of the messages and tools it shares with the previous call.
+    mutating func bytes(of request: LLMRequest) -> Int {
+        let encoder = WireJSON.encoder()
+        var kept = 0
+        let shared = min(messages.count, request.messages.count)
+        while kept < shared, messages[kept] == request.messages[kept] { kept += 1 }
+        if kept < messages.count {
+            messages.removeSubrange(kept...)
+            messageSizes.removeSubrange(kept...)
+        }
+        for message in request.messages[kept...] {
+            messages.append(message)
+            messageSizes.append(Self.size(of: message, encoder))
+        }
+        if tools != request.tools {
+            tools = request.tools
+            toolBytes = tools.reduce(0) { $0 + Self.size(of: $1, encoder) }
+        }
+        return request.canonicalFrameBytes(encoder) + messageSizes.reduce(0, +) + toolBytes
     }
 }

@@ -74,7 +74,7 @@ enum JSONByteWriter {
 
     /// Whole numbers below 2^53-ish as integers (as `JSONValue.encode(to:)` does), others as Swift's shortest
     /// round-tripping text. Non-finite numbers, which JSON cannot express, become `null`.
-    private static func writeNumber(_ number: Double, into output: inout [UInt8]) {
+    static func writeNumber(_ number: Double, into output: inout [UInt8]) {
         guard number.isFinite else {
             output.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
             return
@@ -113,7 +113,7 @@ enum JSONByteWriter {
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
-    private static func writeString(_ text: String, into output: inout [UInt8]) {
+    static func writeString(_ text: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { bytes in

@@ -179,8 +179,8 @@ public enum WireJSON {
 
     /// Encodes any `Encodable` into a `JSONValue` tree.
     public static func toJSONValue(_ value: some Encodable) throws -> JSONValue {
-        // The byte reader, not `JSONDecoder`: same tree (JSONBytesTests holds them together), several times cheaper.
-        try JSONValue.parse(encoder().encode(value))
+        // Built directly (no text in between); JSONTreeEncoderTests hold it to `encoder()` followed by a parse.
+        try JSONTreeEncoder.encode(value)
     }
 
     /// Decodes a `JSONValue` tree into a typed value.

@@ -89,10 +89,15 @@ public struct ChatCompletionsClient: LLMClient, CustomStringConvertible {
     func wireBody(for request: LLMRequest, structuredOutput: SelfHostedModel.StructuredOutputMode) throws(LLMError)
         -> JSONValue
     {
+        try ChatCompletionsRequestBuilder.body(
+            for: wireRequest(request), maxTokensField: maxTokensField, structuredOutput: structuredOutput)
+    }
+
+    private func wireRequest(_ request: LLMRequest) -> LLMRequest {
+        guard let modelOverride else { return request }
         var request = request
-        if let modelOverride { request.model = modelOverride }
-        return try ChatCompletionsRequestBuilder.body(
-            for: request, maxTokensField: maxTokensField.rawValue, structuredOutput: structuredOutput)
+        request.model = modelOverride
+        return request
     }
 
     public func stream(_ request: LLMRequest) -> AsyncStream<LLMEvent> {
@@ -128,13 +133,16 @@ public struct ChatCompletionsClient: LLMClient, CustomStringConvertible {
     private func stream(_ request: LLMRequest, structuredOutput: SelfHostedModel.StructuredOutputMode)
         -> AsyncStream<LLMEvent>
     {
-        let body: JSONValue
-        do { body = try wireBody(for: request, structuredOutput: structuredOutput) } catch {
+        let body: [UInt8]
+        do {
+            body = try ChatCompletionsRequestBuilder.bodyBytes(
+                for: wireRequest(request), maxTokensField: maxTokensField, structuredOutput: structuredOutput)
+        } catch {
             return SSEStreamDriver.failed(error)
         }
         let headers = OpenAIHeaders.make(apiKey: apiKey, organization: organization, project: project)
         let httpRequest = ProviderHTTPRequest(
-            url: baseURL + "/chat/completions", headers: headers, body: body.encodedBytes())
+            url: baseURL + "/chat/completions", headers: headers, body: body)
         return SSEStreamDriver.start(
             httpRequest, decoder: ChatCompletionsStreamDecoder(), transport: transport, timeouts: timeouts)
     }

@@ -4,101 +4,188 @@ import MeerkatCore
 ///
 /// System rows keep their position as `system` messages (legal anywhere on this wire); notices are user text;
 /// reasoning is not replayed (the wire has no slot for it); each tool result is one `tool` message.
+///
+/// The body is written straight to bytes (`JSONBytesWriter`, keys in sorted order): a long conversation is sent on
+/// every call, and building a `JSONValue` tree of it first (a dictionary and a key sort per message) was most of
+/// the per-turn cost that grew with the history. Provider parameters, which may override any field, are merged
+/// on the parsed body instead.
 enum ChatCompletionsRequestBuilder {
-    static func body(
-        for request: LLMRequest, maxTokensField: String,
+    /// The request body as JSON bytes (the bytes sent on the wire).
+    static func bodyBytes(
+        for request: LLMRequest, maxTokensField: ChatCompletionsClient.MaxTokensField,
         structuredOutput: SelfHostedModel.StructuredOutputMode = .jsonSchema
-    ) throws(LLMError) -> JSONValue {
-        var body: [String: JSONValue] = [
-            "model": .string(request.model),
-            "stream": true,
-            "stream_options": ["include_usage": true],
-            maxTokensField: .number(Double(request.maxTokens)),
-            "messages": .array(try messages(request.messages)),
-        ]
-        if !request.tools.isEmpty {
-            body["tools"] = .array(
-                request.tools.map {
-                    [
-                        "type": "function",
-                        "function": [
-                            "name": .string($0.name), "description": .string($0.description),
-                            "parameters": $0.inputSchema,
-                        ],
-                    ]
-                })
-        }
-        if let temperature = request.temperature { body["temperature"] = .number(temperature) }
-        if let stops = request.stopSequences, !stops.isEmpty { body["stop"] = .array(stops.map(JSONValue.string)) }
+    ) throws(LLMError) -> [UInt8] {
+        var out = JSONBytesWriter(capacity: 512 + request.messages.count * 128)
+        out.beginObject()
+        // Keys in ascending order: max_completion_tokens | max_tokens, messages, model, response_format, stop,
+        // stream, stream_options, temperature, tools.
+        out.key(maxTokensField.rawValue)
+        out.number(Double(request.maxTokens))
+        out.key("messages")
+        try writeMessages(request.messages, to: &out)
+        out.field("model", request.model)
         if let format = request.outputFormat {
             switch structuredOutput {
             case .jsonSchema:
-                body["response_format"] = [
-                    "type": "json_schema",
-                    "json_schema": [
-                        "name": .string(format.name), "schema": format.schema, "strict": .bool(format.strict),
-                    ],
-                ]
+                out.key("response_format")
+                out.beginObject()
+                out.key("json_schema")
+                out.beginObject()
+                out.field("name", format.name)
+                out.key("schema")
+                out.value(format.schema)
+                out.key("strict")
+                out.bool(format.strict)
+                out.endObject()
+                out.field("type", "json_schema")
+                out.endObject()
             case .jsonObject:
-                body["response_format"] = ["type": "json_object"]
+                out.key("response_format")
+                out.beginObject()
+                out.field("type", "json_object")
+                out.endObject()
             case .promptOnly:
                 break
             }
         }
-        let built = JSONValue.object(body)
-        return request.providerParams.map { built.merging($0) } ?? built
+        if let stops = request.stopSequences, !stops.isEmpty {
+            out.key("stop")
+            out.beginArray()
+            for stop in stops { out.string(stop) }
+            out.endArray()
+        }
+        out.key("stream")
+        out.bool(true)
+        out.key("stream_options")
+        out.beginObject()
+        out.key("include_usage")
+        out.bool(true)
+        out.endObject()
+        if let temperature = request.temperature {
+            out.key("temperature")
+            out.number(temperature)
+        }
+        if !request.tools.isEmpty {
+            out.key("tools")
+            out.beginArray()
+            for tool in request.tools {
+                out.beginObject()
+                out.key("function")
+                out.beginObject()
+                out.field("description", tool.description)
+                out.field("name", tool.name)
+                out.key("parameters")
+                out.value(tool.inputSchema)
+                out.endObject()
+                out.field("type", "function")
+                out.endObject()
+            }
+            out.endArray()
+        }
+        out.endObject()
+        guard let params = request.providerParams else { return out.bytes }
+        return try parsed(out.bytes).merging(params).encodedJSONBytes()
     }
 
-    private static func messages(_ rows: [Message]) throws(LLMError) -> [JSONValue] {
-        var messages: [JSONValue] = []
+    /// The request body as a `JSONValue` (the parsed wire bytes; for inspection and tests).
+    static func body(
+        for request: LLMRequest, maxTokensField: ChatCompletionsClient.MaxTokensField,
+        structuredOutput: SelfHostedModel.StructuredOutputMode = .jsonSchema
+    ) throws(LLMError) -> JSONValue {
+        try parsed(bodyBytes(for: request, maxTokensField: maxTokensField, structuredOutput: structuredOutput))
+    }
+
+    private static func parsed(_ bytes: [UInt8]) throws(LLMError) -> JSONValue {
+        do { return try JSONValue.parse(bytes: bytes) } catch {
+            throw LLMError(.invalidInputShape, "the request body is not valid JSON: \(error.message)")
+        }
+    }
+
+    private static func writeMessages(_ rows: [Message], to out: inout JSONBytesWriter) throws(LLMError) {
+        out.beginArray()
         for row in rows {
             switch row {
             case .system(let content, _):
-                messages.append(["role": "system", "content": .string(content)])
+                out.beginObject()
+                out.field("content", content)
+                out.field("role", "system")
+                out.endObject()
             case .systemNotice(_, let blocks, _):
-                messages.append(["role": "user", "content": try content(blocks)])
+                out.beginObject()
+                out.key("content")
+                try writeContent(blocks, to: &out)
+                out.field("role", "user")
+                out.endObject()
             case .user(let blocks, _, _):
                 guard !blocks.isEmpty else { continue }
-                messages.append(["role": "user", "content": try content(blocks)])
+                out.beginObject()
+                out.key("content")
+                try writeContent(blocks, to: &out)
+                out.field("role", "user")
+                out.endObject()
             case .assistant(let blocks, _, _):
                 let text = blocks.compactMap { if case .text(let text, _) = $0 { text } else { nil } }.joined()
                 let calls = row.toolCalls
                 guard !text.isEmpty || !calls.isEmpty else { continue }
-                var message: [String: JSONValue] = ["role": "assistant", "content": text.isEmpty ? nil : .string(text)]
+                out.beginObject()
+                out.key("content")
+                if text.isEmpty { out.null() } else { out.string(text) }
+                out.field("role", "assistant")
                 if !calls.isEmpty {
-                    message["tool_calls"] = .array(
-                        calls.map {
-                            [
-                                "id": .string($0.id), "type": "function",
-                                "function": ["name": .string($0.name), "arguments": .string($0.args.compactText())],
-                            ]
-                        })
+                    out.key("tool_calls")
+                    out.beginArray()
+                    for call in calls {
+                        out.beginObject()
+                        out.key("function")
+                        out.beginObject()
+                        out.field("arguments", call.args.compactText())
+                        out.field("name", call.name)
+                        out.endObject()
+                        out.field("id", call.id)
+                        out.field("type", "function")
+                        out.endObject()
+                    }
+                    out.endArray()
                 }
-                messages.append(.object(message))
+                out.endObject()
             case .toolResults(let results, _):
                 for result in results {
-                    messages.append([
-                        "role": "tool", "tool_call_id": .string(result.toolUseID),
-                        "content": .string(WireContent.toolResultText(result)),
-                    ])
+                    out.beginObject()
+                    out.field("content", WireContent.toolResultText(result))
+                    out.field("role", "tool")
+                    out.field("tool_call_id", result.toolUseID)
+                    out.endObject()
                 }
             }
         }
-        return messages
+        out.endArray()
     }
 
     /// A plain string for a single text block, else typed parts.
-    private static func content(_ blocks: [ContentBlock]) throws(LLMError) -> JSONValue {
-        if blocks.count == 1, case .text(let text) = blocks[0] { return .string(text) }
-        return .array(
-            try blocks.mapTyped { block throws(LLMError) -> JSONValue in
-                switch block {
-                case .text(let text): return ["type": "text", "text": .string(text)]
-                case .structured(let value): return ["type": "text", "text": .string(value.compactText())]
-                case .image(let mediaType, let source):
-                    let url = try WireContent.dataURL(mediaType: mediaType, source: source)
-                    return ["type": "image_url", "image_url": ["url": .string(url)]]
-                }
-            })
+    private static func writeContent(_ blocks: [ContentBlock], to out: inout JSONBytesWriter) throws(LLMError) {
+        if blocks.count == 1, case .text(let text) = blocks[0] {
+            out.string(text)
+            return
+        }
+        out.beginArray()
+        for block in blocks {
+            out.beginObject()
+            switch block {
+            case .text(let text):
+                out.field("text", text)
+                out.field("type", "text")
+            case .structured(let value):
+                out.field("text", value.compactText())
+                out.field("type", "text")
+            case .image(let mediaType, let source):
+                out.key("image_url")
+                out.beginObject()
+                out.field("url", try WireContent.dataURL(mediaType: mediaType, source: source))
+                out.endObject()
+                out.field("type", "image_url")
+            }
+            out.endObject()
+        }
+        out.endArray()
     }
 }

@@ -44,7 +44,18 @@ struct EventBusTests {
         #expect(
             try json(AgentEvent.streamTruncated(dropped: 3))
                 == #"{"reason":{"dropped":3,"kind":"stream_lagged"},"type":"stream_truncated"}"#)
-        let all: [AgentEvent] = [
+        let all = Self.everyKind(completed: event)
+        for event in all { _ = try roundTrip(event) }
+        let envelope = EventEnvelope(source: "s", seq: 7, timestampMS: 1, payload: .textDelta("x"))
+        _ = try roundTrip(envelope)
+    }
+
+    /// One event of every kind (for coding tests).
+    static func everyKind(
+        completed event: AgentEvent = .toolExecutionCompleted(
+            id: "c", name: "echo", content: [.text("ok")], isError: false, durationMS: 12)
+    ) -> [AgentEvent] {
+        [
             .runStarted(sessionID: SessionID(), input: .content(.text("x"))),
             .runStarted(sessionID: SessionID(), input: .pendingToolResults),
             .turnStarted(turnNumber: 1), .reasoningDelta("r"), .reasoningComplete("r"), .textDelta("t"),
@@ -69,8 +80,5 @@ struct EventBusTests {
             .extractionFailed(lastOutput: "o", attempts: 3, reason: "r"),
             .streamTruncated(dropped: 1),
         ]
-        for event in all { _ = try roundTrip(event) }
-        let envelope = EventEnvelope(source: "s", seq: 7, timestampMS: 1, payload: .textDelta("x"))
-        _ = try roundTrip(envelope)
     }
 }

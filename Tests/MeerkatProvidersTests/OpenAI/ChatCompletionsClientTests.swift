@@ -224,6 +224,102 @@ import Testing
         #expect(body["stop"] == ["STOP"])
     }
 
+    /// The body is written straight to bytes; it must be the canonical (key-sorted, compact) JSON of what
+    /// `wireBody` shows, for every message shape and every optional field.
+    @Test func wireBytesAreCanonicalJSONForEveryShape() async throws {
+        let call = ToolCall(id: "call_1", name: "get_weather", args: ["city": "Paris", "units": ["c", 1]])
+        let second = ToolCall(id: "call_2", name: "get_weather", args: ["city": "Rome"])
+        let third = ToolCall(id: "call_3", name: "get_weather", args: [:])
+        let messages: [Message] = [
+            Fixtures.system("Be \"terse\".\n"),
+            .user(
+                content: [
+                    .text("What is this? é / \u{1}"), .structured(["b": 2, "a": [true, nil]]),
+                    .image(mediaType: "image/png", source: .inline(data: "iVBOR")),
+                ],
+                transcriptRole: .conversational, createdAt: Fixtures.date),
+            .systemNotice(kind: .comms, blocks: [.text("peer says hi")], createdAt: Fixtures.date),
+            .assistant(
+                blocks: [
+                    .reasoning(text: "hmm", meta: nil), .text(text: "Checking.", meta: nil), .toolUse(call),
+                    .toolUse(second),
+                ],
+                stopReason: .toolUse, createdAt: Fixtures.date),
+            .toolResults(
+                results: [
+                    ToolResult(toolUseID: "call_1", text: "18C"),
+                    ToolResult(toolUseID: "call_2", text: "boom", isError: true),
+                ], createdAt: Fixtures.date),
+            .assistant(
+                blocks: [.reasoning(text: "only thoughts", meta: nil)], stopReason: .endTurn, createdAt: Fixtures.date),
+            .assistant(blocks: [.toolUse(third)], stopReason: .toolUse, createdAt: Fixtures.date),
+            .toolResults(results: [ToolResult(toolUseID: "call_3", text: "")], createdAt: Fixtures.date),
+            .user(content: [], transcriptRole: .conversational, createdAt: Fixtures.date),
+            Fixtures.system("mid-conversation rule"),
+            Fixtures.user("and now?"),
+        ]
+        let format = OutputFormat(name: "out", schema: ["type": "object", "properties": [:]], strict: true)
+        let variants: [(ChatCompletionsClient.MaxTokensField?, SelfHostedModel.StructuredOutputMode, LLMRequest)] = [
+            (nil, .jsonSchema, LLMRequest(model: "gpt-5.4", messages: [Fixtures.user("Hi")])),
+            (
+                nil, .jsonSchema,
+                LLMRequest(
+                    model: "gpt-5.4", messages: messages, tools: [Fixtures.weatherTool], temperature: 0.25,
+                    stopSequences: ["STOP", "END"], outputFormat: format)
+            ),
+            (.maxTokens, .jsonObject, LLMRequest(model: "local", messages: messages, outputFormat: format)),
+            (.maxTokens, .promptOnly, LLMRequest(model: "local", messages: messages, outputFormat: format)),
+            (
+                nil, .jsonSchema,
+                LLMRequest(
+                    model: "gpt-5.4", messages: messages, temperature: 0.5,
+                    providerParams: ["temperature": 1, "seed": 7, "stream_options": ["extra": "x"]])
+            ),
+        ]
+        try await withMockServer { server in
+            for (field, mode, request) in variants {
+                server.enqueue(.text("ok"))
+                let client =
+                    field == .maxTokens
+                    ? ChatCompletionsClient.selfHosted(
+                        baseURL: server.baseURL, apiKey: APIKey("test-key"), structuredOutput: mode)
+                    : client(server)
+                let events = await collect(client.stream(request))
+                #expect(events.outcome == .success(.endTurn))
+                let sent = try #require(server.requests.last)
+                let parsed = try JSONValue.parse(bytes: sent.body)
+                #expect(parsed.encodedJSONBytes() == sent.body)
+                #expect(parsed == (try client.wireBody(for: request)))
+            }
+        }
+        let full = try ChatCompletionsClient(apiKey: nil, environment: [:]).wireBody(for: variants[1].2)
+        #expect(full["temperature"] == 0.25)
+        #expect(full["stop"] == ["STOP", "END"])
+        #expect(full["messages"]?.arrayValue?.count == 10)
+        #expect(
+            full["messages"]?.arrayValue?[3]
+                == [
+                    "role": "assistant", "content": "Checking.",
+                    "tool_calls": [
+                        [
+                            "id": "call_1", "type": "function",
+                            "function": ["name": "get_weather", "arguments": #"{"city":"Paris","units":["c",1]}"#],
+                        ],
+                        [
+                            "id": "call_2", "type": "function",
+                            "function": ["name": "get_weather", "arguments": #"{"city":"Rome"}"#],
+                        ],
+                    ],
+                ])
+        #expect(
+            full["messages"]?.arrayValue?[5] == ["role": "tool", "tool_call_id": "call_2", "content": "error: boom"])
+        #expect(full["messages"]?.arrayValue?[6]["content"] == .null)
+        let merged = try ChatCompletionsClient(apiKey: nil, environment: [:]).wireBody(for: variants[4].2)
+        #expect(merged["temperature"] == 1)
+        #expect(merged["seed"] == 7)
+        #expect(merged["stream_options"] == ["include_usage": true, "extra": "x"])
+    }
+
     @Test func megabyteDataLineIsHandled() async throws {
         let big = String(repeating: "é", count: 600_000)  // 1.2 MB of UTF-8 in one data line
         let chunk = #"{"id":"c","choices":[{"index":0,"delta":{"content":"\#(big)"},"finish_reason":null}]}"#

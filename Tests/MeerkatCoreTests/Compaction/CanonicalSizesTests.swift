@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+
+@testable import MeerkatCore
+
+/// The memoised size of a request must always equal `canonicalBytes`, whatever the previous request was.
+@Suite struct CanonicalSizesTests {
+    private let date = Date(timeIntervalSince1970: 1_780_000_000.123)
+
+    private func user(_ text: String) -> Message {
+        .user(content: [.text(text)], transcriptRole: .conversational, createdAt: date)
+    }
+
+    private func assistant(_ text: String) -> Message {
+        .assistant(blocks: [.text(text: text, meta: nil)], stopReason: .endTurn, createdAt: date)
+    }
+
+    @Test func everyShapeOfTheNextRequestMatchesAFullEncoding() {
+        let tool = ToolDefinition(name: "t", description: "d", inputSchema: ["type": "object"])
+        var history: [Message] = [.system(content: "Be terse.", createdAt: date)]
+        var requests: [LLMRequest] = []
+        for turn in 0..<6 {
+            history += [user("question \(turn) \"quoted\""), assistant("answer \(turn) é")]
+            requests.append(LLMRequest(model: "m", messages: history, tools: turn.isMultiple(of: 2) ? [tool] : []))
+        }
+        // A compacted context (shorter, different first rows), a changed middle message, another model and
+        // provider parameters, then growth again.
+        requests.append(LLMRequest(model: "m", messages: [history[0], user("summary"), history[11], history[12]]))
+        var edited = history
+        edited[5] = user("rewritten")
+        requests.append(LLMRequest(model: "other-model", messages: edited, tools: [tool], providerParams: ["seed": 1]))
+        requests.append(LLMRequest(model: "m", messages: history + [user("more")]))
+        requests.append(LLMRequest(model: "m", messages: []))
+        requests.append(LLMRequest(model: "m", messages: history))
+        var memo = CanonicalSizes()
+        for request in requests {
+            #expect(memo.bytes(of: request) == request.canonicalBytes)
+        }
+    }
+}
