@@ -86,6 +86,15 @@ public struct JSONBytesWriter: Sendable {
         needsComma = true
     }
 
+    /// Writes array elements that are already encoded: `elements` is zero or more JSON values separated by commas
+    /// (as another writer's top level produces them), appended as they are.
+    public mutating func encodedElements(_ elements: ArraySlice<UInt8>) {
+        guard !elements.isEmpty else { return }
+        separate()
+        bytes.append(contentsOf: elements)
+        needsComma = true
+    }
+
     /// Writes `"name":<string>`.
     public mutating func field(_ name: String, _ text: String) {
         key(name)

@@ -30,6 +30,8 @@ public struct ChatCompletionsClient: LLMClient, CustomStringConvertible {
     private let timeouts: StreamTimeouts
     /// How structured output is requested; nil = always `json_schema` (OpenAI).
     private let negotiation: StructuredOutputNegotiation?
+    /// The previous request's encoded messages (one client serves one conversation; copies share it).
+    private let encodedMessages = EncodedMessages()
 
     /// Creates a client.
     /// - Parameters:
@@ -136,7 +138,8 @@ public struct ChatCompletionsClient: LLMClient, CustomStringConvertible {
         let body: [UInt8]
         do {
             body = try ChatCompletionsRequestBuilder.bodyBytes(
-                for: wireRequest(request), maxTokensField: maxTokensField, structuredOutput: structuredOutput)
+                for: wireRequest(request), maxTokensField: maxTokensField, structuredOutput: structuredOutput,
+                cache: encodedMessages)
         } catch {
             return SSEStreamDriver.failed(error)
         }

@@ -11,9 +11,11 @@ import MeerkatCore
 /// on the parsed body instead.
 enum ChatCompletionsRequestBuilder {
     /// The request body as JSON bytes (the bytes sent on the wire).
+    /// - Parameter cache: the encoded messages of this conversation's previous request, reused for the messages
+    ///   this request shares with it.
     static func bodyBytes(
         for request: LLMRequest, maxTokensField: ChatCompletionsClient.MaxTokensField,
-        structuredOutput: SelfHostedModel.StructuredOutputMode = .jsonSchema
+        structuredOutput: SelfHostedModel.StructuredOutputMode = .jsonSchema, cache: EncodedMessages? = nil
     ) throws(LLMError) -> [UInt8] {
         var out = JSONBytesWriter(capacity: 512 + request.messages.count * 128)
         out.beginObject()
@@ -22,7 +24,13 @@ enum ChatCompletionsRequestBuilder {
         out.key(maxTokensField.rawValue)
         out.number(Double(request.maxTokens))
         out.key("messages")
-        try writeMessages(request.messages, to: &out)
+        out.beginArray()
+        if let cache {
+            try cache.write(request.messages, to: &out, encoding: writeMessage)
+        } else {
+            for row in request.messages { try writeMessage(row, to: &out) }
+        }
+        out.endArray()
         out.field("model", request.model)
         if let format = request.outputFormat {
             switch structuredOutput {
@@ -101,64 +109,61 @@ enum ChatCompletionsRequestBuilder {
         }
     }
 
-    private static func writeMessages(_ rows: [Message], to out: inout JSONBytesWriter) throws(LLMError) {
-        out.beginArray()
-        for row in rows {
-            switch row {
-            case .system(let content, _):
-                out.beginObject()
-                out.field("content", content)
-                out.field("role", "system")
-                out.endObject()
-            case .systemNotice(_, let blocks, _):
-                out.beginObject()
-                out.key("content")
-                try writeContent(blocks, to: &out)
-                out.field("role", "user")
-                out.endObject()
-            case .user(let blocks, _, _):
-                guard !blocks.isEmpty else { continue }
-                out.beginObject()
-                out.key("content")
-                try writeContent(blocks, to: &out)
-                out.field("role", "user")
-                out.endObject()
-            case .assistant(let blocks, _, _):
-                let text = blocks.compactMap { if case .text(let text, _) = $0 { text } else { nil } }.joined()
-                let calls = row.toolCalls
-                guard !text.isEmpty || !calls.isEmpty else { continue }
-                out.beginObject()
-                out.key("content")
-                if text.isEmpty { out.null() } else { out.string(text) }
-                out.field("role", "assistant")
-                if !calls.isEmpty {
-                    out.key("tool_calls")
-                    out.beginArray()
-                    for call in calls {
-                        out.beginObject()
-                        out.key("function")
-                        out.beginObject()
-                        out.field("arguments", call.args.compactText())
-                        out.field("name", call.name)
-                        out.endObject()
-                        out.field("id", call.id)
-                        out.field("type", "function")
-                        out.endObject()
-                    }
-                    out.endArray()
-                }
-                out.endObject()
-            case .toolResults(let results, _):
-                for result in results {
+    /// Writes the wire messages of one transcript row (none, one, or one per tool result) as array elements.
+    static func writeMessage(_ row: Message, to out: inout JSONBytesWriter) throws(LLMError) {
+        switch row {
+        case .system(let content, _):
+            out.beginObject()
+            out.field("content", content)
+            out.field("role", "system")
+            out.endObject()
+        case .systemNotice(_, let blocks, _):
+            out.beginObject()
+            out.key("content")
+            try writeContent(blocks, to: &out)
+            out.field("role", "user")
+            out.endObject()
+        case .user(let blocks, _, _):
+            guard !blocks.isEmpty else { return }
+            out.beginObject()
+            out.key("content")
+            try writeContent(blocks, to: &out)
+            out.field("role", "user")
+            out.endObject()
+        case .assistant(let blocks, _, _):
+            let text = blocks.compactMap { if case .text(let text, _) = $0 { text } else { nil } }.joined()
+            let calls = row.toolCalls
+            guard !text.isEmpty || !calls.isEmpty else { return }
+            out.beginObject()
+            out.key("content")
+            if text.isEmpty { out.null() } else { out.string(text) }
+            out.field("role", "assistant")
+            if !calls.isEmpty {
+                out.key("tool_calls")
+                out.beginArray()
+                for call in calls {
                     out.beginObject()
-                    out.field("content", WireContent.toolResultText(result))
-                    out.field("role", "tool")
-                    out.field("tool_call_id", result.toolUseID)
+                    out.key("function")
+                    out.beginObject()
+                    out.field("arguments", call.args.compactText())
+                    out.field("name", call.name)
+                    out.endObject()
+                    out.field("id", call.id)
+                    out.field("type", "function")
                     out.endObject()
                 }
+                out.endArray()
+            }
+            out.endObject()
+        case .toolResults(let results, _):
+            for result in results {
+                out.beginObject()
+                out.field("content", WireContent.toolResultText(result))
+                out.field("role", "tool")
+                out.field("tool_call_id", result.toolUseID)
+                out.endObject()
             }
         }
-        out.endArray()
     }
 
     /// A plain string for a single text block, else typed parts.

@@ -320,6 +320,47 @@ import Testing
         #expect(merged["stream_options"] == ["include_usage": true, "extra": "x"])
     }
 
+    /// One client reuses the encoding of the messages its previous request shared with the next; whatever the next
+    /// request's messages are (grown, compacted, edited, with rows that send nothing), the body is the one a fresh
+    /// encoding writes.
+    @Test func reusedMessageEncodingAlwaysEqualsAFreshOne() async throws {
+        let date = Fixtures.date
+        func user(_ text: String) -> Message {
+            .user(content: [.text(text)], transcriptRole: .conversational, createdAt: date)
+        }
+        func assistant(_ text: String) -> Message {
+            .assistant(blocks: [.text(text: text, meta: nil)], stopReason: .endTurn, createdAt: date)
+        }
+        let silent = Message.assistant(
+            blocks: [.reasoning(text: "thinking", meta: nil)], stopReason: .endTurn, createdAt: date)
+        let empty = Message.user(content: [], transcriptRole: .conversational, createdAt: date)
+        var history: [Message] = [Fixtures.system("Be terse.")]
+        var transcripts: [[Message]] = []
+        for turn in 0..<4 {
+            history += [user("q\(turn)"), turn == 1 ? silent : assistant("a\(turn)")]
+            if turn == 2 { history.append(empty) }
+            transcripts.append(history + [user("next \(turn)")])
+        }
+        transcripts.append([history[0], user("summary of it all"), history[7], history[8], user("after compaction")])
+        var edited = history
+        edited[3] = assistant("rewritten")
+        transcripts.append(edited + [user("after an edit")])
+        transcripts.append([empty, silent, user("only this")])
+        transcripts.append(history + [user("again")])
+        transcripts.append(Array(history.prefix(3)) + [user("shorter")])
+        try await withMockServer { server in
+            let client = client(server)
+            for messages in transcripts {
+                server.enqueue(.text("ok"))
+                let request = provider.request(messages)
+                let events = await collect(client.stream(request))
+                #expect(events.outcome == .success(.endTurn))
+                let sent = try #require(server.requests.last)
+                #expect(sent.body == (try client.wireBody(for: request)).encodedJSONBytes())
+            }
+        }
+    }
+
     @Test func megabyteDataLineIsHandled() async throws {
         let big = String(repeating: "é", count: 600_000)  // 1.2 MB of UTF-8 in one data line
         let chunk = #"{"id":"c","choices":[{"index":0,"delta":{"content":"\#(big)"},"finish_reason":null}]}"#
