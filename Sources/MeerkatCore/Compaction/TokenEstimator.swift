@@ -91,9 +91,7 @@ struct CanonicalSizes {
     /// `request.canonicalBytes`, reusing the sizes of the messages and tools it shares with the previous call.
     mutating func bytes(of request: LLMRequest) -> Int {
         let encoder = WireJSON.encoder()
-        var kept = 0
-        let shared = min(messages.count, request.messages.count)
-        while kept < shared, messages[kept] == request.messages[kept] { kept += 1 }
+        let kept = messages.sharedPrefixCount(with: request.messages)
         if kept < messages.count {
             messages.removeSubrange(kept...)
             messageSizes.removeSubrange(kept...)

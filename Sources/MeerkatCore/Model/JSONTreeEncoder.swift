@@ -78,6 +78,11 @@ enum JSONTreeEncoder {
     static func box<T: Encodable>(_ value: T, codingPath: [any CodingKey]) throws -> Slot {
         switch value {
         case let text as String: return .value(.string(text))
+        // Trees already built (event payloads are): taken as they are, unless a number in them is one `JSONEncoder`
+        // would refuse, which the generic path below reports.
+        case let json as JSONValue where allFinite(json): return .value(json)
+        case let object as [String: JSONValue] where object.values.allSatisfy(allFinite): return .value(.object(object))
+        case let array as [JSONValue] where array.allSatisfy(allFinite): return .value(.array(array))
         case let date as Date: return .value(.string(WireJSON.formatDate(date)))
         case let data as Data: return .value(.string(data.base64EncodedString()))
         case let url as URL: return .value(.string(url.absoluteString))
@@ -88,6 +93,15 @@ enum JSONTreeEncoder {
             let node = Node()
             try value.encode(to: TreeEncoder(node: node, codingPath: codingPath))
             return .node(node)
+        }
+    }
+
+    static func allFinite(_ value: JSONValue) -> Bool {
+        switch value {
+        case .number(let number): number.isFinite
+        case .array(let elements): elements.allSatisfy(allFinite)
+        case .object(let members): members.values.allSatisfy(allFinite)
+        case .null, .bool, .string: true
         }
     }
 

@@ -185,8 +185,9 @@ public actor InMemorySessionStore: SessionStore {
         guard next.messages.count >= existing.count else {
             throw .nonAppendOnly(next.id, "\(existing.count) committed messages, save has \(next.messages.count)")
         }
-        for index in existing.indices where existing[index] != next.messages[index] {
-            throw .nonAppendOnly(next.id, "message \(index) differs from the committed one")
+        let shared = existing.sharedPrefixCount(with: next.messages)
+        if shared < existing.count {
+            throw .nonAppendOnly(next.id, "message \(shared) differs from the committed one")
         }
     }
 }

@@ -28,9 +28,7 @@ final class EncodedMessages: Sendable {
         encoding encode: (Message, inout JSONBytesWriter) throws(LLMError) -> Void
     ) throws(LLMError) {
         try state.withLock { (state: inout State) throws(LLMError) in
-            var kept = 0
-            let shared = min(state.messages.count, messages.count)
-            while kept < shared, state.messages[kept] == messages[kept] { kept += 1 }
+            let kept = state.messages.sharedPrefixCount(with: messages)
             if kept < state.messages.count {
                 state.messages.removeSubrange(kept...)
                 state.ends.removeSubrange(kept...)

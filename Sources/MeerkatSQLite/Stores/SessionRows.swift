@@ -124,7 +124,7 @@ enum SessionRows {
     ) throws {
         let count = head.messageCount
         if let cached = database.prefixes.entry(session.id), cached.digest == head.digest,
-            cached.messages.count == count, session.messages[0..<count].elementsEqual(cached.messages)
+            cached.messages.count == count, session.messages.sharedPrefixCount(with: cached.messages) == count
         {
             return
         }

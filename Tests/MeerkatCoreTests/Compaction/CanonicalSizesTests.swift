@@ -37,4 +37,14 @@ import Testing
             #expect(memo.bytes(of: request) == request.canonicalBytes)
         }
     }
+
+    @Test func sharedPrefixCountsLeadingEqualElements() {
+        let history = [user("a"), assistant("b"), user("c")]
+        #expect(history.sharedPrefixCount(with: history) == 3)
+        #expect(history.sharedPrefixCount(with: history + [user("d")]) == 3)
+        #expect((history + [user("d")]).sharedPrefixCount(with: history) == 3)
+        #expect(history.sharedPrefixCount(with: [user("a"), user("b")]) == 1)
+        #expect(history.sharedPrefixCount(with: []) == 0)
+        #expect([Message]().sharedPrefixCount(with: history) == 0)
+    }
 }

@@ -73,6 +73,9 @@ import Testing
         try expectSame(42)
         try expectSame(Optional<Int>.none)
         try expectSame([Date(timeIntervalSince1970: 0)])
+        try expectSame(["a": JSONValue.number(1e20), "b": -0.0, "c": 0.1, "d": [[:], []]])
+        try expectSame([JSONValue.number(9_007_199_254_740_993), "x", nil])
+        try expectSame(JSONValue.object(["n": 1.5e300]))
     }
 
     @Test func everyAgentEventMatchesJSONEncoder() throws {
@@ -106,5 +109,7 @@ import Testing
     @Test func nonFiniteNumbersAreRefusedAsJSONEncoderRefusesThem() {
         #expect(throws: EncodingError.self) { try JSONTreeEncoder.encode([Double.nan]) }
         #expect(throws: EncodingError.self) { try JSONTreeEncoder.encode(["k": Float.infinity]) }
+        #expect(throws: EncodingError.self) { try JSONTreeEncoder.encode(JSONValue.array([1, .number(.nan)])) }
+        #expect(throws: EncodingError.self) { try JSONTreeEncoder.encode(["k": JSONValue.number(.infinity)]) }
     }
 }
