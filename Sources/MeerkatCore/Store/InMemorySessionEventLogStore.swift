@@ -19,6 +19,21 @@ public final class InMemorySessionEventLogStore: SessionEventLogStore {
         }
     }
 
+    public func append(session: SessionID, entries: [SessionEventEntry]) async throws(SessionStoreError)
+        -> [SessionEventRecord]
+    {
+        logs.withLock { logs in
+            var seq = logs[session]?.last?.seq ?? 0
+            let records = entries.map { entry in
+                seq += 1
+                return SessionEventRecord(
+                    session: session, seq: seq, kind: entry.kind, timestamp: entry.timestamp, event: entry.event)
+            }
+            logs[session, default: []].append(contentsOf: records)
+            return records
+        }
+    }
+
     public func events(session: SessionID, after: UInt64, limit: Int) async throws(SessionStoreError)
         -> [SessionEventRecord]
     {

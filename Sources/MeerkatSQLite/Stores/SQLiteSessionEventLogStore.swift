@@ -38,6 +38,36 @@ public final class SQLiteSessionEventLogStore: SessionEventLogStore {
         }
     }
 
+    public func append(session: SessionID, entries: [SessionEventEntry]) async throws(SessionStoreError)
+        -> [SessionEventRecord]
+    {
+        guard !entries.isEmpty else { return [] }
+        let rows = entries.map { ($0.kind, WireJSON.formatDate($0.timestamp), $0.event.compactText()) }
+        let key = session.description
+        do {
+            let first = try await database.write { db -> Int64 in
+                let last =
+                    try Int64.fetchOne(
+                        db.cachedStatement(sql: "SELECT MAX(seq) FROM session_events WHERE session_id = ?"),
+                        arguments: [key])
+                    ?? 0
+                let insert = try db.cachedStatement(
+                    sql: "INSERT INTO session_events (session_id, seq, kind, created_at, event) VALUES (?, ?, ?, ?, ?)")
+                for (offset, row) in rows.enumerated() {
+                    try insert.execute(arguments: [key, last + 1 + Int64(offset), row.0, row.1, row.2])
+                }
+                return last + 1
+            }
+            return entries.enumerated().map { offset, entry in
+                SessionEventRecord(
+                    session: session, seq: UInt64(first) + UInt64(offset), kind: entry.kind, timestamp: entry.timestamp,
+                    event: entry.event)
+            }
+        } catch {
+            throw error.sessionError
+        }
+    }
+
     public func events(session: SessionID, after: UInt64, limit: Int) async throws(SessionStoreError)
         -> [SessionEventRecord]
     {

@@ -41,7 +41,25 @@ public actor SessionEventLog {
     {
         let record = try await store.append(session: session, kind: kind, timestamp: timestamp ?? now(), event: event)
         deliver(record)
-        let count = appendsSincePrune[session, default: 0] + 1
+        try await countAppends(session: session, 1)
+        return record
+    }
+
+    /// Appends events in order in one store write and delivers each to the session's subscribers.
+    @discardableResult
+    public func append(session: SessionID, entries: [SessionEventEntry]) async throws(SessionStoreError)
+        -> [SessionEventRecord]
+    {
+        guard !entries.isEmpty else { return [] }
+        let records = try await store.append(session: session, entries: entries)
+        for record in records { deliver(record) }
+        try await countAppends(session: session, records.count)
+        return records
+    }
+
+    /// Prunes the session's log every `policy.pruneInterval` appends.
+    private func countAppends(session: SessionID, _ appended: Int) async throws(SessionStoreError) {
+        let count = appendsSincePrune[session, default: 0] + appended
         if count >= policy.pruneInterval {
             appendsSincePrune[session] = 0
             try await store.prune(
@@ -50,7 +68,6 @@ public actor SessionEventLog {
         } else {
             appendsSincePrune[session] = count
         }
-        return record
     }
 
     /// Subscribes to a session's events: with `after`, first every logged event with a greater sequence number
