@@ -66,10 +66,11 @@ public actor SessionRuntime {
         let transcript: Session?
         let storedRouting: ModelRoutingState?
         do {
-            rows = try await store.loadInputs(runtimeID)
-            receipts = try await store.loadReceipts(runtimeID)
-            transcript = try await store.loadSession(session)
-            storedRouting = try await store.loadRouting(runtimeID)
+            let snapshot = try await store.loadRecoverySnapshot(runtimeID, session: session)
+            rows = snapshot.rows
+            receipts = snapshot.receipts
+            transcript = snapshot.session
+            storedRouting = snapshot.routing
         } catch {
             throw Self.driverError(error)
         }

@@ -113,9 +113,39 @@ public protocol RuntimeStore: Sendable {
     func loadRouting(_ runtime: LogicalRuntimeID) async throws(RuntimeStoreError) -> ModelRoutingState?
     /// Replaces the model routing state of a runtime (one atomic write).
     func saveRouting(_ runtime: LogicalRuntimeID, _ state: ModelRoutingState) async throws(RuntimeStoreError)
+    /// Everything `SessionRuntime.open` reads before it recovers (rows, receipts, transcript, routing row), as one
+    /// consistent read where the store can.
+    func loadRecoverySnapshot(_ runtime: LogicalRuntimeID, session: SessionID) async throws(RuntimeStoreError)
+        -> RecoverySnapshot
+}
+
+/// What a runtime's recovery reads: its input rows, committed receipts, last committed transcript and routing row.
+public struct RecoverySnapshot: Sendable {
+    public var rows: [StoredInputState]
+    public var receipts: [RunBoundaryReceipt]
+    public var session: Session?
+    public var routing: ModelRoutingState?
+
+    public init(
+        rows: [StoredInputState], receipts: [RunBoundaryReceipt], session: Session?, routing: ModelRoutingState?
+    ) {
+        self.rows = rows
+        self.receipts = receipts
+        self.session = session
+        self.routing = routing
+    }
 }
 
 extension RuntimeStore {
+    /// Four separate reads (stores without a combined one, and test doubles that forward each read).
+    public func loadRecoverySnapshot(_ runtime: LogicalRuntimeID, session: SessionID)
+        async throws(RuntimeStoreError) -> RecoverySnapshot
+    {
+        RecoverySnapshot(
+            rows: try await loadInputs(runtime), receipts: try await loadReceipts(runtime),
+            session: try await loadSession(session), routing: try await loadRouting(runtime))
+    }
+
     /// The check and the write as separate calls, for stores that cannot run them in one transaction (test doubles
     /// that forward to another store). Both stores of the project implement it as one transaction.
     public func admitInputs(

@@ -38,17 +38,21 @@ public final class SQLiteRuntimeStore: RuntimeStore {
 
     public func loadInputs(_ runtime: LogicalRuntimeID) async throws(RuntimeStoreError) -> [StoredInputState] {
         let path = database.path
-        return try await read { db in
-            let decoder = WireJSON.decoder()
-            return try String.fetchAll(
-                db,
-                sql: """
-                    SELECT row_json FROM runtime_inputs WHERE runtime_id = ?
-                    ORDER BY admission_sequence IS NULL, admission_sequence, input_id
-                    """,
-                arguments: [runtime.rawValue]
-            ).map { try InputRows.decode($0, runtime, path: path, decoder: decoder) }
-        }
+        return try await read { db in try Self.fetchInputs(db, runtime, path: path) }
+    }
+
+    private static func fetchInputs(_ db: Database, _ runtime: LogicalRuntimeID, path: String) throws
+        -> [StoredInputState]
+    {
+        let decoder = WireJSON.decoder()
+        return try String.fetchAll(
+            db,
+            sql: """
+                SELECT row_json FROM runtime_inputs WHERE runtime_id = ?
+                ORDER BY admission_sequence IS NULL, admission_sequence, input_id
+                """,
+            arguments: [runtime.rawValue]
+        ).map { try InputRows.decode($0, runtime, path: path, decoder: decoder) }
     }
 
     public func loadInput(_ runtime: LogicalRuntimeID, _ id: InputID) async throws(RuntimeStoreError)
@@ -127,17 +131,21 @@ public final class SQLiteRuntimeStore: RuntimeStore {
 
     public func loadReceipts(_ runtime: LogicalRuntimeID) async throws(RuntimeStoreError) -> [RunBoundaryReceipt] {
         let path = database.path
-        return try await read { db in
-            let decoder = WireJSON.decoder()
-            return try String.fetchAll(
-                db, sql: "SELECT receipt_json FROM runtime_receipts WHERE runtime_id = ? ORDER BY run_id, sequence",
-                arguments: [runtime.rawValue]
-            ).map { json in
-                do {
-                    return try decoder.decode(RunBoundaryReceipt.self, from: Data(json.utf8))
-                } catch {
-                    throw StoreFault.corrupt("\(path): a boundary receipt of \(runtime) is unreadable: \(error)")
-                }
+        return try await read { db in try Self.fetchReceipts(db, runtime, path: path) }
+    }
+
+    private static func fetchReceipts(_ db: Database, _ runtime: LogicalRuntimeID, path: String) throws
+        -> [RunBoundaryReceipt]
+    {
+        let decoder = WireJSON.decoder()
+        return try String.fetchAll(
+            db, sql: "SELECT receipt_json FROM runtime_receipts WHERE runtime_id = ? ORDER BY run_id, sequence",
+            arguments: [runtime.rawValue]
+        ).map { json in
+            do {
+                return try decoder.decode(RunBoundaryReceipt.self, from: Data(json.utf8))
+            } catch {
+                throw StoreFault.corrupt("\(path): a boundary receipt of \(runtime) is unreadable: \(error)")
             }
         }
     }
@@ -174,17 +182,20 @@ public final class SQLiteRuntimeStore: RuntimeStore {
 
     public func loadRouting(_ runtime: LogicalRuntimeID) async throws(RuntimeStoreError) -> ModelRoutingState? {
         let path = database.path
-        return try await read { db in
-            guard
-                let json = try String.fetchOne(
-                    db, sql: "SELECT state_json FROM runtime_routing WHERE runtime_id = ?",
-                    arguments: [runtime.rawValue])
-            else { return nil }
-            do {
-                return try WireJSON.decoder().decode(ModelRoutingState.self, from: Data(json.utf8))
-            } catch {
-                throw StoreFault.corrupt("\(path): the routing state of \(runtime) is unreadable: \(error)")
-            }
+        return try await read { db in try Self.fetchRouting(db, runtime, path: path) }
+    }
+
+    private static func fetchRouting(_ db: Database, _ runtime: LogicalRuntimeID, path: String) throws
+        -> ModelRoutingState?
+    {
+        guard
+            let json = try String.fetchOne(
+                db, sql: "SELECT state_json FROM runtime_routing WHERE runtime_id = ?", arguments: [runtime.rawValue])
+        else { return nil }
+        do {
+            return try WireJSON.decoder().decode(ModelRoutingState.self, from: Data(json.utf8))
+        } catch {
+            throw StoreFault.corrupt("\(path): the routing state of \(runtime) is unreadable: \(error)")
         }
     }
 
@@ -208,6 +219,21 @@ public final class SQLiteRuntimeStore: RuntimeStore {
         guard let (session, digest) = loaded else { return nil }
         database.prefixes.store(id, messages: session.messages, digest: digest)
         return session
+    }
+
+    /// The four reads of a recovery in one read transaction (one consistent snapshot, one trip to a reader).
+    public func loadRecoverySnapshot(_ runtime: LogicalRuntimeID, session id: SessionID)
+        async throws(RuntimeStoreError) -> RecoverySnapshot
+    {
+        let path = database.path
+        let (rows, receipts, loaded, routing) = try await read { db in
+            (
+                try Self.fetchInputs(db, runtime, path: path), try Self.fetchReceipts(db, runtime, path: path),
+                try SessionRows.load(db, id, path: path), try Self.fetchRouting(db, runtime, path: path)
+            )
+        }
+        if let (session, digest) = loaded { database.prefixes.store(id, messages: session.messages, digest: digest) }
+        return RecoverySnapshot(rows: rows, receipts: receipts, session: loaded?.0, routing: routing)
     }
 
     // MARK: Transactions

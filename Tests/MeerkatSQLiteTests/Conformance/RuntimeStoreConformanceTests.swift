@@ -280,6 +280,38 @@ import Testing
         #expect(try await store.loadLifecycle(runtime) == nil)
     }
 
+    /// The combined read of a recovery returns exactly what the four separate reads return, empty or not.
+    @Test(arguments: StoreKind.allCases)
+    func recoverySnapshotEqualsTheSeparateReads(kind: StoreKind) async throws {
+        let harness = try kind.make()
+        let store = harness.runtime
+        let sessionID = SessionID()
+        let runtime = LogicalRuntimeID.session(sessionID)
+        let empty = try await store.loadRecoverySnapshot(runtime, session: sessionID)
+        #expect(empty.rows.isEmpty && empty.receipts.isEmpty && empty.session == nil && empty.routing == nil)
+        let row = Rows.queued("a", sequence: 1)
+        let other = Rows.queued("b", sequence: 2)
+        try await store.writeInputs(runtime, [row, other])
+        var routing = ModelRoutingState()
+        routing.configureBaseline(model: "m", realtime: false)
+        try await store.atomicApply(
+            runtime,
+            BoundaryCommit(
+                receipt: Rows.receipt(run: RunID(), sequence: 1, inputs: [row.inputID]),
+                session: Transcript.session(sessionID, count: 3), inputs: [Rows.consumed(row, run: RunID())],
+                routing: routing))
+        for view in [store, try harness.reopened().runtime] {
+            let snapshot = try await view.loadRecoverySnapshot(runtime, session: sessionID)
+            #expect(snapshot.rows == (try await view.loadInputs(runtime)))
+            #expect(snapshot.rows.count == 2)
+            #expect(snapshot.receipts == (try await view.loadReceipts(runtime)))
+            #expect(snapshot.receipts.count == 1)
+            #expect(snapshot.session == (try await view.loadSession(sessionID)))
+            #expect(snapshot.session?.messages.count == 3)
+            #expect(snapshot.routing == routing)
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func runtimesAreIsolated(kind: StoreKind) async throws {
         let store = try kind.make().runtime
