@@ -132,7 +132,7 @@ final class E2EStack: Sendable {
                 durability: backend == .sqlitePower ? .power : .process)
             let service = SessionService(
                 store: realm.runtimeStore, sessions: realm.sessionStore, factory: factory, config: MeerkatConfig(),
-                prompts: prompts, leasing: realm.runtimeStore as? any SessionLeasing)
+                prompts: prompts, leasing: realm.runtimeStore as? any SessionLeasing, eventLog: realm.eventLog)
             return E2EStack(service: service, realm: realm, directory: directory)
         }
     }
