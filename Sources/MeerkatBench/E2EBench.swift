@@ -29,11 +29,26 @@ enum E2EBench {
         do {
             // Memory first: later rows leave freed heap behind that new sessions would reuse unseen.
             if settings.wants("memory") { try await memory(bench, settings, &report) }
-            if settings.wants("overhead") { try await overhead(bench, settings, &report) }
-            if settings.wants("history") { try await history(bench, settings, &report) }
-            if settings.wants("concurrency") { try await concurrency(bench, settings, &report) }
-            if settings.wants("acceptance") { try await acceptance(settings, &report) }
-            if settings.wants("startup") { try await startup(bench, &report) }
+            if settings.wants("overhead") {
+                await E2EStack.closed()
+                try await overhead(bench, settings, &report)
+            }
+            if settings.wants("history") {
+                await E2EStack.closed()
+                try await history(bench, settings, &report)
+            }
+            if settings.wants("concurrency") {
+                await E2EStack.closed()
+                try await concurrency(bench, settings, &report)
+            }
+            if settings.wants("acceptance") {
+                await E2EStack.closed()
+                try await acceptance(settings, &report)
+            }
+            if settings.wants("startup") {
+                await E2EStack.closed()
+                try await startup(bench, &report)
+            }
         } catch {
             await bench.stop()
             throw error

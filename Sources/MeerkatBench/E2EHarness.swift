@@ -8,6 +8,7 @@ import MeerkatService
 import MeerkatTesting
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// The provider side of the end-to-end benchmark: the in-process mock (rule mode, keyless) or an external server,
 /// and the floor — a bare AsyncHTTPClient loop sending given request bodies and reading each streamed response to
@@ -149,12 +150,25 @@ final class E2EStack: Sendable {
         let service = self.service
         let realm = self.realm
         let directory = self.directory
-        // Closing is not measured; it finishes in the background of the next row.
-        Task {
+        // Closing is not measured; it finishes in the background of the next row, and each section waits for the
+        // closings before it (`closed()`), so a large stack's shutdown does not run under another section's rows.
+        let closing = Task {
             await service.shutdown()
             try? realm?.close()
             if let directory { try? FileManager.default.removeItem(at: directory) }
         }
+        Self.closings.withLock { $0.append(closing) }
+    }
+
+    private static let closings = Mutex<[Task<Void, Never>]>([])
+
+    /// Waits until every stack closed so far has finished closing.
+    static func closed() async {
+        let pending = closings.withLock { tasks in
+            defer { tasks = [] }
+            return tasks
+        }
+        for closing in pending { await closing.value }
     }
 }
 
