@@ -514,7 +514,12 @@ private final class Torture {
                 }
                 seen[text] = index
                 committedLines.insert(text)
-                if index + 1 < session.messages.count, !session.messages[index + 1].toolCalls.isEmpty {
+                // A kill can land after the turn's tool calls were committed and before a tool ran: recovery then
+                // answers them "interrupted" (effects unknown), and the line may still complete; such a line's
+                // effect is only held to "at most once".
+                if index + 1 < session.messages.count, !session.messages[index + 1].toolCalls.isEmpty,
+                    !Self.answeredInterrupted(session.messages, after: index + 1)
+                {
                     ranOwnTools.insert(text)
                 }
                 guard let row = rowsByKey[key] else {
@@ -715,6 +720,12 @@ private final class Torture {
         let outcome = (try? encoder.encode(row.seed.terminalOutcome)).map { String(decoding: $0, as: UTF8.self) }
         let completion = (try? encoder.encode(row.state.terminalCompletion)).map { String(decoding: $0, as: UTF8.self) }
         return "\(row.phase) \(outcome ?? "-") \(completion ?? "-")"
+    }
+
+    /// Whether the tool results after the assistant row at `index` answer any of its calls as interrupted.
+    private static func answeredInterrupted(_ messages: [Message], after index: Int) -> Bool {
+        guard index + 1 < messages.count, case .toolResults(let results, _) = messages[index + 1] else { return false }
+        return results.contains { $0.isError && $0.text == SessionRuntime.interruptedToolResultText }
     }
 
     private static func openRunMarker(_ session: Session) -> (runID: String, start: Int)? {
