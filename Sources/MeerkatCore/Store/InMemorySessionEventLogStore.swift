@@ -11,12 +11,9 @@ public final class InMemorySessionEventLogStore: SessionEventLogStore {
     public func append(session: SessionID, kind: String, timestamp: Date, event: JSONValue)
         async throws(SessionStoreError) -> SessionEventRecord
     {
-        logs.withLock { logs in
-            let seq = (logs[session]?.last?.seq ?? 0) + 1
-            let record = SessionEventRecord(session: session, seq: seq, kind: kind, timestamp: timestamp, event: event)
-            logs[session, default: []].append(record)
-            return record
-        }
+        let records = try await append(
+            session: session, entries: [SessionEventEntry(kind: kind, timestamp: timestamp, event: event)])
+        return records[0]
     }
 
     public func append(session: SessionID, entries: [SessionEventEntry]) async throws(SessionStoreError)

@@ -118,18 +118,10 @@ enum ChatCompletionsRequestBuilder {
             out.field("role", "system")
             out.endObject()
         case .systemNotice(_, let blocks, _):
-            out.beginObject()
-            out.key("content")
-            try writeContent(blocks, to: &out)
-            out.field("role", "user")
-            out.endObject()
+            try writeUserMessage(blocks, to: &out)
         case .user(let blocks, _, _):
             guard !blocks.isEmpty else { return }
-            out.beginObject()
-            out.key("content")
-            try writeContent(blocks, to: &out)
-            out.field("role", "user")
-            out.endObject()
+            try writeUserMessage(blocks, to: &out)
         case .assistant(let blocks, _, _):
             let text = blocks.compactMap { if case .text(let text, _) = $0 { text } else { nil } }.joined()
             let calls = row.toolCalls
@@ -164,6 +156,14 @@ enum ChatCompletionsRequestBuilder {
                 out.endObject()
             }
         }
+    }
+
+    private static func writeUserMessage(_ blocks: [ContentBlock], to out: inout JSONBytesWriter) throws(LLMError) {
+        out.beginObject()
+        out.key("content")
+        try writeContent(blocks, to: &out)
+        out.field("role", "user")
+        out.endObject()
     }
 
     /// A plain string for a single text block, else typed parts.

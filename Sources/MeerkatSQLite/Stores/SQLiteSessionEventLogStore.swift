@@ -4,8 +4,8 @@ public import MeerkatCore
 
 /// The durable per-session event log in a realm's `realm.sqlite3` (table `session_events`, migration v4).
 ///
-/// Each append is its own (group-committed) transaction that reads the session's last sequence number and inserts
-/// the next one, so numbers stay dense and survive restarts.
+/// Each append — one event or a batch — is one (group-committed) transaction that reads the session's last sequence
+/// number and inserts the next ones, so numbers stay dense and survive restarts.
 public final class SQLiteSessionEventLogStore: SessionEventLogStore {
     /// The shared realm database.
     public let database: RealmDatabase
@@ -17,25 +17,9 @@ public final class SQLiteSessionEventLogStore: SessionEventLogStore {
     public func append(session: SessionID, kind: String, timestamp: Date, event: JSONValue)
         async throws(SessionStoreError) -> SessionEventRecord
     {
-        let text = event.compactText()
-        let created = WireJSON.formatDate(timestamp)
-        let key = session.description
-        do {
-            let seq = try await database.write { db -> UInt64 in
-                let last =
-                    try Int64.fetchOne(
-                        db.cachedStatement(sql: "SELECT MAX(seq) FROM session_events WHERE session_id = ?"),
-                        arguments: [key])
-                    ?? 0
-                try db.cachedStatement(
-                    sql: "INSERT INTO session_events (session_id, seq, kind, created_at, event) VALUES (?, ?, ?, ?, ?)"
-                ).execute(arguments: [key, last + 1, kind, created, text])
-                return UInt64(last + 1)
-            }
-            return SessionEventRecord(session: session, seq: seq, kind: kind, timestamp: timestamp, event: event)
-        } catch {
-            throw error.sessionError
-        }
+        let records = try await append(
+            session: session, entries: [SessionEventEntry(kind: kind, timestamp: timestamp, event: event)])
+        return records[0]
     }
 
     public func append(session: SessionID, entries: [SessionEventEntry]) async throws(SessionStoreError)
