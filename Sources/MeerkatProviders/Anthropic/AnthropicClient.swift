@@ -14,6 +14,8 @@ public struct AnthropicClient: LLMClient, CustomStringConvertible {
     private let betaFeatures: [String]
     private let transport: HTTPTransport
     private let timeouts: StreamTimeouts
+    /// The previous request's encoded rows (one client serves one conversation; copies share it).
+    private let encodedRows = EncodedMessages<AnthropicRequestBuilder.RowBlocks>()
 
     /// Creates a client.
     /// - Parameters:
@@ -42,15 +44,17 @@ public struct AnthropicClient: LLMClient, CustomStringConvertible {
     }
 
     public func stream(_ request: LLMRequest) -> AsyncStream<LLMEvent> {
-        let body: JSONValue
-        do { body = try wireBody(for: request) } catch { return SSEStreamDriver.failed(error) }
+        let body: [UInt8]
+        do { body = try AnthropicRequestBuilder.bodyBytes(for: request, cache: encodedRows) } catch {
+            return SSEStreamDriver.failed(error)
+        }
         var headers: [(name: String, value: String)] = [
             ("content-type", "application/json"), ("accept", "text/event-stream"),
             ("x-api-key", apiKey.value), ("anthropic-version", anthropicVersion),
         ]
         if !betaFeatures.isEmpty { headers.append(("anthropic-beta", betaFeatures.joined(separator: ","))) }
         let httpRequest = ProviderHTTPRequest(
-            url: baseURL + "/v1/messages", headers: headers, body: body.encodedBytes())
+            url: baseURL + "/v1/messages", headers: headers, body: body)
         return SSEStreamDriver.start(
             httpRequest, decoder: AnthropicStreamDecoder(), transport: transport, timeouts: timeouts)
     }

@@ -7,118 +7,234 @@ import MeerkatCore
 /// - System notices are user-side text; tool results are `tool_result` blocks placed first in the next user
 ///   message; consecutive rows of the same side are merged, since the API expects alternating roles.
 /// - Thinking is replayed only with Anthropic meta (`signature` or `redacted_data`); other reasoning is dropped.
+///
+/// The body is written straight to bytes (`JSONBytesWriter`, keys in sorted order), each transcript row's blocks as
+/// a fragment that a client keeps between requests (`EncodedMessages`), so a long conversation is not re-encoded on
+/// every call. Provider parameters, which may override any field, are merged on the parsed body.
 enum AnthropicRequestBuilder {
-    static func body(for request: LLMRequest) throws(LLMError) -> JSONValue {
+    enum Side: Sendable { case user, assistant }
+
+    /// One transcript row's wire blocks: its side (nil when it sends nothing), its `tool_result` blocks and its
+    /// other blocks, each comma-separated JSON.
+    struct RowBlocks: Sendable {
+        var side: Side?
+        var results: [UInt8] = []
+        var others: [UInt8] = []
+    }
+
+    /// The request body as JSON bytes (the bytes sent on the wire).
+    /// - Parameter cache: the encoded rows of this conversation's previous request.
+    static func bodyBytes(for request: LLMRequest, cache: EncodedMessages<RowBlocks>? = nil) throws(LLMError)
+        -> [UInt8]
+    {
         let (system, rest) = WireContent.splitLeadingSystem(request.messages)
-        var body: [String: JSONValue] = [
-            "model": .string(request.model),
-            "max_tokens": .number(Double(request.maxTokens)),
-            "stream": true,
-            "messages": .array(try messages(rest)),
-        ]
+        var out = JSONBytesWriter(capacity: 512 + request.messages.count * 128)
+        out.beginObject()
+        // Keys in ascending order: max_tokens, messages, model, output_config, stop_sequences, stream, system,
+        // temperature, tools.
+        out.key("max_tokens")
+        out.number(Double(request.maxTokens))
+        out.key("messages")
+        out.beginArray()
+        if let cache {
+            try cache.withFragments(of: rest, encoding: rowBlocks) { rows in writeTurns(rows, to: &out) }
+        } else {
+            writeTurns(try rest.mapTyped(rowBlocks)[...], to: &out)
+        }
+        out.endArray()
+        out.field("model", request.model)
+        if let format = request.outputFormat {
+            out.key("output_config")
+            out.beginObject()
+            out.key("format")
+            out.beginObject()
+            out.key("schema")
+            out.value(format.schema)
+            out.field("type", "json_schema")
+            out.endObject()
+            out.endObject()
+        }
+        if let stops = request.stopSequences, !stops.isEmpty {
+            out.key("stop_sequences")
+            out.beginArray()
+            for stop in stops { out.string(stop) }
+            out.endArray()
+        }
+        out.key("stream")
+        out.bool(true)
         if !system.isEmpty {
-            body["system"] = .array(system.map { ["type": "text", "text": .string($0)] })
+            out.key("system")
+            out.beginArray()
+            for text in system { writeText(text, to: &out) }
+            out.endArray()
+        }
+        if let temperature = request.temperature {
+            out.key("temperature")
+            out.number(temperature)
         }
         if !request.tools.isEmpty {
-            body["tools"] = .array(
-                request.tools.map {
-                    ["name": .string($0.name), "description": .string($0.description), "input_schema": $0.inputSchema]
-                })
+            out.key("tools")
+            out.beginArray()
+            for tool in request.tools {
+                out.beginObject()
+                out.field("description", tool.description)
+                out.key("input_schema")
+                out.value(tool.inputSchema)
+                out.field("name", tool.name)
+                out.endObject()
+            }
+            out.endArray()
         }
-        if let temperature = request.temperature { body["temperature"] = .number(temperature) }
-        if let stops = request.stopSequences, !stops.isEmpty {
-            body["stop_sequences"] = .array(stops.map(JSONValue.string))
-        }
-        if let format = request.outputFormat {
-            body["output_config"] = ["format": ["type": "json_schema", "schema": format.schema]]
-        }
-        let built = JSONValue.object(body)
-        return request.providerParams.map { built.merging($0) } ?? built
+        out.endObject()
+        guard let params = request.providerParams else { return out.bytes }
+        return try parsed(out.bytes).merging(params).encodedJSONBytes()
     }
 
-    private enum Side { case user, assistant }
+    /// The request body as a `JSONValue` (the parsed wire bytes; for inspection and tests).
+    static func body(for request: LLMRequest) throws(LLMError) -> JSONValue {
+        try parsed(bodyBytes(for: request))
+    }
 
-    private static func messages(_ rows: ArraySlice<Message>) throws(LLMError) -> [JSONValue] {
-        var turns: [(side: Side, blocks: [JSONValue])] = []
-        func append(_ side: Side, _ blocks: [JSONValue]) {
-            guard !blocks.isEmpty else { return }
-            if let last = turns.last, last.side == side {
-                turns[turns.count - 1].blocks += blocks
-            } else {
-                turns.append((side, blocks))
-            }
+    private static func parsed(_ bytes: [UInt8]) throws(LLMError) -> JSONValue {
+        do { return try JSONValue.parse(bytes: bytes) } catch {
+            throw LLMError(.invalidInputShape, "the request body is not valid JSON: \(error.message)")
+        }
+    }
+
+    /// Merges consecutive rows of the same side into one message; in a user message the tool results come first.
+    private static func writeTurns(_ rows: ArraySlice<RowBlocks>, to out: inout JSONBytesWriter) {
+        var side: Side?
+        var results: [UInt8] = []
+        var others: [UInt8] = []
+        func flush(_ out: inout JSONBytesWriter) {
+            guard let current = side else { return }
+            out.beginObject()
+            out.key("content")
+            out.beginArray()
+            out.encodedElements(results[...])
+            out.encodedElements(others[...])
+            out.endArray()
+            out.field("role", current == .user ? "user" : "assistant")
+            out.endObject()
+            results.removeAll(keepingCapacity: true)
+            others.removeAll(keepingCapacity: true)
         }
         for row in rows {
-            switch row {
-            case .system(let content, _):
-                append(.user, [text(WireContent.midTranscriptSystemText(content))])
-            case .systemNotice(_, let blocks, _):
-                append(.user, try blocks.compactMapTyped(contentBlock))
-            case .user(let content, _, _):
-                append(.user, try content.compactMapTyped(contentBlock))
-            case .assistant(let blocks, _, _):
-                append(.assistant, blocks.compactMap(assistantBlock))
-            case .toolResults(let results, _):
-                append(.user, try results.mapTyped(toolResult))
+            guard let rowSide = row.side else { continue }
+            if rowSide != side {
+                flush(&out)
+                side = rowSide
             }
+            append(row.results, to: &results)
+            append(row.others, to: &others)
         }
-        return turns.map { turn in
-            var blocks = turn.blocks
-            if turn.side == .user {
-                // The API wants tool results first in the user message that answers the calls.
-                let results = blocks.filter(isToolResult)
-                blocks = results + blocks.filter { !isToolResult($0) }
-            }
-            return ["role": turn.side == .user ? "user" : "assistant", "content": .array(blocks)]
-        }
+        flush(&out)
     }
 
-    private static func isToolResult(_ block: JSONValue) -> Bool { block["type"] == "tool_result" }
+    private static func append(_ elements: [UInt8], to list: inout [UInt8]) {
+        guard !elements.isEmpty else { return }
+        if !list.isEmpty { list.append(UInt8(ascii: ",")) }
+        list.append(contentsOf: elements)
+    }
 
-    private static func text(_ text: String) -> JSONValue { ["type": "text", "text": .string(text)] }
+    /// A transcript row's wire blocks.
+    static func rowBlocks(_ row: Message) throws(LLMError) -> RowBlocks {
+        var others = JSONBytesWriter(capacity: 128)
+        var results = JSONBytesWriter(capacity: 0)
+        let side: Side
+        switch row {
+        case .system(let content, _):
+            side = .user
+            writeText(WireContent.midTranscriptSystemText(content), to: &others)
+        case .systemNotice(_, let blocks, _):
+            side = .user
+            for block in blocks { try writeContentBlock(block, to: &others) }
+        case .user(let content, _, _):
+            side = .user
+            for block in content { try writeContentBlock(block, to: &others) }
+        case .assistant(let blocks, _, _):
+            side = .assistant
+            for block in blocks { writeAssistantBlock(block, to: &others) }
+        case .toolResults(let toolResults, _):
+            side = .user
+            for result in toolResults { try writeToolResult(result, to: &results) }
+        }
+        guard !others.bytes.isEmpty || !results.bytes.isEmpty else { return RowBlocks(side: nil) }
+        return RowBlocks(side: side, results: results.bytes, others: others.bytes)
+    }
 
-    private static func contentBlock(_ block: ContentBlock) throws(LLMError) -> JSONValue? {
+    private static func writeText(_ text: String, to out: inout JSONBytesWriter) {
+        out.beginObject()
+        out.field("text", text)
+        out.field("type", "text")
+        out.endObject()
+    }
+
+    private static func writeContentBlock(_ block: ContentBlock, to out: inout JSONBytesWriter) throws(LLMError) {
         switch block {
         case .text(let value):
-            return value.isEmpty ? nil : text(value)
+            if !value.isEmpty { writeText(value, to: &out) }
         case .image(let mediaType, let source):
-            return [
-                "type": "image",
-                "source": [
-                    "type": "base64", "media_type": .string(mediaType),
-                    "data": .string(try WireContent.inlineImageData(source)),
-                ],
-            ]
+            let data = try WireContent.inlineImageData(source)
+            out.beginObject()
+            out.key("source")
+            out.beginObject()
+            out.field("data", data)
+            out.field("media_type", mediaType)
+            out.field("type", "base64")
+            out.endObject()
+            out.field("type", "image")
+            out.endObject()
         case .structured(let value):
-            return text(value.compactText())
+            writeText(value.compactText(), to: &out)
         }
     }
 
-    private static func assistantBlock(_ block: AssistantBlock) -> JSONValue? {
+    private static func writeAssistantBlock(_ block: AssistantBlock, to out: inout JSONBytesWriter) {
         switch block {
         case .text(let value, _):
-            return value.isEmpty ? nil : text(value)
+            if !value.isEmpty { writeText(value, to: &out) }
         case .reasoning(let value, let meta):
-            guard let meta, meta.provider == ProviderKind.anthropic.rawValue else { return nil }
+            guard let meta, meta.provider == ProviderKind.anthropic.rawValue else { return }
             if let redacted = meta.data["redacted_data"]?.stringValue {
-                return ["type": "redacted_thinking", "data": .string(redacted)]
+                out.beginObject()
+                out.field("data", redacted)
+                out.field("type", "redacted_thinking")
+                out.endObject()
+            } else if let signature = meta.data["signature"]?.stringValue {
+                out.beginObject()
+                out.field("signature", signature)
+                out.field("thinking", value)
+                out.field("type", "thinking")
+                out.endObject()
             }
-            guard let signature = meta.data["signature"]?.stringValue else { return nil }
-            return ["type": "thinking", "thinking": .string(value), "signature": .string(signature)]
         case .toolUse(let call):
-            let input: JSONValue = if case .object = call.args { call.args } else { .object([:]) }
-            return ["type": "tool_use", "id": .string(call.id), "name": .string(call.name), "input": input]
+            out.beginObject()
+            out.field("id", call.id)
+            out.key("input")
+            if case .object = call.args { out.value(call.args) } else { out.value(.object([:])) }
+            out.field("name", call.name)
+            out.field("type", "tool_use")
+            out.endObject()
         }
     }
 
-    private static func toolResult(_ result: ToolResult) throws(LLMError) -> JSONValue {
-        var block: [String: JSONValue] = ["type": "tool_result", "tool_use_id": .string(result.toolUseID)]
+    private static func writeToolResult(_ result: ToolResult, to out: inout JSONBytesWriter) throws(LLMError) {
+        out.beginObject()
         if result.content.count == 1, case .text(let value) = result.content[0] {
-            block["content"] = .string(value)
+            out.field("content", value)
         } else if !result.content.isEmpty {
-            block["content"] = .array(try result.content.compactMapTyped(contentBlock))
+            out.key("content")
+            out.beginArray()
+            for block in result.content { try writeContentBlock(block, to: &out) }
+            out.endArray()
         }
-        if result.isError { block["is_error"] = true }
-        return .object(block)
+        if result.isError {
+            out.key("is_error")
+            out.bool(true)
+        }
+        out.field("tool_use_id", result.toolUseID)
+        out.field("type", "tool_result")
+        out.endObject()
     }
 }

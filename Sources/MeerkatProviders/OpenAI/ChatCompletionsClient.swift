@@ -31,7 +31,7 @@ public struct ChatCompletionsClient: LLMClient, CustomStringConvertible {
     /// How structured output is requested; nil = always `json_schema` (OpenAI).
     private let negotiation: StructuredOutputNegotiation?
     /// The previous request's encoded messages (one client serves one conversation; copies share it).
-    private let encodedMessages = EncodedMessages()
+    private let encodedMessages = EncodedMessages<[UInt8]>()
 
     /// Creates a client.
     /// - Parameters:

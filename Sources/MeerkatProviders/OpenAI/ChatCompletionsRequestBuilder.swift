@@ -15,7 +15,7 @@ enum ChatCompletionsRequestBuilder {
     ///   this request shares with it.
     static func bodyBytes(
         for request: LLMRequest, maxTokensField: ChatCompletionsClient.MaxTokensField,
-        structuredOutput: SelfHostedModel.StructuredOutputMode = .jsonSchema, cache: EncodedMessages? = nil
+        structuredOutput: SelfHostedModel.StructuredOutputMode = .jsonSchema, cache: EncodedMessages<[UInt8]>? = nil
     ) throws(LLMError) -> [UInt8] {
         var out = JSONBytesWriter(capacity: 512 + request.messages.count * 128)
         out.beginObject()
@@ -26,7 +26,9 @@ enum ChatCompletionsRequestBuilder {
         out.key("messages")
         out.beginArray()
         if let cache {
-            try cache.write(request.messages, to: &out, encoding: writeMessage)
+            try cache.withFragments(of: request.messages[...], encoding: fragment) { (rows) throws(LLMError) in
+                for row in rows { out.encodedElements(row[...]) }
+            }
         } else {
             for row in request.messages { try writeMessage(row, to: &out) }
         }
@@ -107,6 +109,13 @@ enum ChatCompletionsRequestBuilder {
         do { return try JSONValue.parse(bytes: bytes) } catch {
             throw LLMError(.invalidInputShape, "the request body is not valid JSON: \(error.message)")
         }
+    }
+
+    /// A row's wire messages as comma-separated JSON (empty when the row sends nothing).
+    private static func fragment(_ row: Message) throws(LLMError) -> [UInt8] {
+        var out = JSONBytesWriter(capacity: 128)
+        try writeMessage(row, to: &out)
+        return out.bytes
     }
 
     /// Writes the wire messages of one transcript row (none, one, or one per tool result) as array elements.

@@ -245,4 +245,87 @@ import Testing
             #expect(events.failure?.message.contains("brand_new_reason") == true)
         }
     }
+
+    /// The body is written straight to bytes and each row's blocks are kept between requests; whatever the next
+    /// request's transcript is (grown, merged across rows of one side, compacted, edited, with rows that send
+    /// nothing), the body sent is canonical JSON equal to a fresh encoding.
+    @Test func reusedRowEncodingAlwaysEqualsAFreshOne() async throws {
+        let date = Fixtures.date
+        let signed = ProviderMeta(provider: "anthropic", data: ["signature": "sig=="])
+        func user(_ text: String) -> Message {
+            .user(content: [.text(text)], transcriptRole: .conversational, createdAt: date)
+        }
+        func assistant(_ text: String) -> Message {
+            .assistant(blocks: [.text(text: text, meta: nil)], stopReason: .endTurn, createdAt: date)
+        }
+        let call = ToolCall(id: "toolu_1", name: "get_weather", args: ["city": "Paris"])
+        var history: [Message] = [Fixtures.system("Rule one."), user("Weather?")]
+        history.append(
+            .assistant(
+                blocks: [.reasoning(text: "thinking", meta: signed), .text(text: "", meta: nil), .toolUse(call)],
+                stopReason: .toolUse, createdAt: date))
+        history.append(
+            .toolResults(
+                results: [
+                    ToolResult(
+                        toolUseID: "toolu_1", content: [.text("18C"), .structured(["unit": "C"])], isError: true)
+                ], createdAt: date))
+        history.append(.systemNotice(kind: .generic, blocks: [.text("note")], createdAt: date))
+        history.append(assistant("It is 18C."))
+        history.append(.user(content: [.text("")], transcriptRole: .conversational, createdAt: date))
+        history.append(assistant("Anything else?"))
+        var transcripts: [[Message]] = []
+        for turn in 0..<3 {
+            history += [user("q\(turn)"), assistant("a\(turn)")]
+            transcripts.append(history + [user("next \(turn)")])
+        }
+        transcripts.append([history[0], user("summary"), history[9], history[10], user("after compaction")])
+        var edited = history
+        edited[5] = assistant("rewritten")
+        transcripts.append(edited + [Fixtures.system("late rule"), user("after an edit")])
+        transcripts.append(Array(history.prefix(2)))
+        try await withMockServer { server in
+            let client = client(server)
+            for messages in transcripts {
+                server.enqueue(.text("ok"))
+                let request = provider.request(messages, tools: [Fixtures.weatherTool])
+                let events = await collect(client.stream(request))
+                #expect(events.outcome == .success(.endTurn))
+                let sent = try #require(server.requests.last)
+                let fresh = try client.wireBody(for: request)
+                #expect(sent.body == fresh.encodedJSONBytes())
+                #expect(try JSONValue.parse(bytes: sent.body) == fresh)
+            }
+        }
+        let body = try AnthropicClient(apiKey: APIKey("k"), environment: [:]).wireBody(
+            for: provider.request(transcripts[0], tools: [Fixtures.weatherTool]))
+        #expect(
+            body["messages"]?.arrayValue?[2]
+                == [
+                    "role": "user",
+                    "content": [
+                        [
+                            "type": "tool_result", "tool_use_id": "toolu_1", "is_error": true,
+                            "content": [["type": "text", "text": "18C"], ["type": "text", "text": #"{"unit":"C"}"#]],
+                        ],
+                        ["type": "text", "text": "note"],
+                    ],
+                ])
+        #expect(
+            body["messages"]?.arrayValue?[1]
+                == [
+                    "role": "assistant",
+                    "content": [
+                        ["type": "thinking", "thinking": "thinking", "signature": "sig=="],
+                        ["type": "tool_use", "id": "toolu_1", "name": "get_weather", "input": ["city": "Paris"]],
+                    ],
+                ])
+        // The empty user row sends nothing, so the assistant rows around it form one message.
+        #expect(
+            body["messages"]?.arrayValue?[3]
+                == [
+                    "role": "assistant",
+                    "content": [["type": "text", "text": "It is 18C."], ["type": "text", "text": "Anything else?"]],
+                ])
+    }
 }
