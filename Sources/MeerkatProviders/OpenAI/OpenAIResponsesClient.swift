@@ -17,6 +17,8 @@ public struct OpenAIResponsesClient: LLMClient, CustomStringConvertible {
     private let modelOverride: String?
     private let transport: HTTPTransport
     private let timeouts: StreamTimeouts
+    /// The previous request's encoded rows (one client serves one conversation; copies share it).
+    private let encodedRows = EncodedMessages<[UInt8]>()
 
     /// Creates a client.
     /// - Parameters:
@@ -49,16 +51,25 @@ public struct OpenAIResponsesClient: LLMClient, CustomStringConvertible {
 
     /// The request body this client sends for `request`.
     public func wireBody(for request: LLMRequest) throws(LLMError) -> JSONValue {
+        try OpenAIResponsesRequestBuilder.body(for: wireRequest(request))
+    }
+
+    private func wireRequest(_ request: LLMRequest) -> LLMRequest {
+        guard let modelOverride else { return request }
         var request = request
-        if let modelOverride { request.model = modelOverride }
-        return try OpenAIResponsesRequestBuilder.body(for: request)
+        request.model = modelOverride
+        return request
     }
 
     public func stream(_ request: LLMRequest) -> AsyncStream<LLMEvent> {
-        let body: JSONValue
-        do { body = try wireBody(for: request) } catch { return SSEStreamDriver.failed(error) }
+        let body: [UInt8]
+        do {
+            body = try OpenAIResponsesRequestBuilder.bodyBytes(for: wireRequest(request), cache: encodedRows)
+        } catch {
+            return SSEStreamDriver.failed(error)
+        }
         let headers = OpenAIHeaders.make(apiKey: apiKey, organization: organization, project: project)
-        let httpRequest = ProviderHTTPRequest(url: baseURL + "/responses", headers: headers, body: body.encodedBytes())
+        let httpRequest = ProviderHTTPRequest(url: baseURL + "/responses", headers: headers, body: body)
         return SSEStreamDriver.start(
             httpRequest, decoder: OpenAIResponsesStreamDecoder(), transport: transport,
             timeouts: timeouts)

@@ -5,16 +5,65 @@ import MeerkatCore
 /// - Leading system rows become `instructions`; later system rows are `developer` messages in place.
 /// - Assistant rows become `message` (text), `reasoning` (only with OpenAI meta carrying `encrypted_content`) and
 ///   `function_call` items in block order; tool results become `function_call_output` items keyed by `call_id`.
+///
+/// On the wire, the body is written as bytes with each transcript row's items a fragment that a client keeps between
+/// requests (`EncodedMessages`), so a long conversation is not re-encoded on every call; the other fields (a few,
+/// whatever the history) are encoded from their tree. Provider parameters are merged into those fields, or, when
+/// they touch `input` or are not an object, on the whole parsed body.
 enum OpenAIResponsesRequestBuilder {
+    /// The request body as a `JSONValue` (what `bodyBytes` writes; for inspection and tests).
     static func body(for request: LLMRequest) throws(LLMError) -> JSONValue {
         let (system, rest) = WireContent.splitLeadingSystem(request.messages)
+        var body = fields(for: request, system: system)
+        body["input"] = .array(try rest.flatMapTyped(rowItems))
+        let built = JSONValue.object(body)
+        return request.providerParams.map { built.merging($0) } ?? built
+    }
+
+    /// The request body as JSON bytes (the bytes sent on the wire).
+    /// - Parameter cache: the encoded rows of this conversation's previous request.
+    static func bodyBytes(for request: LLMRequest, cache: EncodedMessages<[UInt8]>) throws(LLMError) -> [UInt8] {
+        let (system, rest) = WireContent.splitLeadingSystem(request.messages)
+        var fields = fields(for: request, system: system)
+        if let params = request.providerParams {
+            guard case .object(let overlay) = params, overlay["input"] == nil,
+                case .object(let merged) = JSONValue.object(fields).merging(params)
+            else { return try body(for: request).encodedJSONBytes() }
+            fields = merged
+        }
+        var out = JSONBytesWriter(capacity: 512 + request.messages.count * 128)
+        out.beginObject()
+        for key in (Array(fields.keys) + ["input"]).sorted() {
+            out.key(key)
+            guard key == "input" else {
+                out.value(fields[key] ?? .null)
+                continue
+            }
+            out.beginArray()
+            try cache.withFragments(of: rest, encoding: rowFragment) { (rows) throws(LLMError) in
+                for row in rows { out.encodedElements(row[...]) }
+            }
+            out.endArray()
+        }
+        out.endObject()
+        return out.bytes
+    }
+
+    /// A row's items as comma-separated JSON (empty when the row sends nothing).
+    private static func rowFragment(_ row: Message) throws(LLMError) -> [UInt8] {
+        var out = JSONBytesWriter(capacity: 128)
+        for item in try rowItems(row) { out.value(item) }
+        return out.bytes
+    }
+
+    /// Every field but `input`.
+    private static func fields(for request: LLMRequest, system: [String]) -> [String: JSONValue] {
         var body: [String: JSONValue] = [
             "model": .string(request.model),
             "stream": true,
             "store": false,
             "include": ["reasoning.encrypted_content"],
             "max_output_tokens": .number(Double(request.maxTokens)),
-            "input": .array(try input(rest)),
         ]
         if !system.isEmpty { body["instructions"] = .string(system.joined(separator: "\n\n")) }
         if !request.tools.isEmpty {
@@ -35,28 +84,24 @@ enum OpenAIResponsesRequestBuilder {
                 ]
             ]
         }
-        let built = JSONValue.object(body)
-        return request.providerParams.map { built.merging($0) } ?? built
+        return body
     }
 
-    private static func input(_ rows: ArraySlice<Message>) throws(LLMError) -> [JSONValue] {
-        var items: [JSONValue] = []
-        for row in rows {
-            switch row {
-            case .system(let content, _):
-                items.append(["role": "developer", "content": [inputText(content)]])
-            case .systemNotice(_, let blocks, _):
-                items.append(["role": "user", "content": .array(try blocks.mapTyped(inputPart))])
-            case .user(let content, _, _):
-                guard !content.isEmpty else { continue }
-                items.append(["role": "user", "content": .array(try content.mapTyped(inputPart))])
-            case .assistant(let blocks, _, _):
-                items += assistantItems(blocks)
-            case .toolResults(let results, _):
-                items += try results.mapTyped(functionCallOutput)
-            }
+    /// The input items of one transcript row.
+    private static func rowItems(_ row: Message) throws(LLMError) -> [JSONValue] {
+        switch row {
+        case .system(let content, _):
+            return [["role": "developer", "content": [inputText(content)]]]
+        case .systemNotice(_, let blocks, _):
+            return [["role": "user", "content": .array(try blocks.mapTyped(inputPart))]]
+        case .user(let content, _, _):
+            guard !content.isEmpty else { return [] }
+            return [["role": "user", "content": .array(try content.mapTyped(inputPart))]]
+        case .assistant(let blocks, _, _):
+            return assistantItems(blocks)
+        case .toolResults(let results, _):
+            return try results.mapTyped(functionCallOutput)
         }
-        return items
     }
 
     private static func inputText(_ text: String) -> JSONValue { ["type": "input_text", "text": .string(text)] }

@@ -185,4 +185,63 @@ import Testing
             #expect(duplicate.doneCount == 1)
         }
     }
+
+    /// The body is written as bytes with each row's items kept between requests; whatever the next request is (grown,
+    /// compacted, edited, rows that send nothing, provider parameters over the other fields or over `input`), the
+    /// body sent is canonical JSON equal to a fresh encoding.
+    @Test func reusedRowEncodingAlwaysEqualsAFreshOne() async throws {
+        let date = Fixtures.date
+        let reasoningMeta = ProviderMeta(provider: "openai", data: ["id": "rs_1", "encrypted_content": "gAAAA"])
+        func user(_ text: String) -> Message {
+            .user(content: [.text(text)], transcriptRole: .conversational, createdAt: date)
+        }
+        func assistant(_ text: String) -> Message {
+            .assistant(blocks: [.text(text: text, meta: nil)], stopReason: .endTurn, createdAt: date)
+        }
+        let call = ToolCall(id: "call_1", name: "get_weather", args: ["city": "Paris"])
+        var history: [Message] = [Fixtures.system("Rule one."), user("Weather?")]
+        history.append(
+            .assistant(
+                blocks: [
+                    .reasoning(text: "why", meta: reasoningMeta), .text(text: "Checking.", meta: nil), .toolUse(call),
+                ],
+                stopReason: .toolUse, createdAt: date))
+        history.append(
+            .toolResults(results: [ToolResult(toolUseID: "call_1", text: "18C", isError: true)], createdAt: date))
+        history.append(.systemNotice(kind: .generic, blocks: [.text("note")], createdAt: date))
+        history.append(.user(content: [], transcriptRole: .conversational, createdAt: date))
+        history.append(assistant("It is 18C."))
+        var requests: [LLMRequest] = []
+        for turn in 0..<3 {
+            history += [user("q\(turn)"), assistant("a\(turn)"), Fixtures.system("late rule \(turn)")]
+            requests.append(provider.request(history + [user("next \(turn)")], tools: [Fixtures.weatherTool]))
+        }
+        requests.append(provider.request([history[0], user("summary"), history[7], history[8], user("compacted")]))
+        var edited = history
+        edited[6] = assistant("rewritten")
+        requests.append(provider.request(edited + [user("after an edit")]))
+        var tuned = provider.request(history + [user("tuned")])
+        tuned.providerParams = ["reasoning": ["effort": "low"], "store": true, "max_output_tokens": 99]
+        requests.append(tuned)
+        var replaced = provider.request(history + [user("replaced")])
+        replaced.providerParams = ["input": [["role": "user", "content": "only this"]]]
+        requests.append(replaced)
+        requests.append(provider.request(Array(history.prefix(2))))
+        try await withMockServer { server in
+            let client = client(server)
+            for request in requests {
+                server.enqueue(.text("ok"))
+                _ = await collect(client.stream(request))
+                let sent = try #require(server.requests.last)
+                let fresh = try client.wireBody(for: request)
+                #expect(sent.body == fresh.encodedJSONBytes())
+            }
+        }
+        let tunedBody = try OpenAIResponsesClient(apiKey: nil, environment: [:]).wireBody(for: tuned)
+        #expect(tunedBody["reasoning"] == ["effort": "low"])
+        #expect(tunedBody["store"] == true)
+        #expect(tunedBody["max_output_tokens"] == 99)
+        #expect(tunedBody["instructions"] == "Rule one.")
+        #expect(tunedBody["input"]?.arrayValue?.count == 17)
+    }
 }
