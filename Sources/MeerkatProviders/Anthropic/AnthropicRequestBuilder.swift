@@ -86,19 +86,12 @@ enum AnthropicRequestBuilder {
             out.endArray()
         }
         out.endObject()
-        guard let params = request.providerParams else { return out.bytes }
-        return try parsed(out.bytes).merging(params).encodedJSONBytes()
+        return try WireContent.merging(request.providerParams, into: out.bytes)
     }
 
     /// The request body as a `JSONValue` (the parsed wire bytes; for inspection and tests).
     static func body(for request: LLMRequest) throws(LLMError) -> JSONValue {
-        try parsed(bodyBytes(for: request))
-    }
-
-    private static func parsed(_ bytes: [UInt8]) throws(LLMError) -> JSONValue {
-        do { return try JSONValue.parse(bytes: bytes) } catch {
-            throw LLMError(.invalidInputShape, "the request body is not valid JSON: \(error.message)")
-        }
+        try WireContent.parseBody(bodyBytes(for: request))
     }
 
     /// Merges consecutive rows of the same side into one message; in a user message the tool results come first.

@@ -93,8 +93,7 @@ enum ChatCompletionsRequestBuilder {
             out.endArray()
         }
         out.endObject()
-        guard let params = request.providerParams else { return out.bytes }
-        return try parsed(out.bytes).merging(params).encodedJSONBytes()
+        return try WireContent.merging(request.providerParams, into: out.bytes)
     }
 
     /// The request body as a `JSONValue` (the parsed wire bytes; for inspection and tests).
@@ -102,13 +101,8 @@ enum ChatCompletionsRequestBuilder {
         for request: LLMRequest, maxTokensField: ChatCompletionsClient.MaxTokensField,
         structuredOutput: SelfHostedModel.StructuredOutputMode = .jsonSchema
     ) throws(LLMError) -> JSONValue {
-        try parsed(bodyBytes(for: request, maxTokensField: maxTokensField, structuredOutput: structuredOutput))
-    }
-
-    private static func parsed(_ bytes: [UInt8]) throws(LLMError) -> JSONValue {
-        do { return try JSONValue.parse(bytes: bytes) } catch {
-            throw LLMError(.invalidInputShape, "the request body is not valid JSON: \(error.message)")
-        }
+        try WireContent.parseBody(
+            bodyBytes(for: request, maxTokensField: maxTokensField, structuredOutput: structuredOutput))
     }
 
     /// A row's wire messages as comma-separated JSON (empty when the row sends nothing).

@@ -49,4 +49,17 @@ enum WireContent {
     static func toolResultText(_ result: ToolResult) -> String {
         result.isError ? "error: \(result.text)" : result.text
     }
+
+    /// A body written as bytes, parsed back (for `wireBody` and for merging provider parameters).
+    static func parseBody(_ bytes: [UInt8]) throws(LLMError) -> JSONValue {
+        do { return try JSONValue.parse(bytes: bytes) } catch {
+            throw LLMError(.invalidInputShape, "the request body is not valid JSON: \(error.message)")
+        }
+    }
+
+    /// `body` with the request's provider parameters merged in (they may override any field), or as it is.
+    static func merging(_ params: JSONValue?, into body: [UInt8]) throws(LLMError) -> [UInt8] {
+        guard let params else { return body }
+        return try parseBody(body).merging(params).encodedJSONBytes()
+    }
 }
