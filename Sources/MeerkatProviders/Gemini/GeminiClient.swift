@@ -12,6 +12,8 @@ public struct GeminiClient: LLMClient, CustomStringConvertible {
     private let apiKey: APIKey
     private let transport: HTTPTransport
     private let timeouts: StreamTimeouts
+    /// This conversation's encoded rows, kept between requests (a client serves one agent).
+    private let encodedRows = EncodedMessages<GeminiRequestBuilder.RowParts>()
 
     /// Creates a client.
     /// - Parameter baseURL: overrides `GEMINI_BASE_URL` from `environment`, which overrides `defaultBaseURL`.
@@ -35,8 +37,10 @@ public struct GeminiClient: LLMClient, CustomStringConvertible {
     }
 
     public func stream(_ request: LLMRequest) -> AsyncStream<LLMEvent> {
-        let body: JSONValue
-        do { body = try wireBody(for: request) } catch { return SSEStreamDriver.failed(error) }
+        let body: [UInt8]
+        do { body = try GeminiRequestBuilder.bodyBytes(for: request, cache: encodedRows) } catch {
+            return SSEStreamDriver.failed(error)
+        }
         guard let model = request.model.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed), !model.isEmpty
         else { return SSEStreamDriver.failed(LLMError(.invalidConfig, "empty Gemini model name")) }
         let headers: [(name: String, value: String)] = [
@@ -44,7 +48,7 @@ public struct GeminiClient: LLMClient, CustomStringConvertible {
         ]
         let url = "\(baseURL)/models/\(model):streamGenerateContent?alt=sse"
         return SSEStreamDriver.start(
-            ProviderHTTPRequest(url: url, headers: headers, body: body.encodedBytes()), decoder: GeminiStreamDecoder(),
+            ProviderHTTPRequest(url: url, headers: headers, body: body), decoder: GeminiStreamDecoder(),
             transport: transport, timeouts: timeouts)
     }
 }

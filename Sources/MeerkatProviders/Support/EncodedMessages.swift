@@ -10,7 +10,8 @@ import Synchronization
 /// (cheap, since the values share their storage) and keeps its encoded fragments; only the rest is encoded and
 /// remembered. Any difference (a compacted context, an edited or removed row) simply re-encodes from the first
 /// differing row, so the body is always the one a fresh encoding would write. A `Fragment` is whatever a wire
-/// builder needs per row (Chat Completions: the row's wire messages; Anthropic: its blocks and side).
+/// builder needs per row (Chat Completions: the row's wire messages; Anthropic: its blocks and side;
+/// Gemini: its parts, role and tool calls).
 final class EncodedMessages<Fragment: Sendable>: Sendable {
     private struct State {
         var messages: [Message] = []
@@ -25,6 +26,17 @@ final class EncodedMessages<Fragment: Sendable>: Sendable {
         of messages: ArraySlice<Message>, encoding encode: (Message) throws(LLMError) -> Fragment,
         _ body: (ArraySlice<Fragment>) throws(LLMError) -> Result
     ) throws(LLMError) -> Result {
+        try withFragments(of: messages, encoding: { (message, _) throws(LLMError) in try encode(message) }, body)
+    }
+
+    /// As above, for wires where a row's fragment depends on the rows before it (Gemini names a tool result after
+    /// its call): `encode` also gets the fragments of the rows before the one it encodes. A fragment is kept only
+    /// while every row before it is unchanged, so it is always what a fresh, in-order encoding would give.
+    func withFragments<Result>(
+        of messages: ArraySlice<Message>,
+        encoding encode: (Message, _ before: ArraySlice<Fragment>) throws(LLMError) -> Fragment,
+        _ body: (ArraySlice<Fragment>) throws(LLMError) -> Result
+    ) throws(LLMError) -> Result {
         try state.withLock { (state: inout State) throws(LLMError) -> Result in
             let kept = messages.sharedPrefixCount(with: state.messages)
             if kept < state.messages.count {
@@ -32,7 +44,7 @@ final class EncodedMessages<Fragment: Sendable>: Sendable {
                 state.fragments.removeSubrange(kept...)
             }
             for message in messages.dropFirst(kept) {
-                state.fragments.append(try encode(message))
+                state.fragments.append(try encode(message, state.fragments[...]))
                 state.messages.append(message)
             }
             return try body(state.fragments[...])

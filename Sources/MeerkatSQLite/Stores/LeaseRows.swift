@@ -18,15 +18,14 @@ enum LeaseRows {
     }
 
     static func fetch(_ db: Database, _ session: SessionID) throws -> SessionLease? {
-        guard
-            let row = try Row.fetchOne(
-                db.cachedStatement(
-                    sql: "SELECT owner, acquired_at_ms, expires_at_ms FROM session_leases WHERE session_id = ?"),
-                arguments: [session.description])
-        else { return nil }
-        return SessionLease(
-            sessionID: session, owner: row["owner"], acquiredAt: date(row["acquired_at_ms"]),
-            expiresAt: date(row["expires_at_ms"]))
+        // A cursor's row reads the statement in place, by position (no copied row, no column-name lookups): this
+        // runs in every fenced write.
+        let rows = try Row.fetchCursor(
+            db.cachedStatement(
+                sql: "SELECT owner, acquired_at_ms, expires_at_ms FROM session_leases WHERE session_id = ?"),
+            arguments: [session.description])
+        guard let row = try rows.next() else { return nil }
+        return SessionLease(sessionID: session, owner: row[0], acquiredAt: date(row[1]), expiresAt: date(row[2]))
     }
 
     /// Throws `ownedElsewhere` when someone other than `owner` holds a live lease on `session`.

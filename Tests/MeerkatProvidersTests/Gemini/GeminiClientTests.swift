@@ -217,6 +217,125 @@ import Testing
         }
     }
 
+    /// The body is written straight to bytes and each row's parts are kept between requests; whatever the next
+    /// request's transcript is (grown, merged across rows of one role, compacted, edited, with rows that send
+    /// nothing, with provider parameters), the body sent is canonical JSON equal to a fresh encoding.
+    @Test func reusedRowEncodingAlwaysEqualsAFreshOne() async throws {
+        let date = Fixtures.date
+        let signed = ProviderMeta(provider: "gemini", data: ["thought_signature": "sig==", "id": "srv-1"])
+        func user(_ text: String) -> Message {
+            .user(content: [.text(text)], transcriptRole: .conversational, createdAt: date)
+        }
+        func model(_ text: String) -> Message {
+            .assistant(blocks: [.text(text: text, meta: nil)], stopReason: .endTurn, createdAt: date)
+        }
+        let call = ToolCall(id: "call_1", name: "get_weather", args: ["city": "Paris"], meta: signed)
+        var history: [Message] = [Fixtures.system("Rule one."), user("Weather?")]
+        history.append(
+            .assistant(
+                blocks: [.reasoning(text: "thinking", meta: signed), .text(text: "", meta: nil), .toolUse(call)],
+                stopReason: .toolUse, createdAt: date))
+        history.append(
+            .toolResults(
+                results: [ToolResult(toolUseID: "call_1", content: [.structured(["temp": 18])], isError: false)],
+                createdAt: date))
+        history.append(.systemNotice(kind: .generic, blocks: [.text("note")], createdAt: date))
+        history.append(model("It is 18C."))
+        history.append(.user(content: [.text("")], transcriptRole: .conversational, createdAt: date))
+        history.append(model("Anything else?"))
+        var transcripts: [[Message]] = []
+        for turn in 0..<3 {
+            history += [user("q\(turn)"), model("a\(turn)")]
+            transcripts.append(history + [user("next \(turn)")])
+        }
+        transcripts.append([history[0], user("summary"), history[9], history[10], user("after compaction")])
+        var edited = history
+        edited[5] = model("rewritten")
+        transcripts.append(edited + [Fixtures.system("late rule"), user("after an edit")])
+        // The call's row changes under a kept result row: the result is encoded again, with the new name.
+        var renamed = history
+        renamed[2] = .assistant(
+            blocks: [.toolUse(ToolCall(id: "call_1", name: "get_forecast", args: [:]))], stopReason: .toolUse,
+            createdAt: date)
+        transcripts.append(renamed + [user("renamed")])
+        transcripts.append(Array(history.prefix(2)))
+        try await withMockServer { server in
+            let client = client(server)
+            for (index, messages) in transcripts.enumerated() {
+                server.enqueue(.text("ok"))
+                var request = provider.request(messages, tools: [Fixtures.weatherTool])
+                if index == 1 { request.providerParams = ["generationConfig": ["temperature": 0.5]] }
+                let events = await collect(client.stream(request))
+                #expect(events.outcome == .success(.endTurn))
+                let sent = try #require(server.requests.last)
+                let fresh = try client.wireBody(for: request)
+                #expect(sent.body == fresh.encodedJSONBytes())
+                #expect(try JSONValue.parse(bytes: sent.body) == fresh)
+            }
+            #expect(
+                server.requests[1].json?["generationConfig"] == ["maxOutputTokens": 1024, "temperature": 0.5])
+            let renamedBody = try #require(server.requests[server.requests.count - 2].json)
+            #expect(
+                renamedBody["contents"]?.arrayValue?[2]["parts"]?.arrayValue?[0]
+                    == ["functionResponse": ["name": "get_forecast", "response": ["result": ["temp": 18]]]])
+        }
+        let body = try GeminiClient(apiKey: APIKey("k"), environment: [:]).wireBody(
+            for: provider.request(transcripts[0], tools: [Fixtures.weatherTool]))
+        #expect(
+            body["contents"]?.arrayValue?[1]
+                == [
+                    "role": "model",
+                    "parts": [
+                        ["text": "thinking", "thought": true, "thoughtSignature": "sig=="],
+                        [
+                            "functionCall": ["name": "get_weather", "args": ["city": "Paris"], "id": "srv-1"],
+                            "thoughtSignature": "sig==",
+                        ],
+                    ],
+                ])
+        // The result and the notice are one user content; the empty user row sends nothing, so the model rows
+        // around it form one content.
+        #expect(
+            body["contents"]?.arrayValue?[2]
+                == [
+                    "role": "user",
+                    "parts": [
+                        [
+                            "functionResponse": [
+                                "id": "srv-1", "name": "get_weather", "response": ["result": ["temp": 18]],
+                            ]
+                        ],
+                        ["text": "note"],
+                    ],
+                ])
+        #expect(
+            body["contents"]?.arrayValue?[3]
+                == ["role": "model", "parts": [["text": "It is 18C."], ["text": "Anything else?"]]])
+    }
+
+    /// A result is named after the nearest call with its id before it; a result whose call only comes later answers
+    /// nothing.
+    @Test func resultsAnswerTheNearestCallBeforeThem() throws {
+        let date = Fixtures.date
+        func calling(_ name: String) -> Message {
+            .assistant(
+                blocks: [.toolUse(ToolCall(id: "dup", name: name, args: [:]))], stopReason: .toolUse, createdAt: date)
+        }
+        let result = Message.toolResults(results: [ToolResult(toolUseID: "dup", text: "ok")], createdAt: date)
+        let client = GeminiClient(apiKey: APIKey("k"), environment: [:])
+        let body = try client.wireBody(
+            for: provider.request([
+                Fixtures.user("go"), calling("first"), result, calling("second"), result, calling("third"),
+            ]))
+        let names = body["contents"]?.arrayValue?.compactMap {
+            $0["parts"]?.arrayValue?[0]["functionResponse"]?["name"]?.stringValue
+        }
+        #expect(names == ["first", "second"])
+        #expect {
+            _ = try client.wireBody(for: provider.request([Fixtures.user("go"), result, calling("late")]))
+        } throws: { ($0 as? LLMError)?.kind == .invalidInputShape }
+    }
+
     @Test func schemaConversionDropsUnsupportedKeywords() {
         let converted = GeminiSchema.convert([
             "$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
