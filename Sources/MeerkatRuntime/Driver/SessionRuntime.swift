@@ -65,12 +65,14 @@ public actor SessionRuntime {
         let receipts: [RunBoundaryReceipt]
         let transcript: Session?
         let storedRouting: ModelRoutingState?
+        let storedLifecycle: RuntimeLifecycleRow?
         do {
             let snapshot = try await store.loadRecoverySnapshot(runtimeID, session: session)
             rows = snapshot.rows
             receipts = snapshot.receipts
             transcript = snapshot.session
             storedRouting = snapshot.routing
+            storedLifecycle = snapshot.lifecycle
         } catch {
             throw Self.driverError(error)
         }
@@ -95,10 +97,18 @@ public actor SessionRuntime {
             receipt: tail?.receipt, session: tail?.session,
             lifecycle: RuntimeLifecycleRow(state: .idle, updatedAt: stamp), routing: routing,
             swaps: plan.swaps(from: rows, changedBefore: tail?.rows ?? []))
-        do throws(RuntimeStoreError) {
-            try await store.atomicApply(runtimeID, commit)
-        } catch {
-            throw Self.driverError(error)
+        // Nothing to recover and a lifecycle row that is missing or already idle (reconciliation would write the same
+        // clean idle row, RUNTIME.md §11.3): nothing is written. A fresh session opens without a write transaction.
+        let converged = storedLifecycle == nil || storedLifecycle?.state == .idle
+        if !(converged && commit.receipt == nil && commit.session == nil && commit.routing == nil
+            && commit.inputs.isEmpty
+            && commit.swaps.isEmpty)
+        {
+            do throws(RuntimeStoreError) {
+                try await store.atomicApply(runtimeID, commit)
+            } catch {
+                throw Self.driverError(error)
+            }
         }
         let runtime = SessionRuntime(sessionID: session, machine: plan.machine, store: store, now: now)
         var report = plan.report

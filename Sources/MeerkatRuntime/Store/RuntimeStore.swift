@@ -113,37 +113,45 @@ public protocol RuntimeStore: Sendable {
     func loadRouting(_ runtime: LogicalRuntimeID) async throws(RuntimeStoreError) -> ModelRoutingState?
     /// Replaces the model routing state of a runtime (one atomic write).
     func saveRouting(_ runtime: LogicalRuntimeID, _ state: ModelRoutingState) async throws(RuntimeStoreError)
-    /// Everything `SessionRuntime.open` reads before it recovers (rows, receipts, transcript, routing row), as one
-    /// consistent read where the store can.
+    /// Everything `SessionRuntime.open` reads before it recovers (rows, receipts, transcript, routing and lifecycle
+    /// rows), as one consistent read where the store can. A store that fences writes with session leases refuses it
+    /// with `ownedElsewhere` while another owner holds a live lease: an open that finds nothing to recover writes
+    /// nothing, so this read is where it learns the session is not its own.
     func loadRecoverySnapshot(_ runtime: LogicalRuntimeID, session: SessionID) async throws(RuntimeStoreError)
         -> RecoverySnapshot
 }
 
-/// What a runtime's recovery reads: its input rows, committed receipts, last committed transcript and routing row.
+/// What a runtime's recovery reads: its input rows, committed receipts, last committed transcript, routing and
+/// lifecycle rows.
 public struct RecoverySnapshot: Sendable {
     public var rows: [StoredInputState]
     public var receipts: [RunBoundaryReceipt]
     public var session: Session?
     public var routing: ModelRoutingState?
+    /// The lifecycle row (nil when none was ever written).
+    public var lifecycle: RuntimeLifecycleRow?
 
     public init(
-        rows: [StoredInputState], receipts: [RunBoundaryReceipt], session: Session?, routing: ModelRoutingState?
+        rows: [StoredInputState], receipts: [RunBoundaryReceipt], session: Session?, routing: ModelRoutingState?,
+        lifecycle: RuntimeLifecycleRow? = nil
     ) {
         self.rows = rows
         self.receipts = receipts
         self.session = session
         self.routing = routing
+        self.lifecycle = lifecycle
     }
 }
 
 extension RuntimeStore {
-    /// Four separate reads (stores without a combined one, and test doubles that forward each read).
+    /// Five separate reads (stores without a combined one, and test doubles that forward each read).
     public func loadRecoverySnapshot(_ runtime: LogicalRuntimeID, session: SessionID)
         async throws(RuntimeStoreError) -> RecoverySnapshot
     {
         RecoverySnapshot(
             rows: try await loadInputs(runtime), receipts: try await loadReceipts(runtime),
-            session: try await loadSession(session), routing: try await loadRouting(runtime))
+            session: try await loadSession(session), routing: try await loadRouting(runtime),
+            lifecycle: try await loadLifecycle(runtime))
     }
 
     /// The check and the write as separate calls, for stores that cannot run them in one transaction (test doubles

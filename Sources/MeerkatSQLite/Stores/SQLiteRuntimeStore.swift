@@ -160,17 +160,20 @@ public final class SQLiteRuntimeStore: RuntimeStore {
 
     public func loadLifecycle(_ runtime: LogicalRuntimeID) async throws(RuntimeStoreError) -> RuntimeLifecycleRow? {
         let path = database.path
-        return try await read { db in
-            guard
-                let json = try String.fetchOne(
-                    db, sql: "SELECT row_json FROM runtime_lifecycle WHERE runtime_id = ?",
-                    arguments: [runtime.rawValue])
-            else { return nil }
-            do {
-                return try WireJSON.decoder().decode(RuntimeLifecycleRow.self, from: Data(json.utf8))
-            } catch {
-                throw StoreFault.corrupt("\(path): the lifecycle row of \(runtime) is unreadable: \(error)")
-            }
+        return try await read { db in try Self.fetchLifecycle(db, runtime, path: path) }
+    }
+
+    private static func fetchLifecycle(_ db: Database, _ runtime: LogicalRuntimeID, path: String) throws
+        -> RuntimeLifecycleRow?
+    {
+        guard
+            let json = try String.fetchOne(
+                db, sql: "SELECT row_json FROM runtime_lifecycle WHERE runtime_id = ?", arguments: [runtime.rawValue])
+        else { return nil }
+        do {
+            return try WireJSON.decoder().decode(RuntimeLifecycleRow.self, from: Data(json.utf8))
+        } catch {
+            throw StoreFault.corrupt("\(path): the lifecycle row of \(runtime) is unreadable: \(error)")
         }
     }
 
@@ -221,19 +224,27 @@ public final class SQLiteRuntimeStore: RuntimeStore {
         return session
     }
 
-    /// The four reads of a recovery in one read transaction (one consistent snapshot, one trip to a reader).
+    /// The reads of a recovery in one read transaction (one consistent snapshot, one trip to a reader), fenced like a
+    /// write: another owner's live lease on the session fails it with `ownedElsewhere`.
     public func loadRecoverySnapshot(_ runtime: LogicalRuntimeID, session id: SessionID)
         async throws(RuntimeStoreError) -> RecoverySnapshot
     {
         let path = database.path
-        let (rows, receipts, loaded, routing) = try await read { db in
-            (
+        let owner = owner
+        let nowMS = LeaseRows.milliseconds(now())
+        let (rows, receipts, loaded, routing, lifecycle) = try await read { db in
+            if let session = runtime.sessionID {
+                try LeaseRows.fence(db, session: session, owner: owner, nowMS: nowMS, path: path)
+            }
+            return (
                 try Self.fetchInputs(db, runtime, path: path), try Self.fetchReceipts(db, runtime, path: path),
-                try SessionRows.load(db, id, path: path), try Self.fetchRouting(db, runtime, path: path)
+                try SessionRows.load(db, id, path: path), try Self.fetchRouting(db, runtime, path: path),
+                try Self.fetchLifecycle(db, runtime, path: path)
             )
         }
         if let (session, digest) = loaded { database.prefixes.store(id, messages: session.messages, digest: digest) }
-        return RecoverySnapshot(rows: rows, receipts: receipts, session: loaded?.0, routing: routing)
+        return RecoverySnapshot(
+            rows: rows, receipts: receipts, session: loaded?.0, routing: routing, lifecycle: lifecycle)
     }
 
     // MARK: Transactions

@@ -358,6 +358,38 @@ struct RecoveryTableTests {
         #expect(report.inputsRequeued == 1)
     }
 
+    /// RUNTIME.md §11.3: a missing or idle lifecycle row is already what reconciliation writes, so an open with nothing
+    /// to recover writes nothing (a fresh session opens without a write); any other row is replaced by a clean idle one.
+    @Test func lifecycleRow_isRewrittenOnlyWhenNotConverged() async throws {
+        let store = InMemoryRuntimeStore()
+        let fresh = SessionID()
+        let (opened, _) = try await SessionRuntime.open(session: fresh, store: store)
+        #expect(await store.writeCount == 0)
+        #expect(try await store.loadLifecycle(.session(fresh)) == nil)
+        #expect(await opened.state == .idle)
+
+        let idle = SessionID()
+        try await store.saveLifecycle(.session(idle), RuntimeLifecycleRow(state: .idle, updatedAt: Date()))
+        let writes = await store.writeCount
+        _ = try await SessionRuntime.open(session: idle, store: store)
+        #expect(await store.writeCount == writes)
+
+        for state in [RuntimeState.attached, .running, .retired, .stopped] {
+            let stale = SessionID()
+            try await store.saveLifecycle(.session(stale), RuntimeLifecycleRow(state: state, updatedAt: Date()))
+            let (runtime, _) = try await SessionRuntime.open(session: stale, store: store)
+            #expect(try await store.loadLifecycle(.session(stale))?.state == .idle, "stored \(state)")
+            #expect(await runtime.state == .idle)
+        }
+
+        // Rows to recover are written with the lifecycle row in one transaction, as before.
+        let session = SessionID()
+        await store.seed(
+            .session(session), rows: [try Self.row(Inputs.prompt("staged"), Self.inFlight(.staged, run: RunID()))])
+        _ = try await SessionRuntime.open(session: session, store: store)
+        #expect(try await store.loadLifecycle(.session(session))?.state == .idle)
+    }
+
     @Test func recoveryReport_countsEachDecision() async throws {
         let run = RunID()
         let rows = [

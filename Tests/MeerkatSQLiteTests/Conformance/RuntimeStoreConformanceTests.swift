@@ -280,7 +280,7 @@ import Testing
         #expect(try await store.loadLifecycle(runtime) == nil)
     }
 
-    /// The combined read of a recovery returns exactly what the four separate reads return, empty or not.
+    /// The combined read of a recovery returns exactly what the five separate reads return, empty or not.
     @Test(arguments: StoreKind.allCases)
     func recoverySnapshotEqualsTheSeparateReads(kind: StoreKind) async throws {
         let harness = try kind.make()
@@ -289,6 +289,7 @@ import Testing
         let runtime = LogicalRuntimeID.session(sessionID)
         let empty = try await store.loadRecoverySnapshot(runtime, session: sessionID)
         #expect(empty.rows.isEmpty && empty.receipts.isEmpty && empty.session == nil && empty.routing == nil)
+        #expect(empty.lifecycle == nil)
         let row = Rows.queued("a", sequence: 1)
         let other = Rows.queued("b", sequence: 2)
         try await store.writeInputs(runtime, [row, other])
@@ -299,7 +300,7 @@ import Testing
             BoundaryCommit(
                 receipt: Rows.receipt(run: RunID(), sequence: 1, inputs: [row.inputID]),
                 session: Transcript.session(sessionID, count: 3), inputs: [Rows.consumed(row, run: RunID())],
-                routing: routing))
+                lifecycle: RuntimeLifecycleRow(state: .attached, updatedAt: instant(3)), routing: routing))
         for view in [store, try harness.reopened().runtime] {
             let snapshot = try await view.loadRecoverySnapshot(runtime, session: sessionID)
             #expect(snapshot.rows == (try await view.loadInputs(runtime)))
@@ -309,6 +310,8 @@ import Testing
             #expect(snapshot.session == (try await view.loadSession(sessionID)))
             #expect(snapshot.session?.messages.count == 3)
             #expect(snapshot.routing == routing)
+            #expect(snapshot.lifecycle == (try await view.loadLifecycle(runtime)))
+            #expect(snapshot.lifecycle?.state == .attached)
         }
     }
 
