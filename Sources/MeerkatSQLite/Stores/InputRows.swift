@@ -11,6 +11,29 @@ enum InputRows {
         String(decoding: try encoder.encode(row), as: UTF8.self)
     }
 
+    /// A row with its stored JSON. The stores encode rows before they open the write transaction: encoding is most of
+    /// a row write's CPU, and inside the transaction it would run on the realm's single writer, one caller at a time.
+    struct Encoded: Sendable {
+        let row: StoredInputState
+        let json: String
+
+        init(_ row: StoredInputState, encoder: JSONEncoder) throws {
+            self.row = row
+            json = try InputRows.json(row, encoder: encoder)
+        }
+    }
+
+    /// A compare-and-swap with both sides encoded.
+    struct EncodedSwap: Sendable {
+        let expected: Encoded
+        let next: Encoded?
+
+        init(_ swap: InputSwap, encoder: JSONEncoder) throws {
+            expected = try Encoded(swap.expected, encoder: encoder)
+            next = try swap.next.map { try Encoded($0, encoder: encoder) }
+        }
+    }
+
     /// The stored JSON of one input row.
     static func row(_ db: Database, _ runtime: LogicalRuntimeID, _ id: InputID) throws -> String? {
         try String.fetchOne(
@@ -33,27 +56,24 @@ enum InputRows {
     /// Replaces (or deletes, when `next` is nil) a row only if it still equals `expected`; false on a lost race. The
     /// stored text is compared with the canonical (key-sorted) encoding of `expected`: equal bytes mean nobody replaced
     /// the row since the caller read it.
-    static func swap(
-        _ db: Database, _ runtime: LogicalRuntimeID, expected: StoredInputState, next: StoredInputState?,
-        encoder: JSONEncoder
-    ) throws -> Bool {
+    static func swap(_ db: Database, _ runtime: LogicalRuntimeID, _ swap: EncodedSwap) throws -> Bool {
+        let expected = swap.expected.row
         let stored = try row(db, runtime, expected.inputID)
-        guard let stored, stored == (try json(expected, encoder: encoder)) else { return false }
-        if next?.inputID != expected.inputID {
+        guard let stored, stored == swap.expected.json else { return false }
+        if swap.next?.row.inputID != expected.inputID {
             try db.cachedStatement(
                 sql: "DELETE FROM runtime_inputs WHERE runtime_id = ? AND input_id = ?"
             ).execute(
                 arguments: [runtime.rawValue, expected.inputID.description])
         }
-        if let next { try upsert(db, runtime, next, encoder: encoder) }
+        if let next = swap.next { try upsert(db, runtime, next) }
         return true
     }
 
     /// Inserts or replaces a row and binds its idempotency key. The binding is never removed, so a retry is
     /// recognised after the input finished, after a restart, and even after a recovery discard.
-    static func upsert(_ db: Database, _ runtime: LogicalRuntimeID, _ row: StoredInputState, encoder: JSONEncoder)
-        throws
-    {
+    static func upsert(_ db: Database, _ runtime: LogicalRuntimeID, _ encoded: Encoded) throws {
+        let row = encoded.row
         try db.cachedStatement(
             sql: """
                 INSERT INTO runtime_inputs (runtime_id, input_id, phase, idempotency_key, admission_sequence,
@@ -67,7 +87,7 @@ enum InputRows {
             arguments: [
                 runtime.rawValue, row.inputID.description, row.phase.rawValue, row.state.idempotencyKey?.rawValue,
                 row.seed.admissionSequence.map { Int64(bitPattern: $0) }, row.seed.lastRunID?.description,
-                WireJSON.formatDate(row.state.updatedAt), try json(row, encoder: encoder),
+                WireJSON.formatDate(row.state.updatedAt), encoded.json,
             ])
         if let key = row.state.idempotencyKey {
             try db.cachedStatement(
@@ -92,9 +112,9 @@ enum InputRows {
         }
     }
 
-    static func insertReceipt(
-        _ db: Database, _ runtime: LogicalRuntimeID, _ receipt: RunBoundaryReceipt, encoder: JSONEncoder
-    ) throws {
+    static func insertReceipt(_ db: Database, _ runtime: LogicalRuntimeID, _ receipt: RunBoundaryReceipt, json: String)
+        throws
+    {
         try db.cachedStatement(
             sql: """
                 INSERT INTO runtime_receipts (runtime_id, run_id, sequence, receipt_json) VALUES (?, ?, ?, ?)
@@ -103,7 +123,7 @@ enum InputRows {
         ).execute(
             arguments: [
                 runtime.rawValue, receipt.runID.description, Int64(bitPattern: receipt.sequence),
-                String(decoding: try encoder.encode(receipt), as: UTF8.self),
+                json,
             ])
     }
 

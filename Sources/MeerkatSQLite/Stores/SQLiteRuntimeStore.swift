@@ -78,9 +78,9 @@ public final class SQLiteRuntimeStore: RuntimeStore {
     }
 
     public func writeInputs(_ runtime: LogicalRuntimeID, _ rows: [StoredInputState]) async throws(RuntimeStoreError) {
+        let encoded = try encoding { encoder in try rows.map { try InputRows.Encoded($0, encoder: encoder) } }
         try await fencedWrite(runtime) { db in
-            let encoder = WireJSON.encoder()
-            for row in rows { try InputRows.upsert(db, runtime, row, encoder: encoder) }
+            for row in encoded { try InputRows.upsert(db, runtime, row) }
         }
     }
 
@@ -88,6 +88,7 @@ public final class SQLiteRuntimeStore: RuntimeStore {
         _ runtime: LogicalRuntimeID, _ rows: [StoredInputState], newInput id: InputID, idempotencyKey: IdempotencyKey?
     ) async throws(RuntimeStoreError) -> StoredInputState? {
         let path = database.path
+        let encoded = try encoding { encoder in try rows.map { try InputRows.Encoded($0, encoder: encoder) } }
         return try await fencedWrite(runtime) { db -> StoredInputState? in
             let decoder = WireJSON.decoder()
             if let key = idempotencyKey, let json = try InputRows.bound(db, runtime, key) {
@@ -96,30 +97,38 @@ public final class SQLiteRuntimeStore: RuntimeStore {
             if let json = try InputRows.row(db, runtime, id) {
                 return try InputRows.decode(json, runtime, path: path, decoder: decoder)
             }
-            let encoder = WireJSON.encoder()
-            for row in rows { try InputRows.upsert(db, runtime, row, encoder: encoder) }
+            for row in encoded { try InputRows.upsert(db, runtime, row) }
             return nil
         }
     }
 
     public func atomicApply(_ runtime: LogicalRuntimeID, _ commit: BoundaryCommit) async throws(RuntimeStoreError) {
         let database = database
+        let (receiptJSON, inputs, swaps) = try encoding { encoder in
+            (
+                try commit.receipt.map { String(decoding: try encoder.encode($0), as: UTF8.self) },
+                try commit.inputs.map { try InputRows.Encoded($0, encoder: encoder) },
+                try commit.swaps.map { try InputRows.EncodedSwap($0, encoder: encoder) }
+            )
+        }
         let digest = try await fencedWrite(runtime) { db -> String? in
-            let encoder = WireJSON.encoder()
-            if let receipt = commit.receipt { try InputRows.insertReceipt(db, runtime, receipt, encoder: encoder) }
+            if let receipt = commit.receipt, let receiptJSON {
+                try InputRows.insertReceipt(db, runtime, receipt, json: receiptJSON)
+            }
             var digest: String?
             if let session = commit.session {
                 digest = try SessionRows.append(db, session, runID: commit.receipt?.runID, database: database)
             }
-            for row in commit.inputs { try InputRows.upsert(db, runtime, row, encoder: encoder) }
-            for swap in commit.swaps {
+            for row in inputs { try InputRows.upsert(db, runtime, row) }
+            for swap in swaps {
                 // A lost swap throws, which rolls the whole transaction back: nothing of the commit survives.
-                guard try InputRows.swap(db, runtime, expected: swap.expected, next: swap.next, encoder: encoder) else {
-                    throw StoreFault.conflict("input \(swap.expected.inputID) of \(runtime) changed since it was read")
+                guard try InputRows.swap(db, runtime, swap) else {
+                    throw StoreFault.conflict(
+                        "input \(swap.expected.row.inputID) of \(runtime) changed since it was read")
                 }
             }
             if let lifecycle = commit.lifecycle {
-                try InputRows.saveLifecycle(db, runtime, lifecycle, encoder: encoder)
+                try InputRows.saveLifecycle(db, runtime, lifecycle, encoder: WireJSON.encoder())
             }
             if let routing = commit.routing { try Self.saveRouting(db, runtime, routing) }
             return digest
@@ -153,9 +162,10 @@ public final class SQLiteRuntimeStore: RuntimeStore {
     public func compareAndSwapInput(_ runtime: LogicalRuntimeID, expected: StoredInputState, next: StoredInputState?)
         async throws(RuntimeStoreError) -> Bool
     {
-        try await fencedWrite(runtime) { db in
-            try InputRows.swap(db, runtime, expected: expected, next: next, encoder: WireJSON.encoder())
+        let swap = try encoding { encoder in
+            try InputRows.EncodedSwap(InputSwap(expected: expected, next: next), encoder: encoder)
         }
+        return try await fencedWrite(runtime) { db in try InputRows.swap(db, runtime, swap) }
     }
 
     public func loadLifecycle(_ runtime: LogicalRuntimeID) async throws(RuntimeStoreError) -> RuntimeLifecycleRow? {
@@ -248,6 +258,16 @@ public final class SQLiteRuntimeStore: RuntimeStore {
     }
 
     // MARK: Transactions
+
+    /// Encodes what a write stores before its transaction opens (see `InputRows.Encoded`); a failure is the store's
+    /// typed error, as it would be from inside the transaction.
+    func encoding<T>(_ body: (JSONEncoder) throws -> T) throws(RuntimeStoreError) -> T {
+        do {
+            return try body(WireJSON.encoder())
+        } catch {
+            throw StoreFault.from(error, path: database.path).runtimeError
+        }
+    }
 
     /// A write transaction that first checks the session lease of `runtime` (see the type's documentation).
     func fencedWrite<T: Sendable>(_ runtime: LogicalRuntimeID, _ body: @escaping @Sendable (Database) throws -> T)

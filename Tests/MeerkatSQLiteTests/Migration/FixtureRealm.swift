@@ -113,8 +113,11 @@ enum FixtureRealm {
             try db.execute(
                 sql: "INSERT INTO session_labels (session_id, key, value) VALUES (?, 'team', 'core')",
                 arguments: [sessionID.description])
-            for row in [consumed, queued] { try InputRows.upsert(db, runtimeID, row, encoder: encoder) }
-            try InputRows.insertReceipt(db, runtimeID, receipt, encoder: encoder)
+            for row in [consumed, queued] {
+                try InputRows.upsert(db, runtimeID, InputRows.Encoded(row, encoder: encoder))
+            }
+            try InputRows.insertReceipt(
+                db, runtimeID, receipt, json: String(decoding: try encoder.encode(receipt), as: UTF8.self))
             try InputRows.saveLifecycle(db, runtimeID, lifecycle, encoder: encoder)
         }
         try queue.writeWithoutTransaction { db in
