@@ -14,6 +14,7 @@ public final class EventBus: Sendable {
         var seq: UInt64 = 0
         var nextID: Int = 0
         var subscribers: [Int: Subscriber] = [:]
+        var sinks: [Int: @Sendable (EventEnvelope) -> Void] = [:]
     }
 
     /// Events published so far get sequence numbers 1, 2, 3, ...
@@ -45,6 +46,18 @@ public final class EventBus: Sendable {
         return stream
     }
 
+    /// Attaches a sink: a function called with every envelope published from now on, synchronously and in `seq` order,
+    /// while the bus's lock is held. It must be quick and must not publish on this bus; it is never dropped from and
+    /// costs no task (the session's event log takes every event this way). Returns the function that detaches it.
+    public func attach(_ sink: @escaping @Sendable (EventEnvelope) -> Void) -> @Sendable () -> Void {
+        let id = state.withLock { state -> Int in
+            state.nextID += 1
+            state.sinks[state.nextID] = sink
+            return state.nextID
+        }
+        return { [weak self] in self?.state.withLock { _ = $0.sinks.removeValue(forKey: id) } }
+    }
+
     /// Number of live subscribers.
     public var subscriberCount: Int { state.withLock { $0.subscribers.count } }
 
@@ -58,6 +71,7 @@ public final class EventBus: Sendable {
         return state.withLock { state in
             state.seq += 1
             let envelope = EventEnvelope(source: source, seq: state.seq, timestampMS: now, payload: event)
+            for sink in state.sinks.values { sink(envelope) }
             for (id, var subscriber) in state.subscribers {
                 if subscriber.dropped > 0 {
                     let marker = EventEnvelope(
@@ -84,6 +98,7 @@ public final class EventBus: Sendable {
         let continuations = state.withLock { state in
             let all = state.subscribers.values.map(\.continuation)
             state.subscribers.removeAll()
+            state.sinks.removeAll()
             return all
         }
         for continuation in continuations { continuation.finish() }

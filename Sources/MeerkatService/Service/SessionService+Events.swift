@@ -31,7 +31,7 @@ extension SessionService {
     /// Starts logging a session's agent and runtime events (replacing an earlier pump of the same session).
     func startEventPump(_ id: SessionID, agent: Agent, runtime: SessionRuntime?) -> SessionEventPump {
         SessionEventPump(
-            session: id, agentEvents: agent.events.subscribe(), runtimeEvents: runtime?.events.subscribe(),
-            log: eventLog, stats: stats, logger: logger)
+            session: id, agentEvents: agent.events, runtimeEvents: runtime?.events, log: eventLog, stats: stats,
+            logger: logger)
     }
 }

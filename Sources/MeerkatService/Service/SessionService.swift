@@ -582,7 +582,7 @@ public actor SessionService {
         for id in Array(agents.keys) { await unregister(id) }
         for pump in draining {
             pump.stop()
-            await pump.consumer.value
+            await pump.drained()
         }
     }
 

@@ -6,103 +6,120 @@ import Synchronization
 
 /// Copies one live session's agent and runtime events into its event log, in arrival order.
 ///
-/// Two forwarders drain the (bounded) agent bus and the runtime stream into one unbounded queue at once, so the
-/// publishers never wait on the log's writes; a single consumer appends from that queue, which keeps the log's
-/// sequence order equal to the delivery order. The consumer takes everything queued at once and appends it as one
-/// batch (one store write): a turn publishes a dozen or more events in quick succession, and one write per event
-/// kept a SQLite realm's writer busy with the log while the run waited to commit. `stop` ends the forwarders and
-/// lets the consumer drain what was already queued.
+/// The pump attaches a sink to the agent's event bus and to the runtime's event stream: publishing an event only
+/// appends it to this pump's queue (no task per event, no wait on the log). A consumer task exists only while events
+/// are queued: it converts them to JSON, appends everything queued as one batch (one store write) and ends when the
+/// queue is empty, so an idle session holds no task. A turn publishes a dozen or more events in quick succession; one
+/// write per event kept a SQLite realm's writer busy with the log while the run waited to commit. `stop` detaches
+/// the sinks; what was already queued is still appended (`drained` waits for it).
 final class SessionEventPump: Sendable {
-    /// Events waiting for the consumer, in arrival order.
-    private final class Queue: Sendable {
-        private let pending = Mutex<[SessionEventEntry]>([])
-        /// Wakes the consumer; signals that arrive while it works collapse into one.
-        private let signal: AsyncStream<Void>.Continuation
-        let wakeups: AsyncStream<Void>
+    /// One published event, converted by the consumer.
+    private enum Item: Sendable {
+        case agent(EventEnvelope)
+        case runtime(RuntimeEvent)
+    }
 
-        init() {
-            (wakeups, signal) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        }
-
-        func push(_ entry: SessionEventEntry) {
-            pending.withLock { $0.append(entry) }
-            signal.yield()
-        }
-
-        /// Everything queued so far, oldest first (at most `limit` entries).
-        func take(limit: Int) -> [SessionEventEntry] {
-            pending.withLock { pending in
-                guard pending.count > limit else {
-                    defer { pending.removeAll(keepingCapacity: true) }
-                    return pending
-                }
-                defer { pending.removeFirst(limit) }
-                return Array(pending.prefix(limit))
-            }
-        }
-
-        func finish() { signal.finish() }
+    private struct State {
+        var pending: [Item] = []
+        /// The consumer appending the queue, nil while it is empty.
+        var consumer: Task<Void, Never>?
     }
 
     /// The most events one store write takes.
     static let batchLimit = 512
 
-    private let forwarders: [Task<Void, Never>]
-    private let queue = Queue()
-    let consumer: Task<Void, Never>
+    private let session: SessionID
+    private let log: SessionEventLog
+    private let logger: Logger
+    private let state = Mutex(State())
+    private let detach: Mutex<[@Sendable () -> Void]>
 
     init(
-        session: SessionID, agentEvents: AsyncStream<EventEnvelope>, runtimeEvents: AsyncStream<RuntimeEvent>?,
-        log: SessionEventLog, stats: SessionServiceStats, logger: Logger
+        session: SessionID, agentEvents: EventBus, runtimeEvents: RuntimeEventStream?, log: SessionEventLog,
+        stats: SessionServiceStats, logger: Logger
     ) {
-        let queue = self.queue
-        var forwarders = [
-            Task {
-                for await envelope in agentEvents {
-                    stats.record(envelope.payload)
-                    guard let json = try? WireJSON.toJSONValue(envelope.payload) else { continue }
-                    queue.push(
-                        SessionEventEntry(
-                            kind: "agent", timestamp: Date(timeIntervalSince1970: Double(envelope.timestampMS) / 1000),
-                            event: json))
-                }
+        self.session = session
+        self.log = log
+        self.logger = logger
+        detach = Mutex([])
+        // The sinks capture the pump weakly: the service owns it, and a stopped pump lets go of the session.
+        var detachers = [
+            agentEvents.attach { [weak self] envelope in
+                stats.record(envelope.payload)
+                self?.push([.agent(envelope)])
             }
         ]
         if let runtimeEvents {
-            forwarders.append(
-                Task {
-                    for await event in runtimeEvents {
-                        guard let json = try? WireJSON.toJSONValue(event) else { continue }
-                        queue.push(SessionEventEntry(kind: "runtime", timestamp: event.timestamp, event: json))
-                    }
-                })
+            detachers.append(runtimeEvents.attach { [weak self] events in self?.push(events.map(Item.runtime)) })
         }
-        self.forwarders = forwarders
-        consumer = Task {
-            func drain() async {
-                while true {
-                    let batch = queue.take(limit: Self.batchLimit)
-                    guard !batch.isEmpty else { return }
-                    do {
-                        try await log.append(session: session, entries: batch)
-                    } catch {
-                        logger.error(
-                            "event log append failed",
-                            metadata: [
-                                "session": .string(session.description), "events": .stringConvertible(batch.count),
-                                "error": .string("\(error)"),
-                            ])
-                    }
-                }
-            }
-            for await _ in queue.wakeups { await drain() }
-            await drain()
+        detach.withLock { $0 = detachers }
+    }
+
+    /// Queues events and starts the consumer when none is running. The consumer is created under the lock (creating a
+    /// task only enqueues it), so there is never more than one and none ends while events wait.
+    private func push(_ items: [Item]) {
+        state.withLock { state in
+            state.pending.append(contentsOf: items)
+            if state.consumer == nil { state.consumer = Task { await self.consume() } }
         }
     }
 
-    /// Stops forwarding; events already queued are still appended.
+    /// Appends queued events in batches until the queue is empty.
+    private func consume() async {
+        while true {
+            let batch = state.withLock { state -> [Item] in
+                guard !state.pending.isEmpty else {
+                    state.consumer = nil
+                    return []
+                }
+                guard state.pending.count > Self.batchLimit else {
+                    defer { state.pending.removeAll(keepingCapacity: true) }
+                    return state.pending
+                }
+                defer { state.pending.removeFirst(Self.batchLimit) }
+                return Array(state.pending.prefix(Self.batchLimit))
+            }
+            guard !batch.isEmpty else { return }
+            let entries = batch.compactMap(Self.entry)
+            guard !entries.isEmpty else { continue }
+            do {
+                try await log.append(session: session, entries: entries)
+            } catch {
+                logger.error(
+                    "event log append failed",
+                    metadata: [
+                        "session": .string(session.description), "events": .stringConvertible(entries.count),
+                        "error": .string("\(error)"),
+                    ])
+            }
+        }
+    }
+
+    /// The log entry of an event (nil for one that cannot be encoded).
+    private static func entry(_ item: Item) -> SessionEventEntry? {
+        switch item {
+        case .agent(let envelope):
+            guard let json = try? WireJSON.toJSONValue(envelope.payload) else { return nil }
+            return SessionEventEntry(
+                kind: "agent", timestamp: Date(timeIntervalSince1970: Double(envelope.timestampMS) / 1000), event: json)
+        case .runtime(let event):
+            guard let json = try? WireJSON.toJSONValue(event) else { return nil }
+            return SessionEventEntry(kind: "runtime", timestamp: event.timestamp, event: json)
+        }
+    }
+
+    /// Stops taking events; events already queued are still appended.
     func stop() {
-        for forwarder in forwarders { forwarder.cancel() }
-        queue.finish()
+        for detach in detach.withLock({ detachers in
+            defer { detachers.removeAll() }; return detachers
+        }) { detach() }
+    }
+
+    /// True when no event waits and no consumer task exists (an idle session's pump).
+    var isIdle: Bool { state.withLock { $0.pending.isEmpty && $0.consumer == nil } }
+
+    /// Returns once every event queued so far is appended.
+    func drained() async {
+        while let consumer = state.withLock({ $0.consumer }) { await consumer.value }
     }
 }
