@@ -125,11 +125,8 @@ enum SSEStreamDriver {
     private static func drain(
         _ iterator: inout HTTPClientResponse.Body.AsyncIterator, emitter: StreamEmitter, wait: Duration
     ) async {
-        let timer = Task {
-            do { try await Task.sleep(for: wait) } catch { return }
-            emitter.cancelProducer()
-        }
-        defer { timer.cancel() }
+        let timer = DeadlineTimer.shared.schedule(after: wait) { emitter.cancelProducer() }
+        defer { DeadlineTimer.shared.cancel(timer) }
         var drained = 0
         while drained < 1 << 20, let chunk = try? await iterator.next() {
             drained += chunk.readableBytes

@@ -8,7 +8,7 @@ final class StreamEmitter: Sendable {
         var finished = false
         var producer: Task<Void, Never>?
         var cancelRequested = false
-        var timers: [Task<Void, Never>] = []
+        var timers: [DeadlineTimer.Token] = []
     }
 
     private let continuation: AsyncStream<LLMEvent>.Continuation
@@ -52,7 +52,7 @@ final class StreamEmitter: Sendable {
     /// Sends `.done(outcome)` and closes the stream, unless it is already closed. Returns whether it did.
     @discardableResult
     func finish(_ outcome: LLMStreamOutcome) -> Bool {
-        let timers: [Task<Void, Never>]? = state.withLock { state in
+        let timers: [DeadlineTimer.Token]? = state.withLock { state in
             guard !state.finished else { return nil }
             state.finished = true
             defer { state.timers = [] }
@@ -61,7 +61,7 @@ final class StreamEmitter: Sendable {
         guard let timers else { return false }
         continuation.yield(.done(outcome))
         continuation.finish()
-        for timer in timers { timer.cancel() }
+        for timer in timers { DeadlineTimer.shared.cancel(timer) }
         return true
     }
 
@@ -76,8 +76,7 @@ final class StreamEmitter: Sendable {
 
     /// After `delay`, ends the stream with `outcome` and cancels the producer, unless the stream finished first.
     func schedule(after delay: Duration, outcome: LLMStreamOutcome) {
-        let timer = Task { [self] in
-            do { try await Task.sleep(for: delay) } catch { return }
+        let timer = DeadlineTimer.shared.schedule(after: delay) { [self] in
             if finish(outcome) { cancelProducer() }
         }
         let keep = state.withLock { state in
@@ -85,6 +84,6 @@ final class StreamEmitter: Sendable {
             state.timers.append(timer)
             return true
         }
-        if !keep { timer.cancel() }
+        if !keep { DeadlineTimer.shared.cancel(timer) }
     }
 }
