@@ -46,5 +46,31 @@ import Testing
         #expect(history.sharedPrefixCount(with: [user("a"), user("b")]) == 1)
         #expect(history.sharedPrefixCount(with: []) == 0)
         #expect([Message]().sharedPrefixCount(with: history) == 0)
+        #expect(history[1...].sharedPrefixCount(with: Array(history[1...])) == 2)
+        #expect(history[1...].sharedPrefixCount(with: history) == 0)
+    }
+
+    /// Identical bytes short-cut `==`; equal values with their own storage, and values that differ only deep inside,
+    /// are still decided by `==`.
+    @Test func sharedPrefixAgreesWithEqualityWhateverTheStorage() {
+        let long = String(repeating: "x", count: 100)
+        func rebuilt() -> [Message] {
+            [user("a" + long), assistant("b" + long), user("c" + long), assistant("d" + long)]
+        }
+        let first = rebuilt()
+        let second = rebuilt()  // equal values, separate string storage
+        #expect(first.sharedPrefixCount(with: second) == 4)
+        var changed = rebuilt()
+        changed[2] = user("c" + long + "!")
+        #expect(first.sharedPrefixCount(with: changed) == 2)
+        var copy = first
+        copy.append(user("tail"))  // a copy that shares the elements' storage
+        #expect(first.sharedPrefixCount(with: copy) == 4)
+        copy[0] = assistant("a" + long)  // same text, another role
+        #expect(first.sharedPrefixCount(with: copy) == 0)
+        let numbers: [Double] = [1, 2, .nan, 4]
+        #expect(numbers.sharedPrefixCount(with: [1, 2, 3, 4]) == 2)
+        #expect([1.0, 2.0].sharedPrefixCount(with: [1.0, -2.0]) == 1)
+        #expect([0.0].sharedPrefixCount(with: [-0.0]) == 1)  // equal by `==`, though their bytes differ
     }
 }
