@@ -307,7 +307,11 @@ public actor Agent {
             }
             state.calls += 1
             if callsSinceCompaction < Int.max { callsSinceCompaction += 1 }
-            commitAssistant(response, request: request)
+            let usage = callUsage(response, request: request)
+            // The request shares the transcript's storage; let go of it before the transcript grows, or appending the
+            // answer would copy every message of the history.
+            request.messages = []
+            commitAssistant(response, usage: usage)
             // Progress is reported only once model output exists: before that a failed run rolls its rows back.
             await options.checkpoint.sessionProgress(session, runStartIndex: state.startIndex)
             let calls = response.blocks.compactMap { block -> ToolCall? in
@@ -380,19 +384,27 @@ public actor Agent {
         session.updatedAt = Date()
     }
 
-    private func commitAssistant(_ response: ModelResponse, request: LLMRequest) {
+    private func commitAssistant(_ response: ModelResponse, usage: Usage) {
         commit([.assistant(blocks: response.blocks, stopReason: response.stopReason, createdAt: Date())])
         let text = response.blocks.compactMap { if case .text(let t, _) = $0 { t } else { nil } }.joined()
         if !text.isEmpty { events.publish(.textComplete(text)) }
-        account(response, request: request)
+        account(usage)
         noteBudgetUse()
     }
 
-    /// Adds a call's usage to the session and the token budget. A call without reported usage is estimated
-    /// (`TokenEstimate`) so budgets still bind, and recorded as an estimate, never as zero tokens.
+    /// A call's usage: the reported one, or an estimate (`TokenEstimate`) so budgets still bind, recorded as an
+    /// estimate, never as zero tokens.
+    func callUsage(_ response: ModelResponse, request: LLMRequest) -> Usage {
+        response.usage ?? .unreported(estimated: TokenEstimate.call(request, response: response.blocks))
+    }
+
+    /// Adds a call's usage to the session and the token budget.
     func account(_ response: ModelResponse, request: LLMRequest) {
-        let usage =
-            response.usage ?? .unreported(estimated: TokenEstimate.call(request, response: response.blocks))
+        account(callUsage(response, request: request))
+    }
+
+    /// Adds a call's usage to the session and the token budget.
+    func account(_ usage: Usage) {
         session.usage += usage
         lifetimeTokens += usage.budgetedTokens
         events.publish(.usageUpdated(call: usage, session: session.usage))

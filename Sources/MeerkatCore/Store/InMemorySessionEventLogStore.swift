@@ -51,11 +51,15 @@ public final class InMemorySessionEventLogStore: SessionEventLogStore {
 
     public func prune(session: SessionID, keepLast: Int, olderThan: Date) async throws(SessionStoreError) {
         logs.withLock { logs in
-            guard var log = logs[session], log.count > 1 else { return }
-            let overCount = max(0, log.count - max(1, keepLast))
-            let tooOld = log.dropLast().prefix { $0.timestamp < olderThan }.count
-            log.removeFirst(min(log.count - 1, max(overCount, tooOld)))
-            logs[session] = log
+            // How many to drop is read first and the log is then changed in place: a copy of the log held while it
+            // changes would make the change copy every event, on every prune, even when nothing is dropped.
+            let drop: Int = {
+                guard let log = logs[session], log.count > 1 else { return 0 }
+                let overCount = max(0, log.count - max(1, keepLast))
+                let tooOld = log.dropLast().prefix { $0.timestamp < olderThan }.count
+                return min(log.count - 1, max(overCount, tooOld))
+            }()
+            if drop > 0 { logs[session]?.removeFirst(drop) }
         }
     }
 
