@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MeerkatCore
+import Synchronization
 import Testing
 
 @testable import MeerkatRuntime
@@ -13,10 +14,43 @@ import Testing
     private let bus = EventBus(source: "agent")
     private let runtime = RuntimeEventStream()
 
-    private func makePump() -> SessionEventPump {
+    private func makePump(appendDelay: Duration = .zero, store: (any SessionEventLogStore)? = nil) -> SessionEventPump {
         SessionEventPump(
-            session: session, agentEvents: bus, runtimeEvents: runtime, log: SessionEventLog(store: store),
+            session: session, agentEvents: bus, runtimeEvents: runtime,
+            log: SessionEventLog(store: store ?? self.store, policy: SessionEventLogPolicy(appendDelay: appendDelay)),
             stats: SessionServiceStats(), logger: Logger(label: "test"))
+    }
+
+    /// Counts the writes that reach a store.
+    private final class CountingStore: SessionEventLogStore {
+        let inner: InMemorySessionEventLogStore
+        let writes = Mutex(0)
+        init(_ inner: InMemorySessionEventLogStore) { self.inner = inner }
+
+        func append(session: SessionID, kind: String, timestamp: Date, event: JSONValue)
+            async throws(SessionStoreError) -> SessionEventRecord
+        {
+            writes.withLock { $0 += 1 }
+            return try await inner.append(session: session, kind: kind, timestamp: timestamp, event: event)
+        }
+        func append(session: SessionID, entries: [SessionEventEntry]) async throws(SessionStoreError)
+            -> [SessionEventRecord]
+        {
+            writes.withLock { $0 += 1 }
+            return try await inner.append(session: session, entries: entries)
+        }
+        func events(session: SessionID, after: UInt64, limit: Int) async throws(SessionStoreError)
+            -> [SessionEventRecord]
+        {
+            try await inner.events(session: session, after: after, limit: limit)
+        }
+        func bounds(session: SessionID) async throws(SessionStoreError) -> ClosedRange<UInt64>? {
+            try await inner.bounds(session: session)
+        }
+        func prune(session: SessionID, keepLast: Int, olderThan: Date) async throws(SessionStoreError) {
+            try await inner.prune(session: session, keepLast: keepLast, olderThan: olderThan)
+        }
+        func delete(session: SessionID) async throws(SessionStoreError) { try await inner.delete(session: session) }
     }
 
     private func logged() async throws -> [SessionEventRecord] {
@@ -64,6 +98,22 @@ import Testing
         #expect(!runtime.hasSubscribers)
         await pump.drained()
         #expect(try await logged().count == 900)
+    }
+
+    /// Events published within the append delay of the first one go into one write.
+    @Test func aBurstWithinTheAppendDelayIsOneWrite() async throws {
+        let counting = CountingStore(store)
+        let pump = makePump(appendDelay: .seconds(5), store: counting)
+        let input = InputID()
+        bus.publish(.turnStarted(turnNumber: 1))
+        runtime.publish([RuntimeEvent(runtimeID: .session(session), kind: .inputQueued(input))])
+        bus.publish(.turnStarted(turnNumber: 2))
+        #expect(counting.writes.withLock { $0 } == 0)  // still gathering (for up to 5 s)
+        #expect(!pump.isIdle)
+        pump.stop()
+        await pump.drained()
+        #expect(counting.writes.withLock { $0 } == 1)
+        #expect(try await logged().map(\.kind) == ["agent", "runtime", "agent"])
     }
 
     @Test func concurrentPublishersLoseNothing() async throws {

@@ -8,8 +8,9 @@ import Synchronization
 ///
 /// The pump attaches a sink to the agent's event bus and to the runtime's event stream: publishing an event only
 /// appends it to this pump's queue (no task per event, no wait on the log). A consumer task exists only while events
-/// are queued: it converts them to JSON, appends everything queued as one batch (one store write) and ends when the
-/// queue is empty, so an idle session holds no task. A turn publishes a dozen or more events in quick succession; one
+/// are queued: it waits `SessionEventLogPolicy.appendDelay` for the rest of the burst, converts the events to JSON,
+/// appends everything queued as one batch (one store write) and ends when the queue is empty, so an idle session holds
+/// no task. A turn publishes a dozen or more events in quick succession; one
 /// write per event kept a SQLite realm's writer busy with the log while the run waited to commit. `stop` detaches
 /// the sinks; what was already queued is still appended (`drained` waits for it).
 final class SessionEventPump: Sendable {
@@ -23,6 +24,9 @@ final class SessionEventPump: Sendable {
         var pending: [Item] = []
         /// The consumer appending the queue, nil while it is empty.
         var consumer: Task<Void, Never>?
+        /// The consumer waiting out the append delay.
+        var waiting: CheckedContinuation<Void, Never>?
+        var stopped = false
     }
 
     /// The most events one store write takes.
@@ -66,6 +70,9 @@ final class SessionEventPump: Sendable {
 
     /// Appends queued events in batches until the queue is empty.
     private func consume() async {
+        // Events come in bursts (admission, run start, the answer, the boundary); gathering a burst makes it one write.
+        let delay = log.policy.appendDelay
+        if delay > .zero { await gather(for: delay) }
         while true {
             let batch = state.withLock { state -> [Item] in
                 guard !state.pending.isEmpty else {
@@ -95,6 +102,30 @@ final class SessionEventPump: Sendable {
         }
     }
 
+    /// Waits `delay` for more events, or until the pump stops (a stopped pump writes what it has at once).
+    private func gather(for delay: Duration) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now = state.withLock { state -> Bool in
+                if state.stopped { return true }
+                state.waiting = continuation
+                return false
+            }
+            if now {
+                continuation.resume()
+                return
+            }
+            // No task sleeps for it: one shared sleeper serves every such delay.
+            DeadlineTimer.shared.schedule(after: delay) { [self] in endGathering() }
+        }
+    }
+
+    private func endGathering() {
+        state.withLock { state in
+            defer { state.waiting = nil }
+            return state.waiting
+        }?.resume()
+    }
+
     /// The log entry of an event (nil for one that cannot be encoded).
     private static func entry(_ item: Item) -> SessionEventEntry? {
         switch item {
@@ -108,8 +139,10 @@ final class SessionEventPump: Sendable {
         }
     }
 
-    /// Stops taking events; events already queued are still appended.
+    /// Stops taking events; events already queued are still appended, without waiting out the append delay.
     func stop() {
+        state.withLock { $0.stopped = true }
+        endGathering()
         for detach in detach.withLock({ detachers in
             defer { detachers.removeAll() }; return detachers
         }) { detach() }

@@ -1,6 +1,7 @@
 import Synchronization
 
-/// Runs short actions at deadlines, for the timers of provider calls (call deadline, trailer wait, drain wait).
+/// Runs short actions at deadlines: the timers of provider calls (call deadline, trailer wait, drain wait) and the
+/// event log's append delay.
 ///
 /// A timer per call as a sleeping task cost a task, an armed system timer and, on cancellation, a wake-up of the
 /// sleeping task: several thread wake-ups per model call, for timers that almost never fire. Here one sleeper task
@@ -10,9 +11,9 @@ import Synchronization
 /// new calls need no wake-up at all.
 ///
 /// Actions run on the sleeper's task and must be quick (they end a stream, cancel a producer).
-final class DeadlineTimer: Sendable {
+public final class DeadlineTimer: Sendable {
     /// Cancels a scheduled action.
-    struct Token: Sendable, Hashable {
+    public struct Token: Sendable, Hashable {
         fileprivate let id: UInt64
     }
 
@@ -30,14 +31,17 @@ final class DeadlineTimer: Sendable {
     }
 
     /// The process-wide timer.
-    static let shared = DeadlineTimer()
+    public static let shared = DeadlineTimer()
+
+    /// A timer of its own (tests); everything else shares `shared`.
+    public init() {}
 
     private let clock = ContinuousClock()
     private let state = Mutex(State())
 
     /// Runs `action` after `delay`, unless the token is cancelled first.
     @discardableResult
-    func schedule(after delay: Duration, _ action: @escaping @Sendable () -> Void) -> Token {
+    public func schedule(after delay: Duration, _ action: @escaping @Sendable () -> Void) -> Token {
         let deadline = clock.now.advanced(by: delay)
         let (token, replaced) = state.withLock { state -> (Token, Task<Void, Never>?) in
             state.nextID += 1
@@ -55,12 +59,12 @@ final class DeadlineTimer: Sendable {
     }
 
     /// Removes a scheduled action (nothing happens if it already ran).
-    func cancel(_ token: Token) {
+    public func cancel(_ token: Token) {
         _ = state.withLock { $0.entries.removeValue(forKey: token.id) }
     }
 
     /// Number of scheduled actions (for tests).
-    var pendingCount: Int { state.withLock { $0.entries.count } }
+    public var pendingCount: Int { state.withLock { $0.entries.count } }
 
     private func sleep(until deadline: ContinuousClock.Instant) async {
         do { try await Task.sleep(until: deadline, clock: clock) } catch { return }

@@ -1,7 +1,7 @@
 import Synchronization
 import Testing
 
-@testable import MeerkatProviders
+@testable import MeerkatCore
 
 /// The shared timer of provider calls: actions run at their deadlines in deadline order, cancelled ones never run,
 /// and a deadline earlier than the one being waited for is not held up by it.
