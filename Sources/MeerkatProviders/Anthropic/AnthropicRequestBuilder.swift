@@ -96,38 +96,9 @@ enum AnthropicRequestBuilder {
 
     /// Merges consecutive rows of the same side into one message; in a user message the tool results come first.
     private static func writeTurns(_ rows: ArraySlice<RowBlocks>, to out: inout JSONBytesWriter) {
-        var side: Side?
-        var results: [UInt8] = []
-        var others: [UInt8] = []
-        func flush(_ out: inout JSONBytesWriter) {
-            guard let current = side else { return }
-            out.beginObject()
-            out.key("content")
-            out.beginArray()
-            out.encodedElements(results[...])
-            out.encodedElements(others[...])
-            out.endArray()
-            out.field("role", current == .user ? "user" : "assistant")
-            out.endObject()
-            results.removeAll(keepingCapacity: true)
-            others.removeAll(keepingCapacity: true)
-        }
-        for row in rows {
-            guard let rowSide = row.side else { continue }
-            if rowSide != side {
-                flush(&out)
-                side = rowSide
-            }
-            append(row.results, to: &results)
-            append(row.others, to: &others)
-        }
-        flush(&out)
-    }
-
-    private static func append(_ elements: [UInt8], to list: inout [UInt8]) {
-        guard !elements.isEmpty else { return }
-        if !list.isEmpty { list.append(UInt8(ascii: ",")) }
-        list.append(contentsOf: elements)
+        WireContent.writeMergedTurns(
+            rows, groups: 2, itemsKey: "content", role: { $0.side.map { $0 == .user ? "user" : "assistant" } },
+            items: { row, group in group == 0 ? row.results : row.others }, to: &out)
     }
 
     /// A transcript row's wire blocks.

@@ -120,29 +120,9 @@ enum GeminiRequestBuilder {
 
     /// Merges consecutive rows of the same role into one content; rows that send nothing are skipped.
     private static func writeContents(_ rows: ArraySlice<RowParts>, to out: inout JSONBytesWriter) {
-        var role: Role?
-        var parts: [UInt8] = []
-        func flush(_ out: inout JSONBytesWriter) {
-            guard let current = role else { return }
-            out.beginObject()
-            out.key("parts")
-            out.beginArray()
-            out.encodedElements(parts[...])
-            out.endArray()
-            out.field("role", current == .user ? "user" : "model")
-            out.endObject()
-            parts.removeAll(keepingCapacity: true)
-        }
-        for row in rows {
-            guard let rowRole = row.role else { continue }
-            if rowRole != role {
-                flush(&out)
-                role = rowRole
-            }
-            if !parts.isEmpty { parts.append(UInt8(ascii: ",")) }
-            parts.append(contentsOf: row.parts)
-        }
-        flush(&out)
+        WireContent.writeMergedTurns(
+            rows, groups: 1, itemsKey: "parts", role: { $0.role.map { $0 == .user ? "user" : "model" } },
+            items: { row, _ in row.parts }, to: &out)
     }
 
     /// A transcript row's wire parts; `before` are the parts of the rows before it (where its results' calls are).

@@ -50,6 +50,46 @@ enum WireContent {
         result.isError ? "error: \(result.text)" : result.text
     }
 
+    /// Writes one message object per run of consecutive rows with the same role, for wires that want alternating
+    /// roles (Anthropic, Gemini): `{"<itemsKey>":[…],"role":"<role>"}` (`itemsKey` sorts before `role`). A row gives its
+    /// role's wire name (nil when it sends nothing, which does not break a run) and its items in `groups` lists of
+    /// comma-separated JSON; in a merged message every row's first-group items come before any second-group item
+    /// (Anthropic's tool results first).
+    static func writeMergedTurns<Row>(
+        _ rows: ArraySlice<Row>, groups: Int, itemsKey: String, role: (Row) -> String?,
+        items: (Row, _ group: Int) -> [UInt8], to out: inout JSONBytesWriter
+    ) {
+        var current: String?
+        var lists = [[UInt8]](repeating: [], count: groups)
+        func flush(_ out: inout JSONBytesWriter) {
+            guard let name = current else { return }
+            out.beginObject()
+            out.key(itemsKey)
+            out.beginArray()
+            for index in lists.indices {
+                out.encodedElements(lists[index][...])
+                lists[index].removeAll(keepingCapacity: true)
+            }
+            out.endArray()
+            out.field("role", name)
+            out.endObject()
+        }
+        for row in rows {
+            guard let name = role(row) else { continue }
+            if name != current {
+                flush(&out)
+                current = name
+            }
+            for group in 0..<groups {
+                let elements = items(row, group)
+                guard !elements.isEmpty else { continue }
+                if !lists[group].isEmpty { lists[group].append(UInt8(ascii: ",")) }
+                lists[group].append(contentsOf: elements)
+            }
+        }
+        flush(&out)
+    }
+
     /// A body written as bytes, parsed back (for `wireBody` and for merging provider parameters).
     static func parseBody(_ bytes: [UInt8]) throws(LLMError) -> JSONValue {
         do { return try JSONValue.parse(bytes: bytes) } catch {

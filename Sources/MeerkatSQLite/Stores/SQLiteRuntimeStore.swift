@@ -176,14 +176,20 @@ public final class SQLiteRuntimeStore: RuntimeStore {
     private static func fetchLifecycle(_ db: Database, _ runtime: LogicalRuntimeID, path: String) throws
         -> RuntimeLifecycleRow?
     {
-        guard
-            let json = try String.fetchOne(
-                db, sql: "SELECT row_json FROM runtime_lifecycle WHERE runtime_id = ?", arguments: [runtime.rawValue])
-        else { return nil }
+        try fetchJSON(
+            db, sql: "SELECT row_json FROM runtime_lifecycle WHERE runtime_id = ?", runtime, path: path,
+            what: "the lifecycle row")
+    }
+
+    /// The one JSON row `sql` selects for `runtime`, decoded (nil when there is none; unreadable JSON is corrupt).
+    private static func fetchJSON<T: Decodable>(
+        _ db: Database, sql: String, _ runtime: LogicalRuntimeID, path: String, what: String
+    ) throws -> T? {
+        guard let json = try String.fetchOne(db, sql: sql, arguments: [runtime.rawValue]) else { return nil }
         do {
-            return try WireJSON.decoder().decode(RuntimeLifecycleRow.self, from: Data(json.utf8))
+            return try WireJSON.decoder().decode(T.self, from: Data(json.utf8))
         } catch {
-            throw StoreFault.corrupt("\(path): the lifecycle row of \(runtime) is unreadable: \(error)")
+            throw StoreFault.corrupt("\(path): \(what) of \(runtime) is unreadable: \(error)")
         }
     }
 
@@ -201,15 +207,9 @@ public final class SQLiteRuntimeStore: RuntimeStore {
     private static func fetchRouting(_ db: Database, _ runtime: LogicalRuntimeID, path: String) throws
         -> ModelRoutingState?
     {
-        guard
-            let json = try String.fetchOne(
-                db, sql: "SELECT state_json FROM runtime_routing WHERE runtime_id = ?", arguments: [runtime.rawValue])
-        else { return nil }
-        do {
-            return try WireJSON.decoder().decode(ModelRoutingState.self, from: Data(json.utf8))
-        } catch {
-            throw StoreFault.corrupt("\(path): the routing state of \(runtime) is unreadable: \(error)")
-        }
+        try fetchJSON(
+            db, sql: "SELECT state_json FROM runtime_routing WHERE runtime_id = ?", runtime, path: path,
+            what: "the routing state")
     }
 
     public func saveRouting(_ runtime: LogicalRuntimeID, _ state: ModelRoutingState) async throws(RuntimeStoreError) {
