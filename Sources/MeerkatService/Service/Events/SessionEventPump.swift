@@ -10,9 +10,9 @@ import Synchronization
 /// appends it to this pump's queue (no task per event, no wait on the log). A consumer task exists only while events
 /// are queued: it waits `SessionEventLogPolicy.appendDelay` for the rest of the burst, converts the events to JSON,
 /// appends everything queued as one batch (one store write) and ends when the queue is empty, so an idle session holds
-/// no task. A turn publishes a dozen or more events in quick succession; one
-/// write per event kept a SQLite realm's writer busy with the log while the run waited to commit. `stop` detaches
-/// the sinks; what was already queued is still appended (`drained` waits for it).
+/// no task. A turn publishes a dozen or more events in quick succession; one write per event kept a SQLite realm's
+/// writer busy with the log while the run waited to commit. `stop` detaches the sinks; what was already queued is
+/// still appended, at once (`drained` waits for it).
 final class SessionEventPump: Sendable {
     /// One published event, converted by the consumer.
     private enum Item: Sendable {
