@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A schema that cannot be used (not an object, unknown `$ref`, bad keyword value); the message names where.
 public struct JSONSchemaError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -58,6 +59,26 @@ public struct JSONSchemaValidator: Sendable {
     public init(schema: JSONValue) throws(JSONSchemaError) {
         self.schema = schema
         self.evaluator = SchemaEvaluator(schema: try SchemaCompiler.compile(schema))
+    }
+
+    /// Compiled validators by schema, shared by every agent of the process: each agent's dispatcher validates its tools'
+    /// arguments, and most agents offer the same builtin tools, whose schemas were compiled again for every session
+    /// (CPU at session creation and a compiled copy per live session). Bounded: when full it starts over.
+    private static let compiled = Mutex<[JSONValue: Result<JSONSchemaValidator, JSONSchemaError>]>([:])
+    static let compiledLimit = 512
+    /// How many compiled schemas are kept (for tests).
+    static var compiledCount: Int { compiled.withLock { $0.count } }
+
+    /// `JSONSchemaValidator(schema:)`, compiled once per distinct schema in the process (the same validator, or the
+    /// same error, for an equal schema).
+    public static func shared(schema: JSONValue) throws(JSONSchemaError) -> JSONSchemaValidator {
+        if let known = compiled.withLock({ $0[schema] }) { return try known.get() }
+        let result = Result { () throws(JSONSchemaError) in try JSONSchemaValidator(schema: schema) }
+        compiled.withLock { cache in
+            if cache.count >= compiledLimit { cache.removeAll(keepingCapacity: true) }
+            cache[schema] = result
+        }
+        return try result.get()
     }
 
     /// Every violation of the schema by `instance` (empty when valid), in a stable order.

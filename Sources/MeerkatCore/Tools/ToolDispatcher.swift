@@ -17,7 +17,7 @@ public struct ToolDispatcher: Sendable {
             if byName[name] == nil { order.append(name) }
             byName[name] = tool
             validators[name] = Result { () throws(JSONSchemaError) in
-                try JSONSchemaValidator(schema: tool.definition.inputSchema)
+                try JSONSchemaValidator.shared(schema: tool.definition.inputSchema)
             }
         }
         self.tools = byName
