@@ -141,7 +141,7 @@ let package = Package(
         .executableTarget(
             name: "MeerkatBench",
             dependencies: [
-                "MeerkatCore", "MeerkatRuntime", "MeerkatTesting", "MeerkatProviders", "MeerkatSQLite",
+                "MeerkatCore", "MeerkatRuntime", "MeerkatTools", "MeerkatTesting", "MeerkatProviders", "MeerkatSQLite",
                 "MeerkatService",
                 "MeerkatServer",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

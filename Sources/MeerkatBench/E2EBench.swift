@@ -242,8 +242,10 @@ enum E2EBench {
 
     private static func memory(_ bench: E2EHarness, _ settings: Settings, _ report: inout E2EReport) async throws {
         let count = settings.maxSessions
-        print("-- resident memory of \(count) idle live sessions (in-memory realm: session, agent and runtime loaded)")
-        let stack = try await E2EStack.open(backend: .memory, providerURL: bench.chatURL)
+        print(
+            "-- resident memory of \(count) idle live sessions (in-memory realm: session, agent with the default "
+                + "preset's builtin tools, and runtime loaded)")
+        let stack = try await E2EStack.open(backend: .memory, providerURL: bench.chatURL, builtinTools: true)
         defer { stack.close() }
         // One warm session first, so that one-time allocations (client pools, caches) are not counted per session.
         let warm = try await stack.service.createSession(CreateSessionRequest(intent: stack.intent))

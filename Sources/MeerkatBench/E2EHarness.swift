@@ -6,6 +6,7 @@ import MeerkatRuntime
 import MeerkatSQLite
 import MeerkatService
 import MeerkatTesting
+import MeerkatTools
 import NIOCore
 import NIOHTTP1
 import Synchronization
@@ -117,8 +118,12 @@ final class E2EStack: Sendable {
         self.directory = directory
     }
 
-    static func open(backend: E2EBackend, providerURL: String) async throws -> E2EStack {
-        let factory = BenchAgentFactory(baseURL: providerURL)
+    /// - Parameter builtinTools: agents get the builtin tools of the default preset instead of `bench_echo`.
+    static func open(backend: E2EBackend, providerURL: String, builtinTools: Bool = false) async throws -> E2EStack {
+        var factory = BenchAgentFactory(baseURL: providerURL)
+        if builtinTools {
+            factory.builtins = BuiltinTools(root: try ProjectRoot(FileManager.default.temporaryDirectory.path))
+        }
         let prompts = SystemPromptAssembler(projectRoot: nil, homeDirectory: nil)
         switch backend {
         case .memory:
@@ -172,9 +177,11 @@ final class E2EStack: Sendable {
     }
 }
 
-/// Agents on the real Chat Completions client (self-hosted flavour, no key) with one tool, `bench_echo`.
+/// Agents on the real Chat Completions client (self-hosted flavour, no key) with one tool, `bench_echo`; or, for the
+/// memory row, with the builtin tools of the service's default preset, as a real session has them.
 private struct BenchAgentFactory: AgentFactory {
     let baseURL: String
+    var builtins: BuiltinTools?
 
     func makeAgent(for session: Session, intent: SessionIntent, config: MeerkatConfig) async throws(ServiceError)
         -> Agent
@@ -185,7 +192,8 @@ private struct BenchAgentFactory: AgentFactory {
         // Every agent the service's own factory builds has a compaction policy, whose trigger estimates each request;
         // so do these, with a window no row reaches.
         agentConfig.compaction = CompactionPolicy(contextWindow: 1_000_000)
-        return Agent(session: session, client: client, tools: ToolDispatcher([EchoTool()]), config: agentConfig)
+        let tools = builtins?.dispatcher(preset: config.tools.preset) ?? ToolDispatcher([EchoTool()])
+        return Agent(session: session, client: client, tools: tools, config: agentConfig)
     }
 }
 
