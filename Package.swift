@@ -144,6 +144,7 @@ let package = Package(
                 "MeerkatCore", "MeerkatRuntime", "MeerkatTools", "MeerkatTesting", "MeerkatProviders", "MeerkatSQLite",
                 "MeerkatService",
                 "MeerkatServer",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -20,7 +20,9 @@ import NIOCore
 /// - `MEERKAT_BENCH_SECTIONS` — a comma-separated subset of `overhead,history,concurrency,memory,acceptance,startup`;
 /// - `MEERKAT_BENCH_MAX_SESSIONS` — the largest concurrency and memory row (default 10000);
 /// - `MEERKAT_BENCH_BACKENDS` — the realms of the overhead and history rows (default `memory,sqlite,sqlite_power`);
-/// - `MEERKAT_BENCH_HISTORY` — the history lengths of the history rows (default `10,100,1000,5000`).
+/// - `MEERKAT_BENCH_HISTORY` — the history lengths of the history rows (default `10,100,1000,5000`);
+/// - `MEERKAT_BENCH_SHAPES` / `MEERKAT_BENCH_TOOLS` — the overhead rows' shapes (`new_session_per_run,one_session`)
+///   and tool counts (`0,1`), e.g. to profile one row.
 enum E2EBench {
     static func run() async throws {
         let settings = Settings(environment: ProcessInfo.processInfo.environment)
@@ -68,8 +70,8 @@ enum E2EBench {
         print("-- turn overhead over the floor (\(settings.runs) sequential runs per row)")
         print(E2ERow.header)
         for backend in [E2EBackend.memory, .sqlite, .sqlitePower] where settings.backends.contains(backend) {
-            for tool in [false, true] {
-                for shape in [E2EShape.newSessionPerRun, .oneSession] {
+            for tool in [false, true] where settings.tools.contains(tool) {
+                for shape in [E2EShape.newSessionPerRun, .oneSession] where settings.shapes.contains(shape) {
                     // Against an external server the floor's bodies come from a twin run on the in-process mock,
                     // which matches only for a fresh session.
                     if bench.external && shape == .oneSession { continue }
@@ -387,6 +389,10 @@ enum E2EBench {
         var backends: Set<E2EBackend>
         /// History lengths of the history-growth rows.
         var historyLengths: [Int]
+        /// The shapes of the overhead rows (`MEERKAT_BENCH_SHAPES`: `new_session_per_run,one_session`).
+        var shapes: Set<E2EShape>
+        /// The tool counts of the overhead rows (`MEERKAT_BENCH_TOOLS`: `0,1`).
+        var tools: Set<Bool>
 
         init(environment: [String: String]) {
             runs = environment["MEERKAT_BENCH_RUNS"].flatMap(Int.init) ?? 300
@@ -404,6 +410,13 @@ enum E2EBench {
             historyLengths =
                 environment["MEERKAT_BENCH_HISTORY"].map { $0.split(separator: ",").compactMap { Int($0) } }
                 ?? [10, 100, 1_000, 5_000]
+            shapes = Set(
+                (environment["MEERKAT_BENCH_SHAPES"] ?? "new_session_per_run,one_session").split(separator: ",")
+                    .compactMap { E2EShape(rawValue: $0.trimmingCharacters(in: .whitespaces)) })
+            tools = Set(
+                (environment["MEERKAT_BENCH_TOOLS"] ?? "0,1").split(separator: ",").map {
+                    $0.trimmingCharacters(in: .whitespaces) != "0"
+                })
         }
 
         func wants(_ section: String) -> Bool { sections?.contains(section) ?? true }
