@@ -14,7 +14,8 @@ enum WritePathBench {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
-        let pool = try DatabasePool(path: root.appendingPathComponent("bench.sqlite").path, configuration: configuration)
+        let pool = try DatabasePool(
+            path: root.appendingPathComponent("bench.sqlite").path, configuration: configuration)
         try await pool.write { db in try db.execute(sql: "CREATE TABLE t(id INTEGER PRIMARY KEY, v BLOB)") }
         let payload = Data(repeating: 0x78, count: 600)
         let count = 3000
