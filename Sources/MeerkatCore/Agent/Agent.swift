@@ -312,11 +312,16 @@ public actor Agent {
             // answer would copy every message of the history.
             request.messages = []
             commitAssistant(response, usage: usage)
-            // Progress is reported only once model output exists: before that a failed run rolls its rows back.
-            await options.checkpoint.sessionProgress(session, runStartIndex: state.startIndex)
             let calls = response.blocks.compactMap { block -> ToolCall? in
                 if case .toolUse(let call) = block { return call }
                 return nil
+            }
+            // Progress is reported only once model output exists (before that a failed run rolls its rows back), and
+            // only when more work follows it: tools to run, or a structured-output extraction. A final answer goes
+            // straight into the run's boundary commit, which follows with no await but the runtime's own, so a
+            // separate write of it would buy nothing but a transaction (docs/runtime.md, "Mid-run progress").
+            if !calls.isEmpty || (options.outputSchema ?? config.outputSchema) != nil {
+                await options.checkpoint.sessionProgress(session, runStartIndex: state.startIndex)
             }
             if calls.isEmpty {
                 events.publish(.turnCompleted(stopReason: response.stopReason, usage: response.usage))

@@ -158,15 +158,35 @@ struct ProgressTests {
         }
     }
 
-    @Test func progressIsReportedAfterEachModelResponseAndToolBatchButNotBeforeOutput() async throws {
+    @Test func progressIsReportedAfterToolCallsAndToolBatchesButNotBeforeOutputOrForTheFinalAnswer() async throws {
         let client = ScriptedLLMClient([
             .toolCalls([ScriptedToolCall(id: "c", name: "echo", args: ["text": "x"])]), .text("done"),
         ])
         let agent = makeAgent(client, tools: [echoTool])
         let recorder = Recorder()
+        let result = try await agent.run(.text("go"), options: RunOptions(checkpoint: recorder))
+        // user+assistant(tool_use) → +tool_results; the final answer goes with the boundary commit.
+        #expect(recorder.counts.value == [2, 3])
+        #expect(result.text == "done")
+        #expect(await agent.session.messages.count == 4)
+    }
+
+    @Test func aFinalAnswerWithoutToolsReportsNoProgress() async throws {
+        let agent = makeAgent(ScriptedLLMClient([.text("hello")]))
+        let recorder = Recorder()
         _ = try await agent.run(.text("go"), options: RunOptions(checkpoint: recorder))
-        // user+assistant(tool_use) → +tool_results → +final assistant
-        #expect(recorder.counts.value == [2, 3, 4])
+        #expect(recorder.counts.value.isEmpty)
+    }
+
+    @Test func aFinalAnswerFollowedByAnExtractionIsReported() async throws {
+        let schema: JSONValue = ["type": "object", "properties": ["n": ["type": "integer"]], "required": ["n"]]
+        let client = ScriptedLLMClient([.text("the answer is 4"), .text(#"{"n":4}"#)])
+        let agent = makeAgent(client) { $0.outputSchema = try! OutputSchema(json: schema) }
+        let recorder = Recorder()
+        let result = try await agent.run(.text("go"), options: RunOptions(checkpoint: recorder))
+        // The answer is durable before the extraction's model call.
+        #expect(recorder.counts.value == [2])
+        #expect(result.structuredOutput == ["n": 4])
     }
 
     @Test func failureBeforeModelOutputReportsNoProgress() async throws {
