@@ -8,8 +8,8 @@ extension SessionRuntime {
     public func accept(_ input: Input, withoutWake: Bool = false, wantsCompletion: Bool = false)
         async throws(RuntimeDriverError) -> (AcceptOutcome, CompletionHandle?)
     {
-        let (outcome, handle, signal) = try await gated {
-            () throws(RuntimeDriverError) -> (AcceptOutcome, CompletionHandle?, AdmissionSignal) in
+        let (outcome, handle, signal, staged) = try await gated {
+            () throws(RuntimeDriverError) -> (AcceptOutcome, CompletionHandle?, AdmissionSignal, Bool) in
             if unregistered { throw .notFound(runtimeID: runtimeID) }
             func plan(_ durable: StoredInputState?) throws(RuntimeDriverError) -> MachineStep<AdmissionDecision> {
                 do throws(MachineGuardError) {
@@ -20,6 +20,7 @@ extension SessionRuntime {
                 }
             }
             var step = try plan(nil)
+            var staged = false
             let decision: AdmissionDecision
             let lookup = machine.needsDurableLookup(input)
             if lookup.idempotencyKey == nil, lookup.inputID == nil {
@@ -27,10 +28,19 @@ extension SessionRuntime {
             } else if case .accepted = step.value, step.effects.commit.onlyInputs {
                 // The store looks for a durable duplicate (a finished and archived input, or one from before a restart)
                 // inside the admission's own write: found, nothing is written and the input is deduplicated against it.
+                // An idle runtime's input that starts a run at once is staged in that same write.
+                let staging = prestaging(after: step)
                 let existing: StoredInputState?
                 do throws(RuntimeStoreError) {
-                    existing = try await store.admitInputs(
-                        runtimeID, step.effects.inputRows, newInput: input.id, idempotencyKey: lookup.idempotencyKey)
+                    if let staging {
+                        existing = try await store.admitInputs(
+                            runtimeID, step.effects.inputRows, newInput: input.id,
+                            idempotencyKey: lookup.idempotencyKey, staging: staging.effects.commit)
+                    } else {
+                        existing = try await store.admitInputs(
+                            runtimeID, step.effects.inputRows, newInput: input.id,
+                            idempotencyKey: lookup.idempotencyKey)
+                    }
                 } catch {
                     throw Self.driverError(error)
                 }
@@ -39,6 +49,10 @@ extension SessionRuntime {
                     decision = try await perform(step)
                 } else {
                     decision = await adoptWritten(step)
+                    if let staging, let start = await adoptWritten(staging) {
+                        prestagedRun = start
+                        staged = true
+                    }
                 }
             } else {
                 // Not admitted (invalid, rejected, deduplicated live): a stored duplicate still answers first.
@@ -51,26 +65,54 @@ extension SessionRuntime {
             case .invalid(let failure):
                 throw .precheckFailed(failure)
             case .rejected(let reason):
-                return (.rejected(reason: reason), nil, .none)
+                return (.rejected(reason: reason), nil, .none, false)
             case .deduplicated(let existingID, let seed):
                 let live = seed.map { !$0.phase.isTerminal } ?? false
                 let handle = wantsCompletion && live ? CompletionHandle(inputID: existingID, runtime: self) : nil
-                return (.deduplicated(inputID: input.id, existingID: existingID, existingSeed: seed), handle, .none)
+                return (
+                    .deduplicated(inputID: input.id, existingID: existingID, existingSeed: seed), handle, .none, false
+                )
             case .accepted(let accepted):
                 let row = step.effects.inputRows[0]
                 let outcome = AcceptOutcome.accepted(
                     inputID: input.id, policy: accepted.plan.decision, state: row.state, seed: row.seed)
                 let handle =
                     wantsCompletion && !row.isTerminal ? CompletionHandle(inputID: input.id, runtime: self) : nil
-                return (outcome, handle, signal)
+                return (outcome, handle, signal, staged)
             }
         }
-        if signal.shouldInterruptYielding, machine.state == .running, let executor {
+        // A run this admission staged is not one to interrupt.
+        if !staged, signal.shouldInterruptYielding, machine.state == .running, let executor {
             yieldRequestedRun = machine.currentRun
             await executor.interruptYielding()
         }
         if signal.shouldWake { wake() }
         return (outcome, handle)
+    }
+
+    /// The staging of the run an accepted admission starts at once, decided against the machine as it will be once
+    /// the admission is adopted, so that both go into one store write: only when the store writes them in one
+    /// transaction, the runtime is idle with an executor attached, no run loop is alive (nothing else stages), and
+    /// the admission wakes the runtime. Nil otherwise, or when staging would not start a run; the loop then stages
+    /// with a write of its own, as it always did. A crash after the shared write finds the input staged, which
+    /// recovery rolls back to queued exactly as after a crash between two writes (RUNTIME.md §11.2).
+    private func prestaging(after admission: MachineStep<AdmissionDecision>)
+        -> MachineStep<MachineEffects.StartRun?>?
+    {
+        guard store.stagesWithAdmission, admission.effects.signal.shouldWake, executor != nil, loop == nil,
+            prestagedRun == nil, machine.currentRun == nil, !unregistered
+        else { return nil }
+        var admitted = machine
+        admitted.adopt(admission)
+        guard admitted.nextBatch() != nil else { return nil }
+        let run = RunID()
+        guard
+            let staging = try? admitted.step(at: now(), { machine throws(MachineGuardError) in
+                try machine.stageNextRun(run)
+            }),
+            staging.value != nil
+        else { return nil }
+        return staging
     }
 
     /// The stored row an input collapses onto when the live machine does not know its idempotency key or its id:

@@ -26,11 +26,16 @@ extension SessionRuntime {
     /// Runs one authorised batch; false when there is nothing to run, or when staging failed (the failure is published
     /// and counted, the inputs keep their state and run at the next wake).
     private func runNextBatch(_ executor: any CoreExecutor) async -> Bool {
-        let run = RunID()
+        var run = RunID()
         let start: MachineEffects.StartRun?
         do {
             start = try await gated { () throws(RuntimeDriverError) -> MachineEffects.StartRun? in
                 if unregistered { throw .notFound(runtimeID: runtimeID) }
+                // Staged by the admission that woke the loop, unless a stop or destroy settled it meanwhile.
+                if let prestaged = prestagedRun {
+                    prestagedRun = nil
+                    if machine.currentRun == prestaged.runID { return prestaged }
+                }
                 // Nothing authorised to run (the common end of a drain): no step to decide.
                 guard machine.nextBatch() != nil else { return nil }
                 // Not durable, so never applied: a failed write leaves the inputs queued and the runtime where it was.
@@ -42,6 +47,7 @@ extension SessionRuntime {
             return false
         }
         guard let start else { return false }
+        run = start.runID
         let result: Result<CoreApplyOutput, CoreExecutorError>
         do {
             result = .success(

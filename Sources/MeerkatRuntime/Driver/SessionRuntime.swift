@@ -34,6 +34,8 @@ public actor SessionRuntime {
     public internal(set) var backgroundFailureCount = 0
     /// The run that was asked to yield (interrupt_yielding) and has not reached a boundary since.
     var yieldRequestedRun: RunID?
+    /// A run an admission staged in its own write (`accept`), for the loop to start.
+    var prestagedRun: MachineEffects.StartRun?
     let now: @Sendable () -> Date
     /// The mutation gate: every command that changes the machine holds it, so an `await` inside one command can
     /// never interleave with another command's changes (RUNTIME.md §0).

@@ -78,9 +78,29 @@ public actor InMemoryRuntimeStore: RuntimeStore, SessionStore {
         return nil
     }
 
+    public nonisolated var stagesWithAdmission: Bool { true }
+
+    public func admitInputs(
+        _ runtime: LogicalRuntimeID, _ rows: [StoredInputState], newInput id: InputID, idempotencyKey: IdempotencyKey?,
+        staging: BoundaryCommit
+    ) throws(RuntimeStoreError) -> StoredInputState? {
+        if let key = idempotencyKey, let existing = try loadInput(runtime, idempotencyKey: key) { return existing }
+        if let existing = runtimes[runtime]?.inputs[id] { return existing }
+        try checkWrite()
+        try validate(runtime, staging)
+        put(runtime, rows)
+        apply(runtime, staging)
+        return nil
+    }
+
     public func atomicApply(_ runtime: LogicalRuntimeID, _ commit: BoundaryCommit) throws(RuntimeStoreError) {
         try checkWrite()
-        // Validate everything before writing anything: the commit is all or nothing.
+        try validate(runtime, commit)
+        apply(runtime, commit)
+    }
+
+    /// Everything `apply` could refuse, checked before anything is written: a commit is all or nothing.
+    private func validate(_ runtime: LogicalRuntimeID, _ commit: BoundaryCommit) throws(RuntimeStoreError) {
         if let session = commit.session {
             do {
                 try sessions.checkSave(session)
@@ -91,6 +111,10 @@ public actor InMemoryRuntimeStore: RuntimeStore, SessionStore {
         for swap in commit.swaps where runtimes[runtime]?.inputs[swap.expected.inputID] != swap.expected {
             throw .conflict("input \(swap.expected.inputID) changed since it was read")
         }
+    }
+
+    /// Writes a validated commit.
+    private func apply(_ runtime: LogicalRuntimeID, _ commit: BoundaryCommit) {
         if let receipt = commit.receipt {
             runtimes[runtime, default: Runtime()].receipts[Self.key(receipt.runID, receipt.sequence)] = receipt
         }

@@ -95,6 +95,17 @@ public protocol RuntimeStore: Sendable {
     func admitInputs(
         _ runtime: LogicalRuntimeID, _ rows: [StoredInputState], newInput id: InputID, idempotencyKey: IdempotencyKey?
     ) async throws(RuntimeStoreError) -> StoredInputState?
+    /// True when `admitInputs(_:_:newInput:idempotencyKey:staging:)` writes the admission and the staging in one
+    /// transaction. Only then does the driver stage a run in the admission that starts it (an idle runtime's new
+    /// prompt): one write instead of two. Stores without it (test doubles that forward) keep the two writes.
+    var stagesWithAdmission: Bool { get }
+    /// `admitInputs(_:_:newInput:idempotencyKey:)`, and when the input is new, `staging` in the same transaction: the
+    /// staging of the run the admission starts, whose input rows replace the admission's rows of the same inputs.
+    /// A duplicate found writes neither and returns the stored row.
+    func admitInputs(
+        _ runtime: LogicalRuntimeID, _ rows: [StoredInputState], newInput id: InputID, idempotencyKey: IdempotencyKey?,
+        staging: BoundaryCommit
+    ) async throws(RuntimeStoreError) -> StoredInputState?
     /// Commits a step (receipt, session, input rows, lifecycle and routing rows, swaps) in one transaction: all or
     /// nothing. A swap whose row changed fails the commit with `conflict`.
     func atomicApply(_ runtime: LogicalRuntimeID, _ commit: BoundaryCommit) async throws(RuntimeStoreError)
@@ -152,6 +163,22 @@ extension RuntimeStore {
             rows: try await loadInputs(runtime), receipts: try await loadReceipts(runtime),
             session: try await loadSession(session), routing: try await loadRouting(runtime),
             lifecycle: try await loadLifecycle(runtime))
+    }
+
+    /// False: the driver stages with a write of its own.
+    public var stagesWithAdmission: Bool { false }
+
+    /// The admission, then the staging, as two writes (a crash between them leaves the input queued, as a crash
+    /// before the driver's own staging write would). The driver calls it only when `stagesWithAdmission` is true.
+    public func admitInputs(
+        _ runtime: LogicalRuntimeID, _ rows: [StoredInputState], newInput id: InputID, idempotencyKey: IdempotencyKey?,
+        staging: BoundaryCommit
+    ) async throws(RuntimeStoreError) -> StoredInputState? {
+        if let existing = try await admitInputs(runtime, rows, newInput: id, idempotencyKey: idempotencyKey) {
+            return existing
+        }
+        try await atomicApply(runtime, staging)
+        return nil
     }
 
     /// The check and the write as separate calls, for stores that cannot run them in one transaction (test doubles

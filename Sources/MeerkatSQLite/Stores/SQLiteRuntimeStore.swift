@@ -102,16 +102,62 @@ public final class SQLiteRuntimeStore: RuntimeStore {
         }
     }
 
+    public var stagesWithAdmission: Bool { true }
+
+    public func admitInputs(
+        _ runtime: LogicalRuntimeID, _ rows: [StoredInputState], newInput id: InputID, idempotencyKey: IdempotencyKey?,
+        staging: BoundaryCommit
+    ) async throws(RuntimeStoreError) -> StoredInputState? {
+        let path = database.path
+        // The staging's rows replace the admission's rows of the same inputs: each input is written once.
+        let staged = Set(staging.inputs.map(\.inputID))
+        let admitted = try encoding { encoder in
+            try rows.filter { !staged.contains($0.inputID) }.map { try InputRows.Encoded($0, encoder: encoder) }
+        }
+        let commit = try EncodedCommit(staging, store: self)
+        let database = database
+        let (existing, digest) = try await fencedWrite(runtime) { db -> (StoredInputState?, String?) in
+            let decoder = WireJSON.decoder()
+            if let key = idempotencyKey, let json = try InputRows.bound(db, runtime, key) {
+                return (try InputRows.decode(json, runtime, path: path, decoder: decoder), nil)
+            }
+            if let json = try InputRows.row(db, runtime, id) {
+                return (try InputRows.decode(json, runtime, path: path, decoder: decoder), nil)
+            }
+            for row in admitted { try InputRows.upsert(db, runtime, row) }
+            return (nil, try commit.write(db, runtime, database: database))
+        }
+        if existing == nil { commit.remember(digest, in: database) }
+        return existing
+    }
+
     public func atomicApply(_ runtime: LogicalRuntimeID, _ commit: BoundaryCommit) async throws(RuntimeStoreError) {
         let database = database
-        let (receiptJSON, inputs, swaps) = try encoding { encoder in
-            (
-                try commit.receipt.map { String(decoding: try encoder.encode($0), as: UTF8.self) },
-                try commit.inputs.map { try InputRows.Encoded($0, encoder: encoder) },
-                try commit.swaps.map { try InputRows.EncodedSwap($0, encoder: encoder) }
-            )
+        let encoded = try EncodedCommit(commit, store: self)
+        let digest = try await fencedWrite(runtime) { db in try encoded.write(db, runtime, database: database) }
+        encoded.remember(digest, in: database)
+    }
+
+    /// A commit with its rows, swaps and receipt encoded, ready to be written inside a transaction.
+    private struct EncodedCommit: Sendable {
+        let commit: BoundaryCommit
+        let receiptJSON: String?
+        let inputs: [InputRows.Encoded]
+        let swaps: [InputRows.EncodedSwap]
+
+        init(_ commit: BoundaryCommit, store: SQLiteRuntimeStore) throws(RuntimeStoreError) {
+            self.commit = commit
+            (receiptJSON, inputs, swaps) = try store.encoding { encoder in
+                (
+                    try commit.receipt.map { String(decoding: try encoder.encode($0), as: UTF8.self) },
+                    try commit.inputs.map { try InputRows.Encoded($0, encoder: encoder) },
+                    try commit.swaps.map { try InputRows.EncodedSwap($0, encoder: encoder) }
+                )
+            }
         }
-        let digest = try await fencedWrite(runtime) { db -> String? in
+
+        /// Writes the commit in the caller's transaction; returns the session's digest when it wrote one.
+        func write(_ db: Database, _ runtime: LogicalRuntimeID, database: RealmDatabase) throws -> String? {
             if let receipt = commit.receipt, let receiptJSON {
                 try InputRows.insertReceipt(db, runtime, receipt, json: receiptJSON)
             }
@@ -130,11 +176,15 @@ public final class SQLiteRuntimeStore: RuntimeStore {
             if let lifecycle = commit.lifecycle {
                 try InputRows.saveLifecycle(db, runtime, lifecycle, encoder: WireJSON.encoder())
             }
-            if let routing = commit.routing { try Self.saveRouting(db, runtime, routing) }
+            if let routing = commit.routing { try SQLiteRuntimeStore.saveRouting(db, runtime, routing) }
             return digest
         }
-        if let session = commit.session, let digest {
-            database.prefixes.store(session.id, messages: session.messages, digest: digest)
+
+        /// After the commit: the session's prefix is cached for the next append-only check.
+        func remember(_ digest: String?, in database: RealmDatabase) {
+            if let session = commit.session, let digest {
+                database.prefixes.store(session.id, messages: session.messages, digest: digest)
+            }
         }
     }
 

@@ -373,7 +373,11 @@ struct InvariantTests {
         let executor = TestExecutor()
         try await runtime.attach(executor)
         _ = try await handle?.wait()
-        let (second, secondHandle) = try await runtime.accept(Inputs.prompt("kept too"), wantsCompletion: true)
+        // Without a wake: an idle runtime's woken admission stages its run in the same write, and a running runtime
+        // cannot be recycled. The input waits queued, and the recycle must wake the loop for it.
+        let (second, secondHandle) = try await runtime.accept(
+            Inputs.prompt("kept too"), withoutWake: true, wantsCompletion: true)
+        #expect(await runtime.state == .attached)
         _ = outcome
         let report = try await runtime.recycle()
         #expect(report.inputsTransferred <= 1)

@@ -189,6 +189,39 @@ import Testing
     }
 
     @Test(arguments: StoreKind.allCases)
+    func admitInputsWithStagingWritesBothOrNeither(kind: StoreKind) async throws {
+        let harness = try kind.make()
+        let store = harness.runtime
+        #expect(store.stagesWithAdmission)
+        let queued = Rows.queued("a", key: "order-1", sequence: 1)
+        let other = Rows.queued("side", sequence: 2)
+        var staged = queued
+        staged.seed.phase = .staged
+        staged.seed.lastRunID = RunID()
+        let running = RuntimeLifecycleRow(state: .running, updatedAt: instant(5))
+        let staging = BoundaryCommit(inputs: [staged], lifecycle: running)
+        // New: the admission's rows and the staging in one write; the staged row replaces the queued one.
+        #expect(
+            try await store.admitInputs(
+                runtime, [queued, other], newInput: queued.inputID, idempotencyKey: "order-1", staging: staging) == nil)
+        // A duplicate (same key): neither the admission nor its staging is written.
+        let duplicate = Rows.queued("b", key: "order-1", sequence: 3)
+        var duplicateStaged = duplicate
+        duplicateStaged.seed.phase = .staged
+        #expect(
+            try await store.admitInputs(
+                runtime, [duplicate], newInput: duplicate.inputID, idempotencyKey: "order-1",
+                staging: BoundaryCommit(
+                    inputs: [duplicateStaged], lifecycle: RuntimeLifecycleRow(state: .idle, updatedAt: instant(6))))
+                == staged)
+        for view in [store, try harness.reopened().runtime] {
+            #expect(Set(try await view.loadInputs(runtime)) == [staged, other])
+            #expect(try await view.loadInput(runtime, idempotencyKey: "order-1") == staged)
+            #expect(try await view.loadLifecycle(runtime) == running)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func swapsAndRoutingCommitWithTheRest(kind: StoreKind) async throws {
         let harness = try kind.make()
         let store = harness.runtime
