@@ -107,9 +107,11 @@ extension SessionRuntime {
         guard admitted.nextBatch() != nil else { return nil }
         let run = RunID()
         guard
-            let staging = try? admitted.step(at: now(), { machine throws(MachineGuardError) in
-                try machine.stageNextRun(run)
-            }),
+            let staging = try? admitted.step(
+                at: now(),
+                { machine throws(MachineGuardError) in
+                    try machine.stageNextRun(run)
+                }),
             staging.value != nil
         else { return nil }
         return staging
