@@ -13,6 +13,20 @@ public protocol SessionLeasing: Sendable {
     func release(session: SessionID, owner: String) async throws(RuntimeStoreError)
     /// The current holder, if any.
     func holder(session: SessionID) async throws(RuntimeStoreError) -> String?
+    /// Takes the lease of a session being created and saves the session in the same transaction, when `sessions`
+    /// keeps its sessions where this store keeps leases; false, with nothing done, otherwise (the caller saves the
+    /// session and takes the lease with `acquire`).
+    func acquire(creating session: Session, owner: String, ttl: Duration, sessions: any SessionStore)
+        async throws(RuntimeStoreError) -> Bool
+}
+
+extension SessionLeasing {
+    /// False: a store that cannot save sessions with its leases.
+    public func acquire(creating session: Session, owner: String, ttl: Duration, sessions: any SessionStore)
+        async throws(RuntimeStoreError) -> Bool
+    {
+        false
+    }
 }
 
 extension SQLiteRuntimeStore: SessionLeasing {
@@ -30,6 +44,14 @@ extension SQLiteRuntimeStore: SessionLeasing {
 
     public func holder(session: SessionID) async throws(RuntimeStoreError) -> String? {
         try await lease(session: session)?.owner
+    }
+
+    public func acquire(creating session: Session, owner: String, ttl: Duration, sessions: any SessionStore)
+        async throws(RuntimeStoreError) -> Bool
+    {
+        guard keepsSessions(of: sessions) else { return false }
+        try await acquireLease(creating: session, owner: owner, ttl: ttl)
+        return true
     }
 }
 
@@ -55,6 +77,24 @@ actor LeaseKeeper {
             try await leasing.release(session: session, owner: holder)
             try await leasing.acquire(session: session, owner: LeaseOwner.current, ttl: ttl)
         }
+        renew(session, onLost: onLost)
+    }
+
+    /// Takes the lease of a session being created, saving the session in the same write where `sessions` shares the
+    /// lease store's database. False, with nothing done, when it does not: the caller saves, then `hold`s.
+    func hold(
+        creating session: Session, sessions: any SessionStore, onLost: @escaping @Sendable () async -> Void
+    ) async throws(RuntimeStoreError) -> Bool {
+        guard
+            try await leasing.acquire(
+                creating: session, owner: LeaseOwner.current, ttl: ttl, sessions: sessions)
+        else { return false }
+        renew(session.id, onLost: onLost)
+        return true
+    }
+
+    /// Renews a held lease in the background until it is released or found lost.
+    private func renew(_ session: SessionID, onLost: @escaping @Sendable () async -> Void) {
         renewals[session]?.cancel()
         let leasing = self.leasing
         let ttl = self.ttl

@@ -146,12 +146,15 @@ public actor SessionService {
             messages: prompt.map { [.system(content: $0, createdAt: Date())] } ?? [], metadata: metadata)
         // Build the agent first: an unknown model or a missing key fails before anything is stored.
         let agent = try await factory.makeAgent(for: session, intent: request.intent, config: config)
-        do {
-            try await sessions.save(session)
-        } catch {
-            throw .store(error.description)
+        // Where the lease store keeps the sessions too, the session and its lease are one write.
+        if try await !holdLease(creating: session) {
+            do {
+                try await sessions.save(session)
+            } catch {
+                throw .store(error.description)
+            }
+            try await holdLease(session.id)
         }
-        try await holdLease(session.id)
         try await attach(agent, to: session.id)
         logger.info("session created", metadata: ["session": .string(session.id.description)])
         return session.id
@@ -599,6 +602,22 @@ public actor SessionService {
             try await leases.hold(id) { [weak self] in await self?.leaseLost(id) }
         } catch {
             throw .runtime(SessionRuntime.driverError(error))
+        }
+    }
+
+    /// Takes the lease of a new session and saves the session with it, when the lease store can (see
+    /// `SessionLeasing.acquire(creating:owner:ttl:sessions:)`); false, with nothing done, otherwise.
+    private func holdLease(creating session: Session) async throws(ServiceError) -> Bool {
+        guard let leases else { return false }
+        let id = session.id
+        do {
+            return try await leases.hold(creating: session, sessions: sessions) { [weak self] in
+                await self?.leaseLost(id)
+            }
+        } catch {
+            // A refused lease is the runtime's answer, as from `holdLease(_:)`; any other failure is the write's.
+            if case .ownedElsewhere = error { throw .runtime(SessionRuntime.driverError(error)) }
+            throw .store(error.description)
         }
     }
 

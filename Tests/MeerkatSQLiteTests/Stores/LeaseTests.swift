@@ -33,6 +33,27 @@ final class TestClock: Sendable {
         second = SQLiteRuntimeStore(database: b, owner: "process-b", now: { clock.now })
     }
 
+    @Test func aNewSessionAndItsLeaseAreOneWriteAndARefusedLeaseSavesNothing() async throws {
+        let sessions = SQLiteSessionStore(database: first.database)
+        #expect(first.keepsSessions(of: sessions))
+        #expect(!first.keepsSessions(of: SQLiteSessionStore(database: second.database)))
+        #expect(!first.keepsSessions(of: InMemorySessionStore()))
+        let created = Session(messages: [.system(content: "be brief", createdAt: instant(1))])
+        let lease = try await first.acquireLease(creating: created, owner: "process-a", ttl: .seconds(30))
+        #expect(lease.sessionID == created.id && lease.owner == "process-a")
+        let loaded = try #require(try await sessions.load(created.id))
+        #expect(loaded.id == created.id && loaded.messages == created.messages)
+        #expect(try await second.lease(session: created.id) == lease)
+        // Another owner's live lease on the id: the write is refused whole, and no session row is left behind.
+        let rival = Session(id: session, messages: [.system(content: "other", createdAt: instant(2))])
+        try await second.acquireLease(session: session, owner: "process-b", ttl: .seconds(30))
+        await #expect(throws: RuntimeStoreError.self) {
+            try await first.acquireLease(creating: rival, owner: "process-a", ttl: .seconds(30))
+        }
+        #expect(try await sessions.load(session) == nil)
+        #expect(try await second.lease(session: session)?.owner == "process-b")
+    }
+
     @Test func aLiveLeaseKeepsOtherOwnersOut() async throws {
         let lease = try await first.acquireLease(session: session, owner: "process-a", ttl: .seconds(30))
         #expect(lease.owner == "process-a")
