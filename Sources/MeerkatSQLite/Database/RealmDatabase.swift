@@ -19,12 +19,14 @@ public final class RealmDatabase: Sendable {
     let pool: DatabasePool
     let prefixes = SessionPrefixCache()
     private let writes: GroupCommit
+    let checkpointer: BackgroundCheckpointer
 
-    private init(path: String, blobs: BlobStore, pool: DatabasePool) {
+    private init(path: String, blobs: BlobStore, pool: DatabasePool, checkpointer: BackgroundCheckpointer) {
         self.path = path
         self.blobs = blobs
         self.pool = pool
         self.writes = GroupCommit(pool: pool)
+        self.checkpointer = checkpointer
     }
 
     /// Opens (creating if needed) and migrates the database at `path` to the current schema.
@@ -44,13 +46,20 @@ public final class RealmDatabase: Sendable {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(durability.synchronousPragma)")
         }
+        let checkpointer = BackgroundCheckpointer(path: path, configuration: configuration)
+        var writerConfiguration = configuration
+        writerConfiguration.prepareDatabase { db in
+            // Checkpoints run in the background (`BackgroundCheckpointer`); the writer's own is the safety net.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(BackgroundCheckpointer.safetyNetPages)")
+            try db.execute(sql: "PRAGMA journal_size_limit = \(BackgroundCheckpointer.walSizeLimit)")
+        }
         let pool: DatabasePool
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            pool = try DatabasePool(path: path, configuration: writerConfiguration)
         } catch {
             throw openError(error, path: path)
         }
-        let database = RealmDatabase(path: path, blobs: blobs, pool: pool)
+        let database = RealmDatabase(path: path, blobs: blobs, pool: pool, checkpointer: checkpointer)
         do {
             let applied = try pool.read { db in try RealmSchema.migrator.appliedIdentifiers(db) }
             let unknown = applied.subtracting(RealmSchema.identifiers)
@@ -99,7 +108,9 @@ public final class RealmDatabase: Sendable {
     public func close() throws(RealmError) {
         do {
             // SQLite only checkpoints on close when the closing connection is the last one, and the pool closes
-            // its writer before its readers; so checkpoint explicitly, leaving a self-contained database file.
+            // its writer before its readers; so checkpoint explicitly, leaving a self-contained database file
+            // (after the background checkpointer stopped, which would keep this one from completing).
+            checkpointer.close()
             _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
             try pool.close()
         } catch {
@@ -111,7 +122,9 @@ public final class RealmDatabase: Sendable {
     /// concurrent writes (group commit, each body in its own savepoint); returns after the commit.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreFault) -> T {
         do {
-            return try await writes.write(body)
+            let value = try await writes.write(body)
+            checkpointer.noteCommit()
+            return value
         } catch {
             throw StoreFault.from(error, path: path)
         }
