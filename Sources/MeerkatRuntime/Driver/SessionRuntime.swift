@@ -58,11 +58,20 @@ public actor SessionRuntime {
     /// decides everything in memory (the open run's tail, each row's normalisation, the routing row), and writes the
     /// result in one transaction: every changed row is swapped from exactly the row that was read, so a row another
     /// writer changed meanwhile fails the whole recovery with `recovery_backoff` and nothing is written.
+    ///
+    /// With `newSession`, the caller states that it created the session a moment ago (a fresh id, saved under its own
+    /// lease): no runtime row can exist yet, so nothing is read and nothing is written.
     public static func open(
-        session: SessionID, store: any RuntimeStore, now: @escaping @Sendable () -> Date = { Date() }
+        session: SessionID, store: any RuntimeStore, newSession: Bool = false,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) async throws(RuntimeDriverError) -> (SessionRuntime, RecoveryReport) {
         let runtimeID = LogicalRuntimeID.session(session)
         let stamp = now()
+        if newSession {
+            let plan = try RuntimeMachine.recover(
+                runtimeID: runtimeID, rows: [], receiptExists: { _, _ in false }, now: stamp)
+            return (SessionRuntime(sessionID: session, machine: plan.machine, store: store, now: now), plan.report)
+        }
         let rows: [StoredInputState]
         let receipts: [RunBoundaryReceipt]
         let transcript: Session?

@@ -18,14 +18,15 @@ public actor RuntimeRegistry: SessionServiceRuntimeExt {
 
     /// Registers a session (recovering its durable rows) and attaches an executor when given.
     @discardableResult
-    public func register(session: SessionID, executor: (any CoreExecutor)? = nil) async throws(RuntimeDriverError)
-        -> (SessionRuntime, RecoveryReport)
+    public func register(session: SessionID, executor: (any CoreExecutor)? = nil, newSession: Bool = false)
+        async throws(RuntimeDriverError) -> (SessionRuntime, RecoveryReport)
     {
         if let existing = runtimes[session] {
             if let executor { try await existing.attach(executor) }
             return (existing, RecoveryReport())
         }
-        let (runtime, report) = try await SessionRuntime.open(session: session, store: store, now: now)
+        let (runtime, report) = try await SessionRuntime.open(
+            session: session, store: store, newSession: newSession, now: now)
         runtimes[session] = runtime
         everRegistered.insert(session)
         if let executor { try await runtime.attach(executor) }

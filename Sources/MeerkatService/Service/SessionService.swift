@@ -155,7 +155,7 @@ public actor SessionService {
             }
             try await holdLease(session.id)
         }
-        try await attach(agent, to: session.id)
+        try await attach(agent, to: session.id, newSession: true)
         logger.info("session created", metadata: ["session": .string(session.id.description)])
         return session.id
     }
@@ -249,14 +249,15 @@ public actor SessionService {
         return runtime
     }
 
-    private func attach(_ agent: Agent, to id: SessionID) async throws(ServiceError) {
+    /// - Parameter newSession: the session was created by this call a moment ago; its runtime opens without reading.
+    private func attach(_ agent: Agent, to id: SessionID, newSession: Bool = false) async throws(ServiceError) {
         agents[id] = agent
         if let imageBlobs { await agent.setImageBlobResolver(imageBlobs) }
         if let external = externalTools[id] { await agent.setExternalTools(Self.merged(external)) }
         // Routing is wired before the executor is attached: a recovered input must not run unrouted.
         let runtime: SessionRuntime
         do {
-            runtime = try await registry.register(session: id).0
+            runtime = try await registry.register(session: id, newSession: newSession).0
         } catch {
             agents.removeValue(forKey: id)
             throw .runtime(error)

@@ -106,3 +106,23 @@ struct StagedAdmissionTests {
         #expect(await reopened.state == .attached)
     }
 }
+
+/// `SessionRuntime.open(newSession: true)`: the caller just created the session, so nothing is read or written.
+@Suite("Opening a new session's runtime")
+struct NewSessionOpenTests {
+    @Test func aNewSessionsRuntimeOpensWithoutReadingOrWriting() async throws {
+        let store = InMemoryRuntimeStore()
+        let session = SessionID()
+        // A row the store holds for the id proves what was read: a new session's open does not see it.
+        let (seeding, _) = try await SessionRuntime.open(session: session, store: store)
+        _ = try await seeding.accept(Inputs.prompt("stored earlier"))
+        let writes = await store.writeCount
+        let (fresh, report) = try await SessionRuntime.open(session: session, store: store, newSession: true)
+        #expect(await fresh.listActiveInputs().isEmpty)
+        #expect(await fresh.state == .idle)
+        #expect(report == RecoveryReport())
+        #expect(await store.writeCount == writes)
+        let (recovered, _) = try await SessionRuntime.open(session: session, store: store)
+        #expect(await recovered.listActiveInputs().count == 1)
+    }
+}
