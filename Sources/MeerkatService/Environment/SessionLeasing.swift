@@ -55,15 +55,24 @@ extension SQLiteRuntimeStore: SessionLeasing {
     }
 }
 
-/// Holds a session's lease while the session is live here, renewing it in the background.
+/// Holds the leases of the sessions live here, renewing them in the background.
+///
+/// One renewer task serves every held lease: every `ttl / 3` it renews each of them in turn. (Each session had a
+/// sleeping renewal task of its own before, a task to create per new session and to keep per idle one.)
 actor LeaseKeeper {
     private let leasing: any SessionLeasing
     private let ttl: Duration
-    private var renewals: [SessionID: Task<Void, Never>] = [:]
+    private let clock: any MeerkatClock
+    /// Held leases, with what to do when a renewal finds one gone.
+    private var held: [SessionID: @Sendable () async -> Void] = [:]
+    private var renewer: Task<Void, Never>?
+    /// Tells the current renewer from one cancelled earlier that is still finishing a round.
+    private var renewerGeneration = 0
 
-    init(leasing: any SessionLeasing, ttl: Duration = .seconds(30)) {
+    init(leasing: any SessionLeasing, ttl: Duration = .seconds(30), clock: any MeerkatClock = SystemClock()) {
         self.leasing = leasing
         self.ttl = ttl
+        self.clock = clock
     }
 
     /// Takes the lease, taking over from a dead owner on this host; `onLost` runs if a renewal finds it gone.
@@ -77,7 +86,7 @@ actor LeaseKeeper {
             try await leasing.release(session: session, owner: holder)
             try await leasing.acquire(session: session, owner: LeaseOwner.current, ttl: ttl)
         }
-        renew(session, onLost: onLost)
+        keep(session, onLost: onLost)
     }
 
     /// Takes the lease of a session being created, saving the session in the same write where `sessions` shares the
@@ -89,32 +98,54 @@ actor LeaseKeeper {
             try await leasing.acquire(
                 creating: session, owner: LeaseOwner.current, ttl: ttl, sessions: sessions)
         else { return false }
-        renew(session.id, onLost: onLost)
+        keep(session.id, onLost: onLost)
         return true
     }
 
-    /// Renews a held lease in the background until it is released or found lost.
-    private func renew(_ session: SessionID, onLost: @escaping @Sendable () async -> Void) {
-        renewals[session]?.cancel()
-        let leasing = self.leasing
-        let ttl = self.ttl
-        renewals[session] = Task {
+    /// The sessions whose leases are held (tests and diagnostics).
+    var heldSessions: Set<SessionID> { Set(held.keys) }
+
+    /// True while the renewer task runs (it stops when no lease is held).
+    var isRenewing: Bool { renewer != nil }
+
+    /// Stops renewing and gives the lease up.
+    func release(_ session: SessionID) async {
+        held.removeValue(forKey: session)
+        if held.isEmpty {
+            renewer?.cancel()
+            renewer = nil
+        }
+        try? await leasing.release(session: session, owner: LeaseOwner.current)
+    }
+
+    /// Adds a held lease to the renewals, starting the renewer if it is not running.
+    private func keep(_ session: SessionID, onLost: @escaping @Sendable () async -> Void) {
+        held[session] = onLost
+        guard renewer == nil else { return }
+        let clock = self.clock
+        let period = ttl / 3
+        renewerGeneration += 1
+        let generation = renewerGeneration
+        renewer = Task { [weak self] in
             while !Task.isCancelled {
-                try? await Task.sleep(for: ttl / 3)
-                if Task.isCancelled { return }
-                do {
-                    try await leasing.renew(session: session, owner: LeaseOwner.current, ttl: ttl)
-                } catch {
-                    await onLost()
-                    return
-                }
+                do { try await clock.sleep(for: period) } catch { return }
+                guard let self, await self.renewAll(generation: generation) else { return }
             }
         }
     }
 
-    /// Stops renewing and gives the lease up.
-    func release(_ session: SessionID) async {
-        renewals.removeValue(forKey: session)?.cancel()
-        try? await leasing.release(session: session, owner: LeaseOwner.current)
+    /// Renews every held lease; a lease found gone is dropped and its `onLost` runs. False when none is left.
+    private func renewAll(generation: Int) async -> Bool {
+        for session in held.keys {
+            do {
+                try await leasing.renew(session: session, owner: LeaseOwner.current, ttl: ttl)
+            } catch {
+                // Released meanwhile: not lost, just no longer ours to renew.
+                guard let onLost = held.removeValue(forKey: session) else { continue }
+                await onLost()
+            }
+        }
+        if held.isEmpty, generation == renewerGeneration { renewer = nil }
+        return !held.isEmpty
     }
 }
