@@ -99,8 +99,9 @@ extension SessionRuntime {
     private func prestaging(after admission: MachineStep<AdmissionDecision>)
         -> MachineStep<MachineEffects.StartRun?>?
     {
+        // No run in progress, so a run staged earlier and never started was settled meanwhile: it is replaced.
         guard store.stagesWithAdmission, admission.effects.signal.shouldWake, executor != nil, loop == nil,
-            prestagedRun == nil, machine.currentRun == nil, !unregistered
+            machine.currentRun == nil, !unregistered
         else { return nil }
         var admitted = machine
         admitted.adopt(admission)
