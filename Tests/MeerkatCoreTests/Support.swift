@@ -4,7 +4,9 @@ import Testing
 
 /// Compact key-sorted JSON text of a value.
 func json(_ value: some Encodable) throws -> String {
-    try WireJSON.encodeString(value)
+    let text = try WireJSON.encodeString(value)
+    #expect(text == String(decoding: try WireJSON.encoder().encode(value), as: UTF8.self))
+    return text
 }
 
 /// Decodes JSON text.

@@ -196,7 +196,7 @@ extension Agent {
     }
 
     static func encodedSize(_ message: Message) -> Int {
-        ((try? WireJSON.encoder().encode(message))?.count ?? 0) + 1
+        ((try? WireJSON.encodeBytes(message))?.count ?? 0) + 1
     }
 
     /// Compacts now, whatever the thresholds say (`SessionService.compact`). Waits for nothing: refused while a run

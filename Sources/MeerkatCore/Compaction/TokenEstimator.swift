@@ -56,17 +56,16 @@ public struct TokenEstimator: Sendable, Hashable {
 extension LLMRequest {
     /// Size of the request's canonical JSON (messages, tools, output reserve excluded): the basis of token estimates.
     public var canonicalBytes: Int {
-        let encoder = WireJSON.encoder()
-        var total = canonicalFrameBytes(encoder)
-        for message in messages { total += CanonicalSizes.size(of: message, encoder) }
-        for tool in tools { total += CanonicalSizes.size(of: tool, encoder) }
+        var total = canonicalFrameBytes
+        for message in messages { total += CanonicalSizes.size(of: message) }
+        for tool in tools { total += CanonicalSizes.size(of: tool) }
         return total
     }
 
     /// The part of `canonicalBytes` that is neither a message nor a tool.
-    fileprivate func canonicalFrameBytes(_ encoder: JSONEncoder) -> Int {
+    fileprivate var canonicalFrameBytes: Int {
         var total = 64 + model.utf8.count
-        if let providerParams { total += ((try? encoder.encode(providerParams))?.count ?? 0) }
+        if let providerParams { total += ((try? WireJSON.encodeBytes(providerParams))?.count ?? 0) }
         return total
     }
 }
@@ -84,13 +83,12 @@ struct CanonicalSizes {
     private var tools: [ToolDefinition] = []
     private var toolBytes = 0
 
-    static func size(of value: some Encodable, _ encoder: JSONEncoder) -> Int {
-        ((try? encoder.encode(value))?.count ?? 0) + 1
+    static func size(of value: some Encodable) -> Int {
+        ((try? WireJSON.encodeBytes(value))?.count ?? 0) + 1
     }
 
     /// `request.canonicalBytes`, reusing the sizes of the messages and tools it shares with the previous call.
     mutating func bytes(of request: LLMRequest) -> Int {
-        let encoder = WireJSON.encoder()
         let kept = messages.sharedPrefixCount(with: request.messages)
         if kept < messages.count {
             messages.removeSubrange(kept...)
@@ -98,12 +96,12 @@ struct CanonicalSizes {
         }
         for message in request.messages[kept...] {
             messages.append(message)
-            messageSizes.append(Self.size(of: message, encoder))
+            messageSizes.append(Self.size(of: message))
         }
         if tools != request.tools {
             tools = request.tools
-            toolBytes = tools.reduce(0) { $0 + Self.size(of: $1, encoder) }
+            toolBytes = tools.reduce(0) { $0 + Self.size(of: $1) }
         }
-        return request.canonicalFrameBytes(encoder) + messageSizes.reduce(0, +) + toolBytes
+        return request.canonicalFrameBytes + messageSizes.reduce(0, +) + toolBytes
     }
 }

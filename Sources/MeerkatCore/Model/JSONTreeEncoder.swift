@@ -7,20 +7,61 @@ import Foundation
 /// tenth of a turn's CPU. This writes the same tree in one pass. It follows `WireJSON.encoder()`'s rules: dates as
 /// `WireJSON.formatDate` strings, `Data` as base64, URLs as their absolute string, non-finite numbers refused, a
 /// value that encodes nothing as `{}`. `JSONBytesTests` and the event tests hold it to `JSONEncoder` + parse.
+///
+/// The same tree also writes JSON text directly (`encodeBytes`): the bytes `WireJSON.encoder()` would produce (sorted
+/// keys, unescaped slashes), without Foundation's own tree and its `Data`. Numbers keep the type they were encoded
+/// with until then, so integers beyond 2^53, `Float`s and `-0.0` are written exactly as `JSONEncoder` writes them.
 enum JSONTreeEncoder {
     static func encode(_ value: some Encodable) throws -> JSONValue {
         try box(value, codingPath: []).resolved()
     }
 
-    /// A value being built: a finished value, or a container that nested encoders may still fill.
+    /// The JSON text `WireJSON.encoder()` writes for `value`.
+    static func encodeBytes<T: Encodable>(_ value: T) throws -> [UInt8] {
+        let slot = try box(value, codingPath: [])
+        if case .node(let node) = slot, case .empty = node.content {
+            // As `JSONEncoder` refuses it (nested, such a value is written `{}` by both).
+            throw EncodingError.invalidValue(
+                value,
+                EncodingError.Context(
+                    codingPath: [], debugDescription: "Top-level \(T.self) did not encode any values."))
+        }
+        var output: [UInt8] = []
+        output.reserveCapacity(256)
+        slot.write(into: &output)
+        return output
+    }
+
+    /// A value being built: a finished value, a number as it was encoded, or a container that nested encoders may
+    /// still fill.
     enum Slot {
         case value(JSONValue)
         case node(Node)
+        case integer(Int64)
+        case unsigned(UInt64)
+        case double(Double)
+        case float(Float)
 
         func resolved() -> JSONValue {
             switch self {
             case .value(let value): value
             case .node(let node): node.resolved()
+            case .integer(let number): .number(Double(number))
+            case .unsigned(let number): .number(Double(number))
+            case .double(let number): .number(number)
+            case .float(let number): .number(JSONTreeEncoder.widened(number))
+            }
+        }
+
+        func write(into output: inout [UInt8]) {
+            switch self {
+            case .value(let value): JSONByteWriter.write(value, into: &output)
+            case .node(let node): node.write(into: &output)
+            case .integer(let number): JSONByteWriter.writeInteger(number, into: &output)
+            case .unsigned(let number): JSONByteWriter.writeUnsigned(number, into: &output)
+            // `JSONEncoder` writes a floating-point number as its shortest text without a trailing ".0".
+            case .double(let number): JSONByteWriter.writeShortest(number.description, into: &output)
+            case .float(let number): JSONByteWriter.writeShortest(number.description, into: &output)
             }
         }
     }
@@ -73,6 +114,29 @@ enum JSONTreeEncoder {
             if case .array(let elements) = content { return elements.count }
             return 0
         }
+
+        func write(into output: inout [UInt8]) {
+            switch content {
+            case .empty: output.append(contentsOf: [UInt8(ascii: "{"), UInt8(ascii: "}")])
+            case .single(let slot): slot.write(into: &output)
+            case .array(let elements):
+                output.append(UInt8(ascii: "["))
+                for (index, element) in elements.enumerated() {
+                    if index > 0 { output.append(UInt8(ascii: ",")) }
+                    element.write(into: &output)
+                }
+                output.append(UInt8(ascii: "]"))
+            case .object(let members):
+                output.append(UInt8(ascii: "{"))
+                for (index, key) in members.keys.sorted().enumerated() {
+                    if index > 0 { output.append(UInt8(ascii: ",")) }
+                    JSONByteWriter.writeString(key, into: &output)
+                    output.append(UInt8(ascii: ":"))
+                    members[key].unsafelyUnwrapped.write(into: &output)
+                }
+                output.append(UInt8(ascii: "}"))
+            }
+        }
     }
 
     static func box<T: Encodable>(_ value: T, codingPath: [any CodingKey]) throws -> Slot {
@@ -86,9 +150,9 @@ enum JSONTreeEncoder {
         case let date as Date: return .value(.string(WireJSON.formatDate(date)))
         case let data as Data: return .value(.string(data.base64EncodedString()))
         case let url as URL: return .value(.string(url.absoluteString))
-        case let number as Double: return .value(try finite(number, codingPath))
+        case let number as Double: return try finite(number, codingPath)
         case let flag as Bool: return .value(.bool(flag))
-        case let number as Int: return .value(.number(Double(number)))
+        case let number as Int: return .integer(Int64(number))
         default:
             let node = Node()
             try value.encode(to: TreeEncoder(node: node, codingPath: codingPath))
@@ -110,12 +174,20 @@ enum JSONTreeEncoder {
         value.isFinite ? Double(value.description) ?? Double(value) : Double(value)
     }
 
-    static func finite(_ number: Double, _ codingPath: [any CodingKey]) throws -> JSONValue {
+    static func finite(_ number: Double, _ codingPath: [any CodingKey]) throws -> Slot {
         guard number.isFinite else {
             throw EncodingError.invalidValue(
                 number, EncodingError.Context(codingPath: codingPath, debugDescription: "\(number) is not valid JSON"))
         }
-        return .number(number)
+        return .double(number)
+    }
+
+    static func finite(_ number: Float, _ codingPath: [any CodingKey]) throws -> Slot {
+        guard number.isFinite else {
+            throw EncodingError.invalidValue(
+                number, EncodingError.Context(codingPath: codingPath, debugDescription: "\(number) is not valid JSON"))
+        }
+        return .float(number)
     }
 
     struct TreeEncoder: Encoder {
@@ -148,26 +220,38 @@ enum JSONTreeEncoder {
             node.set(key.stringValue, .value(.string(value)))
         }
         mutating func encode(_ value: Double, forKey key: Key) throws {
-            node.set(key.stringValue, .value(try finite(value, codingPath + [key])))
+            node.set(key.stringValue, try finite(value, codingPath + [key]))
         }
         mutating func encode(_ value: Float, forKey key: Key) throws {
-            node.set(key.stringValue, .value(try finite(widened(value), codingPath + [key])))
+            node.set(key.stringValue, try finite(value, codingPath + [key]))
         }
-        mutating func encode(_ value: Int, forKey key: Key) throws { setNumber(Double(value), key) }
-        mutating func encode(_ value: Int8, forKey key: Key) throws { setNumber(Double(value), key) }
-        mutating func encode(_ value: Int16, forKey key: Key) throws { setNumber(Double(value), key) }
-        mutating func encode(_ value: Int32, forKey key: Key) throws { setNumber(Double(value), key) }
-        mutating func encode(_ value: Int64, forKey key: Key) throws { setNumber(Double(value), key) }
-        mutating func encode(_ value: UInt, forKey key: Key) throws { setNumber(Double(value), key) }
-        mutating func encode(_ value: UInt8, forKey key: Key) throws { setNumber(Double(value), key) }
-        mutating func encode(_ value: UInt16, forKey key: Key) throws { setNumber(Double(value), key) }
-        mutating func encode(_ value: UInt32, forKey key: Key) throws { setNumber(Double(value), key) }
-        mutating func encode(_ value: UInt64, forKey key: Key) throws { setNumber(Double(value), key) }
+        mutating func encode(_ value: Int, forKey key: Key) throws { node.set(key.stringValue, .integer(Int64(value))) }
+        mutating func encode(_ value: Int8, forKey key: Key) throws {
+            node.set(key.stringValue, .integer(Int64(value)))
+        }
+        mutating func encode(_ value: Int16, forKey key: Key) throws {
+            node.set(key.stringValue, .integer(Int64(value)))
+        }
+        mutating func encode(_ value: Int32, forKey key: Key) throws {
+            node.set(key.stringValue, .integer(Int64(value)))
+        }
+        mutating func encode(_ value: Int64, forKey key: Key) throws { node.set(key.stringValue, .integer(value)) }
+        mutating func encode(_ value: UInt, forKey key: Key) throws {
+            node.set(key.stringValue, .unsigned(UInt64(value)))
+        }
+        mutating func encode(_ value: UInt8, forKey key: Key) throws {
+            node.set(key.stringValue, .unsigned(UInt64(value)))
+        }
+        mutating func encode(_ value: UInt16, forKey key: Key) throws {
+            node.set(key.stringValue, .unsigned(UInt64(value)))
+        }
+        mutating func encode(_ value: UInt32, forKey key: Key) throws {
+            node.set(key.stringValue, .unsigned(UInt64(value)))
+        }
+        mutating func encode(_ value: UInt64, forKey key: Key) throws { node.set(key.stringValue, .unsigned(value)) }
         mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
             node.set(key.stringValue, try box(value, codingPath: codingPath + [key]))
         }
-
-        private func setNumber(_ number: Double, _ key: Key) { node.set(key.stringValue, .value(.number(number))) }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)
             -> KeyedEncodingContainer<NestedKey>
@@ -206,20 +290,18 @@ enum JSONTreeEncoder {
         mutating func encodeNil() throws { node.append(.value(.null)) }
         mutating func encode(_ value: Bool) throws { node.append(.value(.bool(value))) }
         mutating func encode(_ value: String) throws { node.append(.value(.string(value))) }
-        mutating func encode(_ value: Double) throws { node.append(.value(try finite(value, codingPath + [indexKey]))) }
-        mutating func encode(_ value: Float) throws {
-            node.append(.value(try finite(widened(value), codingPath + [indexKey])))
-        }
-        mutating func encode(_ value: Int) throws { node.append(.value(.number(Double(value)))) }
-        mutating func encode(_ value: Int8) throws { node.append(.value(.number(Double(value)))) }
-        mutating func encode(_ value: Int16) throws { node.append(.value(.number(Double(value)))) }
-        mutating func encode(_ value: Int32) throws { node.append(.value(.number(Double(value)))) }
-        mutating func encode(_ value: Int64) throws { node.append(.value(.number(Double(value)))) }
-        mutating func encode(_ value: UInt) throws { node.append(.value(.number(Double(value)))) }
-        mutating func encode(_ value: UInt8) throws { node.append(.value(.number(Double(value)))) }
-        mutating func encode(_ value: UInt16) throws { node.append(.value(.number(Double(value)))) }
-        mutating func encode(_ value: UInt32) throws { node.append(.value(.number(Double(value)))) }
-        mutating func encode(_ value: UInt64) throws { node.append(.value(.number(Double(value)))) }
+        mutating func encode(_ value: Double) throws { node.append(try finite(value, codingPath + [indexKey])) }
+        mutating func encode(_ value: Float) throws { node.append(try finite(value, codingPath + [indexKey])) }
+        mutating func encode(_ value: Int) throws { node.append(.integer(Int64(value))) }
+        mutating func encode(_ value: Int8) throws { node.append(.integer(Int64(value))) }
+        mutating func encode(_ value: Int16) throws { node.append(.integer(Int64(value))) }
+        mutating func encode(_ value: Int32) throws { node.append(.integer(Int64(value))) }
+        mutating func encode(_ value: Int64) throws { node.append(.integer(value)) }
+        mutating func encode(_ value: UInt) throws { node.append(.unsigned(UInt64(value))) }
+        mutating func encode(_ value: UInt8) throws { node.append(.unsigned(UInt64(value))) }
+        mutating func encode(_ value: UInt16) throws { node.append(.unsigned(UInt64(value))) }
+        mutating func encode(_ value: UInt32) throws { node.append(.unsigned(UInt64(value))) }
+        mutating func encode(_ value: UInt64) throws { node.append(.unsigned(value)) }
         mutating func encode<T: Encodable>(_ value: T) throws {
             node.append(try box(value, codingPath: codingPath + [indexKey]))
         }
@@ -259,18 +341,18 @@ enum JSONTreeEncoder {
         mutating func encodeNil() throws { set(.value(.null)) }
         mutating func encode(_ value: Bool) throws { set(.value(.bool(value))) }
         mutating func encode(_ value: String) throws { set(.value(.string(value))) }
-        mutating func encode(_ value: Double) throws { set(.value(try finite(value, codingPath))) }
-        mutating func encode(_ value: Float) throws { set(.value(try finite(widened(value), codingPath))) }
-        mutating func encode(_ value: Int) throws { set(.value(.number(Double(value)))) }
-        mutating func encode(_ value: Int8) throws { set(.value(.number(Double(value)))) }
-        mutating func encode(_ value: Int16) throws { set(.value(.number(Double(value)))) }
-        mutating func encode(_ value: Int32) throws { set(.value(.number(Double(value)))) }
-        mutating func encode(_ value: Int64) throws { set(.value(.number(Double(value)))) }
-        mutating func encode(_ value: UInt) throws { set(.value(.number(Double(value)))) }
-        mutating func encode(_ value: UInt8) throws { set(.value(.number(Double(value)))) }
-        mutating func encode(_ value: UInt16) throws { set(.value(.number(Double(value)))) }
-        mutating func encode(_ value: UInt32) throws { set(.value(.number(Double(value)))) }
-        mutating func encode(_ value: UInt64) throws { set(.value(.number(Double(value)))) }
+        mutating func encode(_ value: Double) throws { set(try finite(value, codingPath)) }
+        mutating func encode(_ value: Float) throws { set(try finite(value, codingPath)) }
+        mutating func encode(_ value: Int) throws { set(.integer(Int64(value))) }
+        mutating func encode(_ value: Int8) throws { set(.integer(Int64(value))) }
+        mutating func encode(_ value: Int16) throws { set(.integer(Int64(value))) }
+        mutating func encode(_ value: Int32) throws { set(.integer(Int64(value))) }
+        mutating func encode(_ value: Int64) throws { set(.integer(value)) }
+        mutating func encode(_ value: UInt) throws { set(.unsigned(UInt64(value))) }
+        mutating func encode(_ value: UInt8) throws { set(.unsigned(UInt64(value))) }
+        mutating func encode(_ value: UInt16) throws { set(.unsigned(UInt64(value))) }
+        mutating func encode(_ value: UInt32) throws { set(.unsigned(UInt64(value))) }
+        mutating func encode(_ value: UInt64) throws { set(.unsigned(value)) }
         mutating func encode<T: Encodable>(_ value: T) throws { set(try box(value, codingPath: codingPath)) }
     }
 

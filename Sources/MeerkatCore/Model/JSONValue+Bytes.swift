@@ -83,18 +83,26 @@ enum JSONByteWriter {
             writeInteger(Int64(number), into: &output)
         } else {
             // Foundation writes whole doubles without Swift's trailing ".0" (`9000000000000000`).
-            let text = number.description
-            output.append(contentsOf: text.hasSuffix(".0") ? text.utf8.dropLast(2) : text.utf8[...])
+            writeShortest(number.description, into: &output)
         }
     }
 
-    private static func writeInteger(_ value: Int64, into output: inout [UInt8]) {
+    /// A floating-point number's shortest text as `JSONEncoder` writes it: without Swift's trailing ".0".
+    static func writeShortest(_ text: String, into output: inout [UInt8]) {
+        output.append(contentsOf: text.hasSuffix(".0") ? text.utf8.dropLast(2) : text.utf8[...])
+    }
+
+    static func writeInteger(_ value: Int64, into output: inout [UInt8]) {
+        if value < 0 { output.append(UInt8(ascii: "-")) }
+        writeUnsigned(value.magnitude, into: &output)
+    }
+
+    static func writeUnsigned(_ value: UInt64, into output: inout [UInt8]) {
         if value == 0 {
             output.append(UInt8(ascii: "0"))
             return
         }
-        var magnitude = value.magnitude
-        if value < 0 { output.append(UInt8(ascii: "-")) }
+        var magnitude = value
         var digits:
             (
                 UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,

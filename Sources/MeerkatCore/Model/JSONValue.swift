@@ -172,9 +172,16 @@ public enum WireJSON {
         return decoder
     }
 
-    /// Encodes a value to compact JSON text.
+    /// Encodes a value to compact JSON text: the text `encoder()` writes.
     public static func encodeString(_ value: some Encodable) throws -> String {
-        String(decoding: try encoder().encode(value), as: UTF8.self)
+        String(decoding: try JSONTreeEncoder.encodeBytes(value), as: UTF8.self)
+    }
+
+    /// Encodes a value to compact JSON bytes, byte for byte what `encoder().encode(value)` returns, in one pass over
+    /// the value (no Foundation tree, no `Data`); the stores and the request-size estimate use it. `JSONBytesTests`
+    /// hold the two together.
+    public static func encodeBytes(_ value: some Encodable) throws -> [UInt8] {
+        try JSONTreeEncoder.encodeBytes(value)
     }
 
     /// Encodes any `Encodable` into a `JSONValue` tree.

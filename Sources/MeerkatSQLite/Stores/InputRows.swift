@@ -7,8 +7,8 @@ import MeerkatRuntime
 /// idempotency index, receipts and lifecycle rows inside a transaction.
 enum InputRows {
     /// The exact JSON text a row is stored as (and compared against by compare-and-swap).
-    static func json(_ row: StoredInputState, encoder: JSONEncoder) throws -> String {
-        String(decoding: try encoder.encode(row), as: UTF8.self)
+    static func json(_ row: StoredInputState) throws -> String {
+        try WireJSON.encodeString(row)
     }
 
     /// A row with its stored JSON. The stores encode rows before they open the write transaction: encoding is most of
@@ -17,9 +17,9 @@ enum InputRows {
         let row: StoredInputState
         let json: String
 
-        init(_ row: StoredInputState, encoder: JSONEncoder) throws {
+        init(_ row: StoredInputState) throws {
             self.row = row
-            json = try InputRows.json(row, encoder: encoder)
+            json = try InputRows.json(row)
         }
     }
 
@@ -28,9 +28,9 @@ enum InputRows {
         let expected: Encoded
         let next: Encoded?
 
-        init(_ swap: InputSwap, encoder: JSONEncoder) throws {
-            expected = try Encoded(swap.expected, encoder: encoder)
-            next = try swap.next.map { try Encoded($0, encoder: encoder) }
+        init(_ swap: InputSwap) throws {
+            expected = try Encoded(swap.expected)
+            next = try swap.next.map { try Encoded($0) }
         }
     }
 
@@ -128,7 +128,7 @@ enum InputRows {
     }
 
     static func saveLifecycle(
-        _ db: Database, _ runtime: LogicalRuntimeID, _ row: RuntimeLifecycleRow, encoder: JSONEncoder
+        _ db: Database, _ runtime: LogicalRuntimeID, _ row: RuntimeLifecycleRow
     ) throws {
         try db.cachedStatement(
             sql: """
@@ -137,7 +137,7 @@ enum InputRows {
                 """
         ).execute(
             arguments: [
-                runtime.rawValue, String(decoding: try encoder.encode(row), as: UTF8.self),
+                runtime.rawValue, try WireJSON.encodeString(row),
                 WireJSON.formatDate(row.updatedAt),
             ])
     }

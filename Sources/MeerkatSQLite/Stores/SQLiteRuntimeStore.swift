@@ -78,7 +78,7 @@ public final class SQLiteRuntimeStore: RuntimeStore {
     }
 
     public func writeInputs(_ runtime: LogicalRuntimeID, _ rows: [StoredInputState]) async throws(RuntimeStoreError) {
-        let encoded = try encoding { encoder in try rows.map { try InputRows.Encoded($0, encoder: encoder) } }
+        let encoded = try encoding { try rows.map { try InputRows.Encoded($0) } }
         try await fencedWrite(runtime) { db in
             for row in encoded { try InputRows.upsert(db, runtime, row) }
         }
@@ -88,7 +88,7 @@ public final class SQLiteRuntimeStore: RuntimeStore {
         _ runtime: LogicalRuntimeID, _ rows: [StoredInputState], newInput id: InputID, idempotencyKey: IdempotencyKey?
     ) async throws(RuntimeStoreError) -> StoredInputState? {
         let path = database.path
-        let encoded = try encoding { encoder in try rows.map { try InputRows.Encoded($0, encoder: encoder) } }
+        let encoded = try encoding { try rows.map { try InputRows.Encoded($0) } }
         return try await fencedWrite(runtime) { db -> StoredInputState? in
             let decoder = WireJSON.decoder()
             if let key = idempotencyKey, let json = try InputRows.bound(db, runtime, key) {
@@ -111,8 +111,8 @@ public final class SQLiteRuntimeStore: RuntimeStore {
         let path = database.path
         // The staging's rows replace the admission's rows of the same inputs: each input is written once.
         let staged = Set(staging.inputs.map(\.inputID))
-        let admitted = try encoding { encoder in
-            try rows.filter { !staged.contains($0.inputID) }.map { try InputRows.Encoded($0, encoder: encoder) }
+        let admitted = try encoding {
+            try rows.filter { !staged.contains($0.inputID) }.map { try InputRows.Encoded($0) }
         }
         let commit = try EncodedCommit(staging, store: self)
         let database = database
@@ -147,11 +147,11 @@ public final class SQLiteRuntimeStore: RuntimeStore {
 
         init(_ commit: BoundaryCommit, store: SQLiteRuntimeStore) throws(RuntimeStoreError) {
             self.commit = commit
-            (receiptJSON, inputs, swaps) = try store.encoding { encoder in
+            (receiptJSON, inputs, swaps) = try store.encoding {
                 (
-                    try commit.receipt.map { String(decoding: try encoder.encode($0), as: UTF8.self) },
-                    try commit.inputs.map { try InputRows.Encoded($0, encoder: encoder) },
-                    try commit.swaps.map { try InputRows.EncodedSwap($0, encoder: encoder) }
+                    try commit.receipt.map { try WireJSON.encodeString($0) },
+                    try commit.inputs.map { try InputRows.Encoded($0) },
+                    try commit.swaps.map { try InputRows.EncodedSwap($0) }
                 )
             }
         }
@@ -174,7 +174,7 @@ public final class SQLiteRuntimeStore: RuntimeStore {
                 }
             }
             if let lifecycle = commit.lifecycle {
-                try InputRows.saveLifecycle(db, runtime, lifecycle, encoder: WireJSON.encoder())
+                try InputRows.saveLifecycle(db, runtime, lifecycle)
             }
             if let routing = commit.routing { try SQLiteRuntimeStore.saveRouting(db, runtime, routing) }
             return digest
@@ -212,8 +212,8 @@ public final class SQLiteRuntimeStore: RuntimeStore {
     public func compareAndSwapInput(_ runtime: LogicalRuntimeID, expected: StoredInputState, next: StoredInputState?)
         async throws(RuntimeStoreError) -> Bool
     {
-        let swap = try encoding { encoder in
-            try InputRows.EncodedSwap(InputSwap(expected: expected, next: next), encoder: encoder)
+        let swap = try encoding {
+            try InputRows.EncodedSwap(InputSwap(expected: expected, next: next))
         }
         return try await fencedWrite(runtime) { db in try InputRows.swap(db, runtime, swap) }
     }
@@ -245,7 +245,7 @@ public final class SQLiteRuntimeStore: RuntimeStore {
 
     public func saveLifecycle(_ runtime: LogicalRuntimeID, _ row: RuntimeLifecycleRow) async throws(RuntimeStoreError) {
         try await fencedWrite(runtime) { db in
-            try InputRows.saveLifecycle(db, runtime, row, encoder: WireJSON.encoder())
+            try InputRows.saveLifecycle(db, runtime, row)
         }
     }
 
@@ -267,7 +267,7 @@ public final class SQLiteRuntimeStore: RuntimeStore {
     }
 
     private static func saveRouting(_ db: Database, _ runtime: LogicalRuntimeID, _ state: ModelRoutingState) throws {
-        let json = String(decoding: try WireJSON.encoder().encode(state), as: UTF8.self)
+        let json = try WireJSON.encodeString(state)
         try db.cachedStatement(
             sql: """
                 INSERT INTO runtime_routing (runtime_id, state_json) VALUES (?, ?)
@@ -311,9 +311,9 @@ public final class SQLiteRuntimeStore: RuntimeStore {
 
     /// Encodes what a write stores before its transaction opens (see `InputRows.Encoded`); a failure is the store's
     /// typed error, as it would be from inside the transaction.
-    func encoding<T>(_ body: (JSONEncoder) throws -> T) throws(RuntimeStoreError) -> T {
+    func encoding<T>(_ body: () throws -> T) throws(RuntimeStoreError) -> T {
         do {
-            return try body(WireJSON.encoder())
+            return try body()
         } catch {
             throw StoreFault.from(error, path: database.path).runtimeError
         }

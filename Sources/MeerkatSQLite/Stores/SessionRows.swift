@@ -31,9 +31,8 @@ enum SessionRows {
     }
 
     /// The JSON text a message is stored as (images externalised; ids only computed when `store` is nil).
-    static func body(_ message: Message, store: BlobStore?, encoder: JSONEncoder) throws -> String {
-        let stored = try MessageImages.externalised(message, store: store)
-        return String(decoding: try encoder.encode(stored), as: UTF8.self)
+    static func body(_ message: Message, store: BlobStore?) throws -> String {
+        try WireJSON.encodeString(try MessageImages.externalised(message, store: store))
     }
 
     static func head(_ db: Database, _ id: SessionID) throws -> Head? {
@@ -49,7 +48,6 @@ enum SessionRows {
     /// `StoreFault.nonAppendOnly` when the save would drop or rewrite a committed message. New messages are
     /// tagged with `runID` (the run whose boundary appended them), when known.
     static func append(_ db: Database, _ session: Session, runID: RunID?, database: RealmDatabase) throws -> String {
-        let encoder = WireJSON.encoder()
         let head = try head(db, session.id)
         let committed = head?.messageCount ?? 0
         var digest = head?.digest ?? emptyDigest
@@ -58,23 +56,23 @@ enum SessionRows {
                 throw StoreFault.nonAppendOnly(
                     session.id, "\(head.messageCount) committed messages, save has \(session.messages.count)")
             }
-            try verifyPrefix(db, session, head: head, database: database, encoder: encoder)
+            try verifyPrefix(db, session, head: head, database: database)
         }
         var bodies: [(body: String, digest: String)] = []
         bodies.reserveCapacity(session.messages.count - committed)
         for message in session.messages[committed...] {
-            let body = try body(message, store: database.blobs, encoder: encoder)
+            let body = try body(message, store: database.blobs)
             digest = chain(digest, body)
             bodies.append((body, digest))
         }
-        let metadata = String(decoding: try encoder.encode(session.metadata), as: UTF8.self)
-        let usage = String(decoding: try encoder.encode(session.usage), as: UTF8.self)
+        let metadata = try WireJSON.encodeString(session.metadata)
+        let usage = try WireJSON.encodeString(session.usage)
         var activeContext: String?
         if let view = session.activeContext {
             if let problem = view.problem(count: session.messages.count) {
                 throw StoreFault.nonAppendOnly(session.id, "active_context: \(problem)")
             }
-            activeContext = String(decoding: try encoder.encode(view), as: UTF8.self)
+            activeContext = try WireJSON.encodeString(view)
         }
         try db.cachedStatement(
             sql: """
@@ -120,7 +118,7 @@ enum SessionRows {
     /// prefix cache when it matches the stored digest (cheap value comparisons), otherwise by re-encoding the
     /// prefix and comparing chain digests (no committed message is read back either way).
     private static func verifyPrefix(
-        _ db: Database, _ session: Session, head: Head, database: RealmDatabase, encoder: JSONEncoder
+        _ db: Database, _ session: Session, head: Head, database: RealmDatabase
     ) throws {
         let count = head.messageCount
         if let cached = database.prefixes.entry(session.id), cached.digest == head.digest,
@@ -134,7 +132,7 @@ enum SessionRows {
         digests.reserveCapacity(count)
         var digest = emptyDigest
         for message in session.messages[0..<count] {
-            digest = chain(digest, try body(message, store: nil, encoder: encoder))
+            digest = chain(digest, try body(message, store: nil))
             digests.append(digest)
         }
         if digest == head.digest { return }

@@ -55,9 +55,9 @@ struct RESTHandlers: Sendable {
 
     /// A JSON response.
     func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-        let data: Data
+        let data: [UInt8]
         do {
-            data = try WireJSON.encoder().encode(value)
+            data = try WireJSON.encodeBytes(value)
         } catch {
             throw APIError(status: 500, code: "internal", message: "cannot encode the response: \(error)")
         }

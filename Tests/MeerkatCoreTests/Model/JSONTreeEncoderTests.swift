@@ -10,8 +10,11 @@ import Testing
         try JSONValue.parse(WireJSON.encoder().encode(value))
     }
 
+    /// The tree is the reference tree, and the bytes written from it are `JSONEncoder`'s bytes.
     private func expectSame(_ value: some Encodable, sourceLocation: SourceLocation = #_sourceLocation) throws {
         #expect(try JSONTreeEncoder.encode(value) == reference(value), sourceLocation: sourceLocation)
+        #expect(
+            try WireJSON.encodeBytes(value) == Array(WireJSON.encoder().encode(value)), sourceLocation: sourceLocation)
     }
 
     /// Every container and scalar path of `Encoder`, with the edge values that differ between them.
@@ -76,6 +79,33 @@ import Testing
         try expectSame(["a": JSONValue.number(1e20), "b": -0.0, "c": 0.1, "d": [[:], []]])
         try expectSame([JSONValue.number(9_007_199_254_740_992), "x", nil])
         try expectSame(JSONValue.object(["n": 1.5e300]))
+    }
+
+    /// Numbers whose text depends on the type they were encoded with: `JSONEncoder` writes integers exactly (beyond
+    /// 2^53 too), a `Double` or `Float` as its own shortest text, and a `JSONValue` number through `JSONValue`'s rule.
+    @Test func numbersAreWrittenAsTheirEncodedTypeIsWritten() throws {
+        try expectSame([Int64.max, Int64.min, 9_007_199_254_740_993, 0, -1])
+        try expectSame([UInt64.max, 18_446_744_073_709_551_000])
+        try expectSame([
+            -0.0, 1e15, 1e16, 9.0e15, 123_456_789_012_345, 0.1 + 0.2, 1e-7, 5e-324, .greatestFiniteMagnitude,
+        ])
+        try expectSame([Float(1e15), -0.0, 16_777_217, 3.4e38, 0.1, 1e-7, 2.5])
+        try expectSame(["d": -0.0, "i": 3, "e": 1e15] as [String: Double])
+        try expectSame(JSONValue.array([-0.0, 1e15, 9.0e15]))
+        try expectSame(UInt8(255))
+        try expectSame(Int16(-300))
+        #expect(throws: EncodingError.self) { try WireJSON.encodeBytes([Double.nan]) }
+        #expect(throws: EncodingError.self) { try WireJSON.encodeBytes(["k": Float.infinity]) }
+    }
+
+    @Test func emptyValuesAndEscapedTextMatchJSONEncoder() throws {
+        struct Empty: Encodable { func encode(to encoder: any Encoder) throws {} }
+        #expect(throws: EncodingError.self) { try WireJSON.encoder().encode(Empty()) }
+        #expect(throws: EncodingError.self) { try WireJSON.encodeBytes(Empty()) }
+        try expectSame([Empty()])
+        try expectSame([String: Int]())
+        try expectSame([Int]())
+        try expectSame(["path": "a/b", "quote": "\"", "control": "\u{01}\n", "unicode": "é😀\u{2028}"])
     }
 
     @Test func everyAgentEventMatchesJSONEncoder() throws {

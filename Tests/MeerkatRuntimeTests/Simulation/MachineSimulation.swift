@@ -23,6 +23,19 @@ struct MachineSimulationTests {
             }
         }
     }
+
+    /// The SQLite realm stores these rows with `WireJSON.encodeBytes`; recovery's compare-and-swap compares stored
+    /// text, so it must be byte for byte what `JSONEncoder` writes, for every row shape the machine produces.
+    @Test("every simulated row encodes to JSONEncoder's bytes", arguments: seeds.prefix(5))
+    func rowsEncodeAsJSONEncoderDoes(seed: UInt64) throws {
+        var sim = MachineSimulation(seed: seed)
+        sim.run(steps: 500)
+        let encoder = WireJSON.encoder()
+        #expect(!sim.rows.isEmpty)
+        for row in sim.rows.values {
+            #expect(try WireJSON.encodeBytes(row) == Array(encoder.encode(row)), "seed \(seed), input \(row.inputID)")
+        }
+    }
 }
 
 /// One seeded run of the machine simulation.

@@ -6,8 +6,11 @@ import Testing
 
 /// Encoding helpers for golden JSON tests (sorted keys, RFC 3339 dates).
 enum Wire {
+    /// The stores' text of a value; every golden also checks that it is `JSONEncoder`'s text.
     static func json(_ value: some Encodable) throws -> String {
-        try WireJSON.encodeString(value)
+        let text = try WireJSON.encodeString(value)
+        #expect(text == String(decoding: try WireJSON.encoder().encode(value), as: UTF8.self))
+        return text
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ json: String) throws -> T {

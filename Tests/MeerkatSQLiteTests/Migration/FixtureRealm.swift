@@ -88,7 +88,7 @@ enum FixtureRealm {
             var digest = SessionRows.emptyDigest
             var rows: [(Int, String, String, String)] = []
             for (index, message) in session.messages.enumerated() {
-                let body = try SessionRows.body(message, store: blobs, encoder: encoder)
+                let body = try SessionRows.body(message, store: blobs)
                 digest = SessionRows.chain(digest, body)
                 rows.append((index, message.role, body, digest))
             }
@@ -114,11 +114,11 @@ enum FixtureRealm {
                 sql: "INSERT INTO session_labels (session_id, key, value) VALUES (?, 'team', 'core')",
                 arguments: [sessionID.description])
             for row in [consumed, queued] {
-                try InputRows.upsert(db, runtimeID, InputRows.Encoded(row, encoder: encoder))
+                try InputRows.upsert(db, runtimeID, InputRows.Encoded(row))
             }
             try InputRows.insertReceipt(
                 db, runtimeID, receipt, json: String(decoding: try encoder.encode(receipt), as: UTF8.self))
-            try InputRows.saveLifecycle(db, runtimeID, lifecycle, encoder: encoder)
+            try InputRows.saveLifecycle(db, runtimeID, lifecycle)
         }
         try queue.writeWithoutTransaction { db in
             try db.execute(sql: "VACUUM")
