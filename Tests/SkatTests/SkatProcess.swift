@@ -40,8 +40,9 @@ struct SkatResult: Sendable {
     }
 }
 
-/// A project folder, a HOME and an environment for running `skat` against a mock provider.
-struct SkatSandbox: Sendable {
+/// A project folder, a HOME and an environment for running `skat` against a mock provider. The folder is removed
+/// when the sandbox goes away (a running `skat` keeps its sandbox alive).
+final class SkatSandbox: Sendable {
     let root: URL
     let project: URL
     let environment: [String: String]
@@ -64,11 +65,15 @@ struct SkatSandbox: Sendable {
         self.environment = environment
     }
 
+    deinit {
+        try? FileManager.default.removeItem(at: root)
+    }
+
     /// Starts `skat` with arguments; stdin is a pipe the caller may write to and close.
     func start(_ arguments: [String], environment overrides: [String: String] = [:]) throws -> SkatRunning {
         try SkatRunning(
             arguments: arguments, directory: project,
-            environment: environment.merging(overrides) { _, new in new })
+            environment: environment.merging(overrides) { _, new in new }, sandbox: self)
     }
 
     /// The sandbox's HOME.
@@ -80,7 +85,7 @@ struct SkatSandbox: Sendable {
     ) async throws -> SkatResult {
         let running = try SkatRunning(
             arguments: arguments, directory: directory ?? project,
-            environment: environment.merging(extra) { _, new in new })
+            environment: environment.merging(extra) { _, new in new }, sandbox: self)
         if let stdin { running.write(stdin) }
         running.closeInput()
         return await running.finish()
@@ -306,7 +311,11 @@ final class SkatRunning: Sendable {
     private let stdinClosed = Mutex(false)
     private let exited = Latch()
 
-    init(arguments: [String], directory: URL, environment: [String: String]) throws {
+    /// Kept so the sandbox's folder outlives the process running in it.
+    private let sandbox: SkatSandbox?
+
+    init(arguments: [String], directory: URL, environment: [String: String], sandbox: SkatSandbox? = nil) throws {
+        self.sandbox = sandbox
         // Writes to the stdin of a child that already died must fail with EPIPE, not kill the test process.
         signal(SIGPIPE, SIG_IGN)
         var opened: [Int32] = []
