@@ -241,7 +241,7 @@ enum RuntimeBench {
 }
 
 /// An executor that completes every run at once without a result.
-private struct TrivialExecutor: CoreExecutor {
+struct TrivialExecutor: CoreExecutor {
     func apply(_ primitive: RunPrimitive, run: RunID, checkpoint: any RunCheckpoint) async throws(CoreExecutorError)
         -> CoreApplyOutput
     {

@@ -19,7 +19,7 @@ enum JSONTreeEncoder {
     /// The JSON text `WireJSON.encoder()` writes for `value`.
     static func encodeBytes<T: Encodable>(_ value: T) throws -> [UInt8] {
         let slot = try box(value, codingPath: [])
-        if case .node(let node) = slot, case .empty = node.content {
+        if case .node(let node) = slot, node.kind == .empty {
             // As `JSONEncoder` refuses it (nested, such a value is written `{}` by both).
             throw EncodingError.invalidValue(
                 value,
@@ -66,98 +66,125 @@ enum JSONTreeEncoder {
         }
     }
 
-    /// A container under construction (a reference, so nested containers and encoders can fill it later).
+    /// A container under construction (a reference, so nested containers and encoders can fill it later). An object
+    /// keeps its members in the order they were set (keys and values side by side: no hashing while encoding); a key
+    /// set twice keeps its last value, as `JSONEncoder` does.
     final class Node {
-        enum Content {
-            case empty
-            case object([String: Slot])
-            case array([Slot])
-            case single(Slot)
+        enum Kind {
+            case empty, object, array, single
         }
 
-        var content = Content.empty
+        var kind = Kind.empty
+        /// The keys of an object's members, parallel to `slots`.
+        var keys: [String] = []
+        /// An object's member values, an array's elements, or a single value.
+        var slots: [Slot] = []
 
         func resolved() -> JSONValue {
-            switch content {
+            switch kind {
             case .empty: return .object([:])
-            case .object(let members): return .object(members.mapValues { $0.resolved() })
-            case .array(let elements): return .array(elements.map { $0.resolved() })
-            case .single(let slot): return slot.resolved()
+            case .single: return slots[0].resolved()
+            case .array: return .array(slots.map { $0.resolved() })
+            case .object:
+                var members: [String: JSONValue] = [:]
+                members.reserveCapacity(keys.count)
+                for index in keys.indices { members[keys[index]] = slots[index].resolved() }
+                return .object(members)
             }
         }
 
         func makeObject() {
-            if case .object = content { return }
-            content = .object([:])
+            guard kind != .object else { return }
+            kind = .object
+            keys = []
+            slots = []
         }
 
         func makeArray() {
-            if case .array = content { return }
-            content = .array([])
+            guard kind != .array else { return }
+            kind = .array
+            keys = []
+            slots = []
         }
 
         func set(_ key: String, _ slot: Slot) {
-            guard case .object(var members) = content else { return }
-            content = .empty  // keeps `members` uniquely referenced while it changes
-            members[key] = slot
-            content = .object(members)
+            guard kind == .object else { return }
+            keys.append(key)
+            slots.append(slot)
         }
 
         func append(_ slot: Slot) {
-            guard case .array(var elements) = content else { return }
-            content = .empty
-            elements.append(slot)
-            content = .array(elements)
+            guard kind == .array else { return }
+            slots.append(slot)
         }
 
-        var count: Int {
-            if case .array(let elements) = content { return elements.count }
-            return 0
+        func setSingle(_ slot: Slot) {
+            kind = .single
+            keys = []
+            slots = [slot]
         }
+
+        var count: Int { kind == .array ? slots.count : 0 }
 
         func write(into output: inout [UInt8]) {
-            switch content {
+            switch kind {
             case .empty: output.append(contentsOf: [UInt8(ascii: "{"), UInt8(ascii: "}")])
-            case .single(let slot): slot.write(into: &output)
-            case .array(let elements):
+            case .single: slots[0].write(into: &output)
+            case .array:
                 output.append(UInt8(ascii: "["))
-                for (index, element) in elements.enumerated() {
+                for index in slots.indices {
                     if index > 0 { output.append(UInt8(ascii: ",")) }
-                    element.write(into: &output)
+                    slots[index].write(into: &output)
                 }
                 output.append(UInt8(ascii: "]"))
-            case .object(let members):
+            case .object:
                 output.append(UInt8(ascii: "{"))
-                for (index, key) in members.keys.sorted().enumerated() {
-                    if index > 0 { output.append(UInt8(ascii: ",")) }
-                    JSONByteWriter.writeString(key, into: &output)
+                // Sorted by key; among equal keys (set twice) the last one set, which sorts last.
+                let order = keys.indices.sorted { keys[$0] < keys[$1] || (keys[$0] == keys[$1] && $0 < $1) }
+                var first = true
+                for (position, index) in order.enumerated() {
+                    if position + 1 < order.count, keys[order[position + 1]] == keys[index] { continue }
+                    if !first { output.append(UInt8(ascii: ",")) }
+                    first = false
+                    JSONByteWriter.writeString(keys[index], into: &output)
                     output.append(UInt8(ascii: ":"))
-                    members[key].unsafelyUnwrapped.write(into: &output)
+                    slots[index].write(into: &output)
                 }
                 output.append(UInt8(ascii: "}"))
             }
         }
     }
 
-    static func box<T: Encodable>(_ value: T, codingPath: [any CodingKey]) throws -> Slot {
-        switch value {
-        case let text as String: return .value(.string(text))
+    /// The slot of one value. Scalars the encoder writes itself are recognised by their type (a metadata compare,
+    /// not a dynamic cast: most values encoded are strings and numbers); the coding path is only built for a value
+    /// that encodes itself, or for an error.
+    static func box<T: Encodable>(_ value: T, codingPath: @autoclosure () -> [any CodingKey]) throws -> Slot {
+        if T.self == String.self { return .value(.string(unsafeBitCast(value, to: String.self))) }
+        if T.self == Int.self { return .integer(Int64(unsafeBitCast(value, to: Int.self))) }
+        if T.self == Bool.self { return .value(.bool(unsafeBitCast(value, to: Bool.self))) }
+        if T.self == Double.self { return try finite(unsafeBitCast(value, to: Double.self), codingPath()) }
+        if T.self == Date.self { return .value(.string(WireJSON.formatDate(unsafeBitCast(value, to: Date.self)))) }
+        if T.self == UInt64.self { return .unsigned(unsafeBitCast(value, to: UInt64.self)) }
+        if T.self == Int64.self { return .integer(unsafeBitCast(value, to: Int64.self)) }
         // Trees already built (event payloads are): taken as they are, unless a number in them is one `JSONEncoder`
         // would refuse, which the generic path below reports.
-        case let json as JSONValue where allFinite(json): return .value(json)
-        case let object as [String: JSONValue] where object.values.allSatisfy(allFinite): return .value(.object(object))
-        case let array as [JSONValue] where array.allSatisfy(allFinite): return .value(.array(array))
-        case let date as Date: return .value(.string(WireJSON.formatDate(date)))
-        case let data as Data: return .value(.string(data.base64EncodedString()))
-        case let url as URL: return .value(.string(url.absoluteString))
-        case let number as Double: return try finite(number, codingPath)
-        case let flag as Bool: return .value(.bool(flag))
-        case let number as Int: return .integer(Int64(number))
-        default:
-            let node = Node()
-            try value.encode(to: TreeEncoder(node: node, codingPath: codingPath))
-            return .node(node)
+        if T.self == JSONValue.self {
+            let json = unsafeBitCast(value, to: JSONValue.self)
+            if allFinite(json) { return .value(json) }
+        } else if T.self == [String: JSONValue].self {
+            let object = unsafeBitCast(value, to: [String: JSONValue].self)
+            if object.values.allSatisfy(allFinite) { return .value(.object(object)) }
+        } else if T.self == [JSONValue].self {
+            let array = unsafeBitCast(value, to: [JSONValue].self)
+            if array.allSatisfy(allFinite) { return .value(.array(array)) }
+        } else if T.self == Data.self {
+            return .value(.string(unsafeBitCast(value, to: Data.self).base64EncodedString()))
+        } else if T.self == URL.self {
+            return .value(.string(unsafeBitCast(value, to: URL.self).absoluteString))
         }
+        let node = Node()
+        try value.encode(to: TreeEncoder(node: node, codingPath: codingPath()))
+        return .node(node)
     }
 
     static func allFinite(_ value: JSONValue) -> Bool {
@@ -174,18 +201,20 @@ enum JSONTreeEncoder {
         value.isFinite ? Double(value.description) ?? Double(value) : Double(value)
     }
 
-    static func finite(_ number: Double, _ codingPath: [any CodingKey]) throws -> Slot {
+    static func finite(_ number: Double, _ codingPath: @autoclosure () -> [any CodingKey]) throws -> Slot {
         guard number.isFinite else {
             throw EncodingError.invalidValue(
-                number, EncodingError.Context(codingPath: codingPath, debugDescription: "\(number) is not valid JSON"))
+                number, EncodingError.Context(codingPath: codingPath(), debugDescription: "\(number) is not valid JSON")
+            )
         }
         return .double(number)
     }
 
-    static func finite(_ number: Float, _ codingPath: [any CodingKey]) throws -> Slot {
+    static func finite(_ number: Float, _ codingPath: @autoclosure () -> [any CodingKey]) throws -> Slot {
         guard number.isFinite else {
             throw EncodingError.invalidValue(
-                number, EncodingError.Context(codingPath: codingPath, debugDescription: "\(number) is not valid JSON"))
+                number, EncodingError.Context(codingPath: codingPath(), debugDescription: "\(number) is not valid JSON")
+            )
         }
         return .float(number)
     }
@@ -336,7 +365,7 @@ enum JSONTreeEncoder {
         let node: Node
         let codingPath: [any CodingKey]
 
-        private func set(_ slot: Slot) { node.content = .single(slot) }
+        private func set(_ slot: Slot) { node.setSingle(slot) }
 
         mutating func encodeNil() throws { set(.value(.null)) }
         mutating func encode(_ value: Bool) throws { set(.value(.bool(value))) }

@@ -100,6 +100,21 @@ import Testing
 
     @Test func emptyValuesAndEscapedTextMatchJSONEncoder() throws {
         struct Empty: Encodable { func encode(to encoder: any Encoder) throws {} }
+        /// Sets one key twice, through two containers of the same encoder (`JSONEncoder` keeps the last value).
+        struct Twice: Encodable {
+            enum Keys: String, CodingKey { case b, a, c }
+            func encode(to encoder: any Encoder) throws {
+                var first = encoder.container(keyedBy: Keys.self)
+                try first.encode("one", forKey: .a)
+                try first.encode(1, forKey: .b)
+                var second = encoder.container(keyedBy: Keys.self)
+                try second.encode("two", forKey: .a)
+                try second.encode([3], forKey: .c)
+                try second.encode(2, forKey: .b)
+            }
+        }
+        try expectSame(Twice())
+        try expectSame([Twice(), Twice()])
         #expect(throws: EncodingError.self) { try WireJSON.encoder().encode(Empty()) }
         #expect(throws: EncodingError.self) { try WireJSON.encodeBytes(Empty()) }
         try expectSame([Empty()])
