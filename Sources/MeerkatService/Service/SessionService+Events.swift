@@ -11,8 +11,13 @@ extension SessionService {
         -> AsyncStream<SessionEventStreamItem>
     {
         _ = try await live(id)
+        // Events of an unwatched session wait for the end of their run: written first, they are in the replay.
+        await pumps[id]?.drained()
         do {
-            return try await eventLog.subscribe(session: id, after: after)
+            let stream = try await eventLog.subscribe(session: id, after: after)
+            // One published while subscribing may still wait; from now on the pump writes at once.
+            pumps[id]?.flush()
+            return stream
         } catch {
             throw .store(error.description)
         }
@@ -21,6 +26,7 @@ extension SessionService {
     /// The newest logged sequence number of a session (0 before any event).
     public func lastLoggedEventSeq(_ id: SessionID) async throws(ServiceError) -> UInt64 {
         guard try await sessionExists(id) else { throw .sessionNotFound(id.description) }
+        await pumps[id]?.drained()
         do {
             return try await eventLog.lastSeq(session: id)
         } catch {

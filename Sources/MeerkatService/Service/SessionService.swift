@@ -70,7 +70,7 @@ public actor SessionService {
     var externalTools: [SessionID: [ExternalToolProviderID: [ExternalTool]]] = [:]
     /// The external tool calls waiting for their clients; see `SessionService+Callbacks.swift`.
     nonisolated let callbackCalls = CallbackCallTracker()
-    private var pumps: [SessionID: SessionEventPump] = [:]
+    var pumps: [SessionID: SessionEventPump] = [:]
     private let leases: LeaseKeeper?
     /// The per-session event log (durable when the realm's store is).
     public nonisolated let eventLog: SessionEventLog

@@ -1,5 +1,6 @@
 public import Foundation
 public import MeerkatCore
+import Synchronization
 
 /// The service's per-session event log: appends every agent and runtime event of live sessions to the realm's
 /// durable `SessionEventLogStore`, fans new entries out to subscribers, and lets a subscriber resume after any
@@ -22,6 +23,9 @@ public actor SessionEventLog {
     }
 
     private var subscribers: [SessionID: [Int: Subscriber]] = [:]
+    /// The sessions with subscribers (the keys of `subscribers`), readable without the actor: the event pumps ask on
+    /// every event.
+    private nonisolated let watched = Mutex(Set<SessionID>())
     private var nextSubscriber = 0
     private var appendsSincePrune: [SessionID: Int] = [:]
 
@@ -78,6 +82,7 @@ public actor SessionEventLog {
         let id = nextSubscriber
         nextSubscriber += 1
         subscribers[session, default: [:]][id] = Subscriber(lastSeq: after ?? 0)
+        watched.withLock { _ = $0.insert(session) }
         var replay: [SessionEventStreamItem] = []
         do {
             if let after {
@@ -93,7 +98,7 @@ public actor SessionEventLog {
                 }
             }
         } catch {
-            subscribers[session]?.removeValue(forKey: id)
+            remove(session: session, id: id)
             throw error
         }
         guard var subscriber = subscribers[session]?[id] else {
@@ -128,9 +133,15 @@ public actor SessionEventLog {
 
     /// Ends every subscription of a session (it was deleted or archived).
     public func finish(session: SessionID) {
+        watched.withLock { _ = $0.remove(session) }
         for subscriber in (subscribers.removeValue(forKey: session) ?? [:]).values {
             subscriber.continuation?.finish()
         }
+    }
+
+    /// True while a session has subscribers (live or reading their replay).
+    public nonisolated func hasSubscribers(session: SessionID) -> Bool {
+        watched.withLock { $0.contains(session) }
     }
 
     /// Number of live subscriptions of a session (for tests and metrics).
@@ -140,7 +151,10 @@ public actor SessionEventLog {
 
     private func remove(session: SessionID, id: Int) {
         subscribers[session]?.removeValue(forKey: id)
-        if subscribers[session]?.isEmpty == true { subscribers.removeValue(forKey: session) }
+        if subscribers[session]?.isEmpty == true {
+            subscribers.removeValue(forKey: session)
+            watched.withLock { _ = $0.remove(session) }
+        }
     }
 
     private func deliver(_ record: SessionEventRecord) {
@@ -159,11 +173,11 @@ public actor SessionEventLog {
             case .dropped:
                 // Too far behind: end the stream so the client resumes from the log instead of losing events.
                 continuation.finish()
-                subscribers[record.session]?.removeValue(forKey: id)
+                remove(session: record.session, id: id)
             case .terminated:
-                subscribers[record.session]?.removeValue(forKey: id)
+                remove(session: record.session, id: id)
             @unknown default:
-                subscribers[record.session]?.removeValue(forKey: id)
+                remove(session: record.session, id: id)
             }
         }
     }

@@ -8,11 +8,19 @@ import Synchronization
 ///
 /// The pump attaches a sink to the agent's event bus and to the runtime's event stream: publishing an event only
 /// appends it to this pump's queue (no task per event, no wait on the log). A consumer task exists only while events
-/// are queued: it waits `SessionEventLogPolicy.appendDelay` for the rest of the burst, converts the events to JSON,
-/// appends everything queued as one batch (one store write) and ends when the queue is empty, so an idle session holds
-/// no task. A turn publishes a dozen or more events in quick succession; one write per event kept a SQLite realm's
-/// writer busy with the log while the run waited to commit. `stop` detaches the sinks; what was already queued is
-/// still appended, at once (`drained` waits for it).
+/// are being written: it converts the events to JSON, appends everything queued as one batch (one store write) and
+/// ends when the queue is empty, so an idle session holds no task. When the consumer starts depends on who watches:
+///
+/// - while the session has live subscribers, at the first event, after waiting `SessionEventLogPolicy.appendDelay`
+///   for the rest of the burst (subscribers see events that much later at most);
+/// - otherwise when the runtime leaves `running` (the end of a run: one write per run), when `batchLimit` events wait,
+///   or `SessionEventLogPolicy.unobservedDelay` after the first waiting event, whichever comes first. No timer is armed
+///   per run and no task runs mid-run for a log nobody reads yet; a reader first calls `drained()`, which writes
+///   what waits.
+///
+/// A turn publishes a dozen or more events in quick succession; one write per event kept a SQLite realm's writer busy
+/// with the log while the run waited to commit. `stop` detaches the sinks; what was already queued is still appended,
+/// at once (`drained` waits for it).
 final class SessionEventPump: Sendable {
     /// One published event, converted by the consumer.
     private enum Item: Sendable {
@@ -26,6 +34,8 @@ final class SessionEventPump: Sendable {
         var consumer: Task<Void, Never>?
         /// The consumer waiting out the append delay.
         var waiting: CheckedContinuation<Void, Never>?
+        /// The timer that writes unobserved events at the latest `unobservedDelay` after the first one.
+        var deadline: DeadlineTimer.Token?
         var stopped = false
     }
 
@@ -54,25 +64,61 @@ final class SessionEventPump: Sendable {
             }
         ]
         if let runtimeEvents {
-            detachers.append(runtimeEvents.attach { [weak self] events in self?.push(events.map(Item.runtime)) })
+            detachers.append(
+                runtimeEvents.attach { [weak self] events in
+                    self?.push(events.map(Item.runtime), endsRun: events.contains(where: Self.endsRun))
+                })
         }
         detach.withLock { $0 = detachers }
     }
 
-    /// Queues events and starts the consumer when none is running. The consumer is created under the lock (creating a
-    /// task only enqueues it), so there is never more than one and none ends while events wait.
-    private func push(_ items: [Item]) {
+    /// True for the event that ends a run: the runtime leaving `running`.
+    private static func endsRun(_ event: RuntimeEvent) -> Bool {
+        if case .runtimeStateChanged(let from, let to) = event.kind { return from == .running && to != .running }
+        return false
+    }
+
+    /// Queues events and starts the consumer when one should run and none is running (see the type's documentation).
+    /// The consumer is created under the lock (creating a task only enqueues it), so there is never more than one and
+    /// none ends while events wait.
+    private func push(_ items: [Item], endsRun: Bool = false) {
+        let watched = log.hasSubscribers(session: session)
+        var cancelled: DeadlineTimer.Token?
         state.withLock { state in
             state.pending.append(contentsOf: items)
-            if state.consumer == nil { state.consumer = Task { await self.consume() } }
+            guard state.consumer == nil else { return }
+            if watched {
+                state.consumer = Task { await self.consume(gathering: true) }
+            } else if endsRun || state.pending.count >= Self.batchLimit || state.stopped {
+                cancelled = state.deadline
+                state.deadline = nil
+                state.consumer = Task { await self.consume(gathering: false) }
+            } else if state.deadline == nil {
+                state.deadline = DeadlineTimer.shared.schedule(after: log.policy.unobservedDelay) { [weak self] in
+                    self?.flush()
+                }
+            }
         }
+        if let cancelled { DeadlineTimer.shared.cancel(cancelled) }
+    }
+
+    /// Starts writing whatever waits, now (a reader is about to look, the pump stops, or the unobserved delay ended).
+    func flush() {
+        let cancelled = state.withLock { state -> DeadlineTimer.Token? in
+            defer { state.deadline = nil }
+            if state.consumer == nil, !state.pending.isEmpty {
+                state.consumer = Task { await self.consume(gathering: false) }
+            }
+            return state.deadline
+        }
+        if let cancelled { DeadlineTimer.shared.cancel(cancelled) }
     }
 
     /// Appends queued events in batches until the queue is empty.
-    private func consume() async {
+    private func consume(gathering: Bool) async {
         // Events come in bursts (admission, run start, the answer, the boundary); gathering a burst makes it one write.
         let delay = log.policy.appendDelay
-        if delay > .zero { await gather(for: delay) }
+        if gathering, delay > .zero { await gather(for: delay) }
         while true {
             let batch = state.withLock { state -> [Item] in
                 guard !state.pending.isEmpty else {
@@ -143,6 +189,7 @@ final class SessionEventPump: Sendable {
     func stop() {
         state.withLock { $0.stopped = true }
         endGathering()
+        flush()
         for detach in detach.withLock({ detachers in
             defer { detachers.removeAll() }; return detachers
         }) { detach() }
@@ -151,8 +198,9 @@ final class SessionEventPump: Sendable {
     /// True when no event waits and no consumer task exists (an idle session's pump).
     var isIdle: Bool { state.withLock { $0.pending.isEmpty && $0.consumer == nil } }
 
-    /// Returns once every event queued so far is appended.
+    /// Writes what waits and returns once every event queued so far is appended.
     func drained() async {
+        flush()
         while let consumer = state.withLock({ $0.consumer }) { await consumer.value }
     }
 }
