@@ -7,8 +7,6 @@ import MeerkatCore
 /// uniquely. The turn is complete at `finish_reason`, but the stream is read on to `[DONE]`/EOF for the trailing
 /// usage chunk, bounded by the driver's trailer wait.
 struct ChatCompletionsStreamDecoder: StreamDecoder {
-    /// One decoder per stream (creating one per event is measurable on the hot path).
-    private let json = JSONDecoder()
     private struct Call {
         var id: String
         var name: String
@@ -37,17 +35,19 @@ struct ChatCompletionsStreamDecoder: StreamDecoder {
         if event.data == "[DONE]" {
             return completeTurn() + [.done(outcome())]
         }
+        let json: JSONValue
         let chunk: ChatCompletionsWireChunk
         do {
-            chunk = try json.decode(ChatCompletionsWireChunk.self, from: Data(event.data.utf8))
+            json = try JSONValue.parse(event.data)
+            chunk = try ChatCompletionsWireChunk(json)
         } catch {
             if let failure = Self.inBandError(event.data) { return [failure] }
             return [StreamFailures.unparsable(event, atEOF: atEOF, "not a chat.completion.chunk")]
         }
-        // An error envelope decodes as an empty chunk (PROVIDERS.md §5). Only such a chunk is searched for one, so
+        // An error envelope reads as an empty chunk (PROVIDERS.md §5). Only such a chunk is searched for one, so
         // the text deltas of the hot path never pay for a scan.
-        if chunk.choices == nil && chunk.usage == nil, let failure = Self.inBandError(event.data) {
-            return [failure]
+        if chunk.choices == nil && chunk.usage == nil, let error = ProviderErrorClassifier.classifyInBand(json) {
+            return [.done(.failure(error))]
         }
         var events: [LLMEvent] = []
         if let choice = chunk.choices?.first(where: { ($0.index ?? 0) == 0 }) {
@@ -58,7 +58,7 @@ struct ChatCompletionsStreamDecoder: StreamDecoder {
             }
         }
         if let usage = chunk.usage {
-            let cached = usage.promptTokensDetails?.cachedTokens
+            let cached = usage.cachedTokens
             events.append(
                 .usage(
                     Usage(
