@@ -243,43 +243,27 @@ enum JSONTreeEncoder {
         let node: Node
         let codingPath: [any CodingKey]
 
-        mutating func encodeNil(forKey key: Key) throws { node.set(key.stringValue, .value(.null)) }
-        mutating func encode(_ value: Bool, forKey key: Key) throws { node.set(key.stringValue, .value(.bool(value))) }
-        mutating func encode(_ value: String, forKey key: Key) throws {
-            node.set(key.stringValue, .value(.string(value)))
-        }
+        private func set(_ key: Key, _ slot: Slot) { node.set(key.stringValue, slot) }
+
+        mutating func encodeNil(forKey key: Key) throws { set(key, .value(.null)) }
+        mutating func encode(_ value: Bool, forKey key: Key) throws { set(key, .value(.bool(value))) }
+        mutating func encode(_ value: String, forKey key: Key) throws { set(key, .value(.string(value))) }
         mutating func encode(_ value: Double, forKey key: Key) throws {
-            node.set(key.stringValue, try finite(value, codingPath + [key]))
+            set(key, try finite(value, codingPath + [key]))
         }
-        mutating func encode(_ value: Float, forKey key: Key) throws {
-            node.set(key.stringValue, try finite(value, codingPath + [key]))
-        }
-        mutating func encode(_ value: Int, forKey key: Key) throws { node.set(key.stringValue, .integer(Int64(value))) }
-        mutating func encode(_ value: Int8, forKey key: Key) throws {
-            node.set(key.stringValue, .integer(Int64(value)))
-        }
-        mutating func encode(_ value: Int16, forKey key: Key) throws {
-            node.set(key.stringValue, .integer(Int64(value)))
-        }
-        mutating func encode(_ value: Int32, forKey key: Key) throws {
-            node.set(key.stringValue, .integer(Int64(value)))
-        }
-        mutating func encode(_ value: Int64, forKey key: Key) throws { node.set(key.stringValue, .integer(value)) }
-        mutating func encode(_ value: UInt, forKey key: Key) throws {
-            node.set(key.stringValue, .unsigned(UInt64(value)))
-        }
-        mutating func encode(_ value: UInt8, forKey key: Key) throws {
-            node.set(key.stringValue, .unsigned(UInt64(value)))
-        }
-        mutating func encode(_ value: UInt16, forKey key: Key) throws {
-            node.set(key.stringValue, .unsigned(UInt64(value)))
-        }
-        mutating func encode(_ value: UInt32, forKey key: Key) throws {
-            node.set(key.stringValue, .unsigned(UInt64(value)))
-        }
-        mutating func encode(_ value: UInt64, forKey key: Key) throws { node.set(key.stringValue, .unsigned(value)) }
+        mutating func encode(_ value: Float, forKey key: Key) throws { set(key, try finite(value, codingPath + [key])) }
+        mutating func encode(_ value: Int, forKey key: Key) throws { set(key, .integer(Int64(value))) }
+        mutating func encode(_ value: Int8, forKey key: Key) throws { set(key, .integer(Int64(value))) }
+        mutating func encode(_ value: Int16, forKey key: Key) throws { set(key, .integer(Int64(value))) }
+        mutating func encode(_ value: Int32, forKey key: Key) throws { set(key, .integer(Int64(value))) }
+        mutating func encode(_ value: Int64, forKey key: Key) throws { set(key, .integer(value)) }
+        mutating func encode(_ value: UInt, forKey key: Key) throws { set(key, .unsigned(UInt64(value))) }
+        mutating func encode(_ value: UInt8, forKey key: Key) throws { set(key, .unsigned(UInt64(value))) }
+        mutating func encode(_ value: UInt16, forKey key: Key) throws { set(key, .unsigned(UInt64(value))) }
+        mutating func encode(_ value: UInt32, forKey key: Key) throws { set(key, .unsigned(UInt64(value))) }
+        mutating func encode(_ value: UInt64, forKey key: Key) throws { set(key, .unsigned(value)) }
         mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-            node.set(key.stringValue, try box(value, codingPath: codingPath + [key]))
+            set(key, try box(value, codingPath: codingPath + [key]))
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)
