@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// One assembled model response.
 struct ModelResponse: Sendable {
@@ -93,22 +94,18 @@ extension Agent {
             }
             relayContinuation.finish()
         }
-        let inactivity = config.retry.streamInactivityTimeout
-        let callTimeout = config.retry.callTimeout
-        let watchdog = Task {
-            guard
-                let failure = await Self.watch(
-                    clock: clock, activity: activity, start: start, inactivity: inactivity, callTimeout: callTimeout)
-            else {
-                return
-            }
+        let watchdog = Watchdog(
+            clock: clock, activity: activity, start: start, inactivity: config.retry.streamInactivityTimeout,
+            callTimeout: config.retry.callTimeout
+        ) { failure in
             relayContinuation.yield(.abort(failure))
             relayContinuation.finish()
             pump.cancel()
         }
+        watchdog.arm()
         defer {
             pump.cancel()
-            watchdog.cancel()
+            watchdog.stop()
         }
 
         var assembler = BlockAssembler()
@@ -145,24 +142,68 @@ extension Agent {
         }
     }
 
-    /// Sleeps until the stream has been silent for `inactivity` or the call exceeded `callTimeout`.
-    private static func watch(
-        clock: any MeerkatClock, activity: ActivityMark, start: Duration, inactivity: Duration?, callTimeout: Duration?
-    ) async -> LLMError? {
-        while !Task.isCancelled {
+    /// Ends a model call that has been silent for `inactivity` or has run past `callTimeout`: a timer on the clock
+    /// (no task of its own on the system clock) that, when it fires early because the stream was active meanwhile,
+    /// arms itself again for the new deadline.
+    final class Watchdog: Sendable {
+        private let clock: any MeerkatClock
+        private let activity: ActivityMark
+        private let start: Duration
+        private let inactivity: Duration?
+        private let callTimeout: Duration?
+        private let abort: @Sendable (LLMError) -> Void
+        /// The armed timer; nil once stopped or fired for good.
+        private let timer = Mutex<(armed: ClockTimer?, stopped: Bool)>((nil, false))
+
+        init(
+            clock: any MeerkatClock, activity: ActivityMark, start: Duration, inactivity: Duration?,
+            callTimeout: Duration?, abort: @escaping @Sendable (LLMError) -> Void
+        ) {
+            self.clock = clock
+            self.activity = activity
+            self.start = start
+            self.inactivity = inactivity
+            self.callTimeout = callTimeout
+            self.abort = abort
+        }
+
+        /// The next moment to look: the inactivity deadline from the last activity, bounded by the call's.
+        private var deadline: Duration? {
             var deadline: Duration?
             if let inactivity { deadline = activity.value + inactivity }
             if let callTimeout { deadline = min(deadline ?? start + callTimeout, start + callTimeout) }
-            guard let deadline else { return nil }
-            do { try await clock.sleep(until: deadline) } catch { return nil }
+            return deadline
+        }
+
+        func arm() {
+            guard let deadline else { return }
+            let armed = clock.schedule(at: deadline) { [self] in fire() }
+            let stale = timer.withLock { state -> ClockTimer? in
+                if state.stopped { return armed }
+                state.armed = armed
+                return nil
+            }
+            stale?.cancel()
+        }
+
+        func stop() {
+            timer.withLock { state -> ClockTimer? in
+                state.stopped = true
+                defer { state.armed = nil }
+                return state.armed
+            }?.cancel()
+        }
+
+        private func fire() {
+            guard !timer.withLock({ $0.stopped }) else { return }
             let now = clock.now()
             if let callTimeout, now >= start + callTimeout {
-                return LLMError(.callTimeout, "the model call exceeded its timeout of \(callTimeout)")
-            }
-            if let inactivity, now >= activity.value + inactivity {
-                return LLMError(.streamStalled, "the provider stream showed no activity for \(inactivity)")
+                abort(LLMError(.callTimeout, "the model call exceeded its timeout of \(callTimeout)"))
+            } else if let inactivity, now >= activity.value + inactivity {
+                abort(LLMError(.streamStalled, "the provider stream showed no activity for \(inactivity)"))
+            } else {
+                arm()
             }
         }
-        return nil
     }
 }

@@ -6,12 +6,36 @@ public protocol MeerkatClock: Sendable {
     func now() -> Duration
     /// Suspends until `now() >= deadline`. Throws `CancellationError` when the task is cancelled.
     func sleep(until deadline: Duration) async throws
+    /// Runs `action` once `now() >= deadline`, unless the timer is cancelled first. The action must be quick (it
+    /// runs on the clock's timer). The default sleeps a task of its own on `sleep(until:)`.
+    func schedule(at deadline: Duration, _ action: @escaping @Sendable () -> Void) -> ClockTimer
+}
+
+/// An action scheduled on a `MeerkatClock`.
+public struct ClockTimer: Sendable {
+    private let cancelAction: @Sendable () -> Void
+
+    /// A timer cancelled by `cancel`.
+    public init(cancel: @escaping @Sendable () -> Void) {
+        cancelAction = cancel
+    }
+
+    /// Cancels the action (nothing happens when it already ran; cancelling twice is harmless).
+    public func cancel() { cancelAction() }
 }
 
 extension MeerkatClock {
     /// Suspends for `duration`.
     public func sleep(for duration: Duration) async throws {
         try await sleep(until: now() + duration)
+    }
+
+    public func schedule(at deadline: Duration, _ action: @escaping @Sendable () -> Void) -> ClockTimer {
+        let sleeper = Task {
+            do { try await sleep(until: deadline) } catch { return }
+            action()
+        }
+        return ClockTimer { sleeper.cancel() }
     }
 }
 
@@ -25,6 +49,13 @@ public struct SystemClock: MeerkatClock {
 
     public func sleep(until deadline: Duration) async throws {
         try await ContinuousClock().sleep(until: Self.origin + deadline, tolerance: nil)
+    }
+
+    /// On the process's shared `DeadlineTimer`: no task and no system timer per action while an earlier deadline is
+    /// already armed (a model call's watchdog, far in the future, usually costs no wake-up at all).
+    public func schedule(at deadline: Duration, _ action: @escaping @Sendable () -> Void) -> ClockTimer {
+        let token = DeadlineTimer.shared.schedule(after: deadline - now(), action)
+        return ClockTimer { DeadlineTimer.shared.cancel(token) }
     }
 }
 
