@@ -163,14 +163,17 @@ public struct RuntimeEvent: Sendable, Hashable, Encodable {
         self.kind = kind
     }
 
-    private enum CodingKeys: String, CodingKey { case id, timestamp, runtimeID = "runtime_id", event }
+    /// The envelope as JSON, built directly: what `encode(to:)` writes, and what the event log stores for it.
+    public var jsonValue: JSONValue {
+        .object([
+            "id": .string(id.uuidString.lowercased()),
+            "timestamp": .string(WireJSON.formatDate(timestamp)),
+            "runtime_id": .string(runtimeID.rawValue),
+            "event": .object(["category": .string(kind.category), "data": .object(kind.data)]),
+        ])
+    }
 
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id.uuidString.lowercased(), forKey: .id)
-        try container.encode(timestamp, forKey: .timestamp)
-        try container.encode(runtimeID, forKey: .runtimeID)
-        let event: JSONValue = ["category": .string(kind.category), "data": .object(kind.data)]
-        try container.encode(event, forKey: .event)
+        try jsonValue.encode(to: encoder)
     }
 }

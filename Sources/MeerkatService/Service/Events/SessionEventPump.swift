@@ -180,8 +180,7 @@ final class SessionEventPump: Sendable {
             return SessionEventEntry(
                 kind: "agent", timestamp: Date(timeIntervalSince1970: Double(envelope.timestampMS) / 1000), event: json)
         case .runtime(let event):
-            guard let json = try? WireJSON.toJSONValue(event) else { return nil }
-            return SessionEventEntry(kind: "runtime", timestamp: event.timestamp, event: json)
+            return SessionEventEntry(kind: "runtime", timestamp: event.timestamp, event: event.jsonValue)
         }
     }
 
