@@ -78,7 +78,7 @@ struct BlockAssembler: Sendable {
     }
 
     static func makeCall(id: String, name: String, raw: String, meta: ProviderMeta?) -> ToolCall {
-        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = String(raw.trimmingWhitespace())
         if trimmed.isEmpty { return ToolCall(id: id, name: name, args: .object([:]), meta: meta) }
         do {
             let value = try JSONValue.parse(trimmed)

@@ -1,4 +1,5 @@
 public import Foundation
+import MeerkatCore
 
 /// How a request sets the base system prompt.
 public enum SystemPromptOverride: Sendable, Hashable {
@@ -58,8 +59,7 @@ public struct SystemPromptAssembler: Sendable {
         }
         if let tools = config.agent.toolInstructions, !tools.isEmpty { sections.append(tools) }
         sections.append(contentsOf: instructions.filter { !$0.isEmpty })
-        return sections.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
-            .joined(separator: "\n\n")
+        return sections.map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }.joined(separator: "\n\n")
     }
 
     /// `AGENTS.md` (or `.skat/AGENTS.md`) from the home directory, then from the project root, each capped.

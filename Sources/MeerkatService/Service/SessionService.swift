@@ -286,9 +286,10 @@ public actor SessionService {
     private func installRouting(_ agent: Agent, runtime: SessionRuntime, session id: SessionID)
         async throws(ServiceError)
     {
+        guard let modelResolver = factory.modelResolver else { return }
         let intent = await agent.session.intent
         // A session with an ad-hoc `--base-url` server resolves through a resolver that knows that server.
-        guard let resolver = factory.modelResolver?.scoped(to: intent, config: config) else { return }
+        let resolver = modelResolver.scoped(to: intent, config: config)
         let initial = try resolver.initialIdentity(intent: intent, config: config)
         do {
             try await runtime.hydrateIdentity(initial)

@@ -175,3 +175,14 @@ struct WireDateTests {
         #expect(WireJSON.formatDate(Date(timeIntervalSince1970: 0.9996)) == "1970-01-01T00:00:01.000Z")
     }
 }
+
+@Suite struct TrimmingTests {
+    /// The ends lose exactly what Foundation's `.whitespacesAndNewlines` trimming removes; the inside stays.
+    @Test(arguments: [
+        "", " ", "\n\t\r ", "a", " a ", "\u{00A0}a b\u{2028}", "\r\nline one\n\nline two\r\n", "\u{3000}x\u{205F}",
+        "é ", " 😀", "\u{0085}mid\u{0085}dle\u{200B}", "\u{200B}\u{FEFF}x", "\u{180E}y",
+    ])
+    func trimmingMatchesFoundation(text: String) {
+        #expect(String(text.trimmingWhitespace()) == text.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+}

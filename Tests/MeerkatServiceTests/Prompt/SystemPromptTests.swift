@@ -54,6 +54,18 @@ struct SystemPromptTests {
         #expect(prompt == "base\n\nuse tools wisely\n\nanswer in French")
     }
 
+    /// Each section loses its surrounding whitespace and newlines (Unicode spaces included), a blank one is dropped,
+    /// and what is inside a section stays as written.
+    @Test func sectionsAreTrimmedAndBlankOnesDropped() throws {
+        let (project, home) = try directories()
+        var config = MeerkatConfig()
+        config.agent.systemPrompt = " \n base  text \t\r\n"
+        config.agent.toolInstructions = "\r\n\u{00A0}"
+        let prompt = try SystemPromptAssembler(projectRoot: project, homeDirectory: home)
+            .assemble(config: config, instructions: ["\u{2003} answer\n\nin French\u{2029}", " "])
+        #expect(prompt == "base  text\n\nanswer\n\nin French")
+    }
+
     @Test func largeAgentsFileIsCapped() throws {
         let (project, home) = try directories()
         let big = String(repeating: "x", count: SystemPromptAssembler.agentsFileCap + 100)
