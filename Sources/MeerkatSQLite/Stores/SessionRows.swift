@@ -104,11 +104,18 @@ enum SessionRows {
                 ])
         }
         if head?.metadata != metadata {
-            try db.execute(sql: "DELETE FROM session_labels WHERE session_id = ?", arguments: [session.id.description])
-            for (key, value) in Session.labels(in: session.metadata).sorted(by: { $0.key < $1.key }) {
-                try db.execute(
-                    sql: "INSERT INTO session_labels (session_id, key, value) VALUES (?, ?, ?)",
-                    arguments: [session.id.description, key, value])
+            // A new session has no labels to replace.
+            if head != nil {
+                try db.cachedStatement(sql: "DELETE FROM session_labels WHERE session_id = ?")
+                    .execute(arguments: [session.id.description])
+            }
+            let labels = Session.labels(in: session.metadata)
+            if !labels.isEmpty {
+                let insert = try db.cachedStatement(
+                    sql: "INSERT INTO session_labels (session_id, key, value) VALUES (?, ?, ?)")
+                for (key, value) in labels.sorted(by: { $0.key < $1.key }) {
+                    try insert.execute(arguments: [session.id.description, key, value])
+                }
             }
         }
         return digest
