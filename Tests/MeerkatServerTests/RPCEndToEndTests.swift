@@ -171,9 +171,10 @@ struct RPCEndToEndTests {
         let id = try await session(client)
         let session: JSONValue = .string(id)
         let release = AsyncStream<Void>.makeStream()
-        let asked = Box<[JSONValue]>([])
+        // The client's handler runs in a task of its own, so the request it saw is awaited, not read at once.
+        let asked = AsyncStream<JSONValue>.makeStream()
         await client.onServerRequest { request in
-            asked.update { $0.append(request) }
+            asked.continuation.yield(request)
             // The client answers only once the test has seen callback_pending.
             for await _ in release.stream { break }
             return ["content": "looked up"]
@@ -189,7 +190,9 @@ struct RPCEndToEndTests {
         #expect(pending["tool_name"] == "lookup")
         #expect(pending["args"]?["q"] == "meaning")
         let toolUseID = try #require(pending["tool_use_id"]?.stringValue)
-        #expect(asked.value.first?["params"]?["tool_use_id"]?.stringValue == toolUseID)
+        var requests = asked.stream.makeAsyncIterator()
+        let request = try #require(await requests.next())
+        #expect(request["params"]?["tool_use_id"]?.stringValue == toolUseID)
         let inputID = try #require(parked["input_id"])
         // The input is still in its run: not finished, and a second waiter asking for it gets the same answer.
         let active = try await client.result("input/list_active", ["session_id": session])

@@ -68,6 +68,7 @@ struct AgentOverProvidersTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "agent-files-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
         try "version = 1\nname = demo\n".write(
             to: directory.appendingPathComponent("app.conf"), atomically: true, encoding: .utf8)
         server.enqueue(

@@ -6,14 +6,14 @@ import Testing
 
 @Suite("Configuration")
 struct ConfigTests {
+    private let scratch = ScratchFolder("skat-config")
+
     private func tree(_ toml: String) throws -> [String: JSONValue] {
         try TOMLDocument.parse(toml, source: "test.toml")
     }
 
     private func tempDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("skat-config-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try scratch.folder()
     }
 
     @Test func defaultsMatchTheSpec() {

@@ -4,14 +4,10 @@ import Testing
 
 @Suite("System prompt assembly")
 struct SystemPromptTests {
+    private let scratch = ScratchFolder("skat-prompt")
+
     private func directories() throws -> (project: URL, home: URL) {
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("skat-prompt-\(UUID().uuidString)")
-        let project = base.appendingPathComponent("project")
-        let home = base.appendingPathComponent("home")
-        for url in [project, home] {
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        }
-        return (project, home)
+        (try scratch.folder("project"), try scratch.folder("home"))
     }
 
     @Test func defaultPromptIsFollowedByAgentsFilesFromHomeThenProject() throws {
