@@ -40,26 +40,25 @@ struct SystemPromptTests {
         #expect(try assembler.assemble(config: config, override: .disable) == nil)
     }
 
-    @Test func toolInstructionsAndExtraInstructionsAreAppended() throws {
+    /// Tool instructions and extra instructions follow the base; each section loses its surrounding whitespace and
+    /// newlines (Unicode spaces included), a blank one is dropped, and what is inside a section stays as written.
+    @Test(arguments: [
+        ("base", "use tools wisely", ["answer in French"], "base\n\nuse tools wisely\n\nanswer in French"),
+        (
+            " \n base  text \t\r\n", "\r\n\u{00A0}", ["\u{2003} answer\n\nin French\u{2029}", " "],
+            "base  text\n\nanswer\n\nin French"
+        ),
+    ])
+    func sectionsAreAppendedTrimmedAndBlankOnesDropped(
+        base: String, toolInstructions: String, instructions: [String], expected: String
+    ) throws {
         let (project, home) = try directories()
         var config = MeerkatConfig()
-        config.agent.systemPrompt = "base"
-        config.agent.toolInstructions = "use tools wisely"
+        config.agent.systemPrompt = base
+        config.agent.toolInstructions = toolInstructions
         let prompt = try SystemPromptAssembler(projectRoot: project, homeDirectory: home)
-            .assemble(config: config, instructions: ["answer in French"])
-        #expect(prompt == "base\n\nuse tools wisely\n\nanswer in French")
-    }
-
-    /// Each section loses its surrounding whitespace and newlines (Unicode spaces included), a blank one is dropped,
-    /// and what is inside a section stays as written.
-    @Test func sectionsAreTrimmedAndBlankOnesDropped() throws {
-        let (project, home) = try directories()
-        var config = MeerkatConfig()
-        config.agent.systemPrompt = " \n base  text \t\r\n"
-        config.agent.toolInstructions = "\r\n\u{00A0}"
-        let prompt = try SystemPromptAssembler(projectRoot: project, homeDirectory: home)
-            .assemble(config: config, instructions: ["\u{2003} answer\n\nin French\u{2029}", " "])
-        #expect(prompt == "base  text\n\nanswer\n\nin French")
+            .assemble(config: config, instructions: instructions)
+        #expect(prompt == expected)
     }
 
     @Test func largeAgentsFileIsCapped() throws {
