@@ -107,7 +107,7 @@ extension Agent {
         let target = (policy.thresholdTokens ?? policy.contextWindow).map { $0 * 3 / 5 } ?? tokensBefore / 2
         let toolTokens = estimator.tokens(bytes: LLMRequest(model: model, messages: [], tools: tools).canonicalBytes)
         let plan = CompactionRebuild.plan(context: rows, recentTurnBudget: policy.recentTurnBudget) { kept in
-            let bytes = kept.reduce(0) { $0 + Self.encodedSize($1) }
+            let bytes = kept.reduce(0) { $0 + CanonicalSizes.size(of: $1) }
             return estimator.tokens(bytes: bytes) + toolTokens + policy.maxSummaryTokens + maxTokens <= target
         }
         guard !plan.archived.isEmpty else {
@@ -193,10 +193,6 @@ extension Agent {
             throw AgentError(cause: .llmFailure, message: "the summary call returned no text", reason: "empty_summary")
         }
         return text
-    }
-
-    static func encodedSize(_ message: Message) -> Int {
-        ((try? WireJSON.encodeBytes(message))?.count ?? 0) + 1
     }
 
     /// Compacts now, whatever the thresholds say (`SessionService.compact`). Waits for nothing: refused while a run
