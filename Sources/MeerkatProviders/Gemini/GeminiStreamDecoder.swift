@@ -12,7 +12,7 @@ struct GeminiStreamDecoder: StreamDecoder {
     private var thought: (text: String, signature: String?)?
     private var callCount = 0
     private var finishReason: String?
-    private let idPrefix = "call_" + UUID().uuidString.prefix(8).lowercased()
+    private var fallbackIDs = FallbackCallIDs()
 
     var pendingOutcome: LLMStreamOutcome? { finishReason == nil ? nil : outcome() }
 
@@ -65,7 +65,7 @@ struct GeminiStreamDecoder: StreamDecoder {
         }
         var events = closeThought()
         if let call = part.functionCall {
-            let id = call.id ?? "\(idPrefix)_\(callCount)"
+            let id = call.id ?? fallbackIDs.id(callCount)
             callCount += 1
             var data: [String: JSONValue] = [:]
             if let signature = part.thoughtSignature { data["thought_signature"] = .string(signature) }

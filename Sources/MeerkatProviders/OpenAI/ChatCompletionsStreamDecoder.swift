@@ -19,7 +19,7 @@ struct ChatCompletionsStreamDecoder: StreamDecoder {
     private var reasoning: String?
     private var finishReason: String?
     private var refused = false
-    private let idPrefix = "call_" + UUID().uuidString.prefix(8).lowercased()
+    private var fallbackIDs = FallbackCallIDs()
 
     /// The `.done(.failure)` event of an in-band error envelope, if `data` is one.
     private static func inBandError(_ data: String) -> LLMEvent? {
@@ -104,7 +104,7 @@ struct ChatCompletionsStreamDecoder: StreamDecoder {
                     events.append(.toolCallDelta(id: call.id, name: nil, argsDelta: argumentFragment))
                 }
             } else {
-                let id = fragment.id.flatMap { $0.isEmpty ? nil : $0 } ?? "\(idPrefix)_\(index)"
+                let id = fragment.id.flatMap { $0.isEmpty ? nil : $0 } ?? fallbackIDs.id(index)
                 let call = Call(id: id, name: fragment.function?.name ?? "", arguments: argumentFragment)
                 calls[index] = call
                 callOrder.append(index)

@@ -37,6 +37,23 @@ import Testing
         #expect(events.contains(.toolCallComplete(id: "call_1", name: "echo", args: #"{"a":1}"#, meta: nil)))
     }
 
+    @Test func callsStreamedWithoutAnIdGetOneIdPrefixPerStream() throws {
+        let chunk =
+            #"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"name":"a","arguments":"{}"}},{"index":1,"function":{"name":"b","arguments":"{}"}}]}}]}"#
+        let finish = #"{"choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]}"#
+        func ids(_ events: [LLMEvent]) -> [String] {
+            events.compactMap { if case .toolCallComplete(let id, _, _, _) = $0 { id } else { nil } }
+        }
+        let first = ids(decode([chunk, finish]))
+        #expect(first.count == 2)
+        let prefix = try #require(first.first?.dropLast(2))
+        #expect(prefix.count == "call_".count + 8)
+        #expect(prefix.hasPrefix("call_") && prefix.dropFirst(5).allSatisfy(\.isHexDigit))
+        #expect(first == ["\(prefix)_0", "\(prefix)_1"])
+        let second = ids(decode([chunk, finish]))
+        #expect(second.count == 2 && second.allSatisfy { $0.hasPrefix("call_") && !$0.hasPrefix(prefix) })
+    }
+
     @Test(arguments: [
         #"{"choices":[{"index":0,"delta":{"content":5}}]}"#,
         #"{"choices":{"index":0}}"#,
