@@ -85,6 +85,58 @@ import Testing
         #expect(try await again.sessionStore.load(FixtureRealm.sessionID)?.messages.count == 5)
     }
 
+    @Test func version6ChangesThreeTableLayoutsAndKeepsEveryRow() throws {
+        let root = try TemporaryDirectory()
+        let queue = try DatabaseQueue(path: root.appending("realm.sqlite3").path)
+        try RealmSchema.migrator.migrate(queue, upTo: "v5")
+        let big = String(repeating: "x", count: 2_500)  // more than a WITHOUT ROWID page keeps in place
+        try queue.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO runtime_inputs VALUES ('rt', 'in-1', 'queued', 'key', 1, NULL, 't1', ?);
+                    INSERT INTO runtime_inputs VALUES ('rt', 'in-2', 'consumed', NULL, NULL, 'run-1', 't2', '{}');
+                    INSERT INTO session_leases VALUES ('s1', 'host:1:abcd', 10, 20);
+                    INSERT INTO runtime_lifecycle VALUES ('rt', '{"state":"idle"}', 't3');
+                    """, arguments: [big])
+        }
+        func rows(_ table: String) throws -> [Row] {
+            try queue.read { db in try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY 1, 2") }
+        }
+        let before = try ["runtime_inputs", "session_leases", "runtime_lifecycle"].map(rows)
+
+        try RealmSchema.migrator.migrate(queue)
+
+        #expect(try ["runtime_inputs", "session_leases", "runtime_lifecycle"].map(rows) == before)
+        let layouts = try queue.read { db in
+            try Dictionary(
+                uniqueKeysWithValues: Row.fetchAll(
+                    db, sql: "SELECT name, sql FROM sqlite_schema WHERE type = 'table'"
+                ).map { row -> (String, String) in (row["name"], row["sql"]) })
+        }
+        #expect(layouts["runtime_inputs"]?.contains("WITHOUT ROWID") == false)
+        #expect(layouts["session_leases"]?.contains("WITHOUT ROWID") == true)
+        #expect(layouts["runtime_lifecycle"]?.contains("WITHOUT ROWID") == true)
+        #expect(!layouts.keys.contains { $0.hasSuffix("_v6") })
+        #expect(
+            try queue.read { db in try db.indexes(on: "runtime_inputs").map(\.name) }.contains("runtime_inputs_by_run"))
+        // The keys still conflict as before: the stores' upserts update in place.
+        try queue.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO runtime_inputs VALUES ('rt', 'in-1', 'staged', 'key', 1, 'run-2', 't4', '{}')
+                    ON CONFLICT(runtime_id, input_id) DO UPDATE SET phase = excluded.phase;
+                    INSERT INTO runtime_lifecycle VALUES ('rt', '{"state":"running"}', 't5')
+                    ON CONFLICT(runtime_id) DO UPDATE SET row_json = excluded.row_json;
+                    """)
+        }
+        #expect(try rows("runtime_inputs").map { $0["phase"] as String } == ["staged", "consumed"])
+        #expect(try rows("runtime_lifecycle").map { $0["row_json"] as String } == [#"{"state":"running"}"#])
+        #expect(throws: DatabaseError.self) {
+            try queue.write { db in try db.execute(sql: "INSERT INTO session_leases VALUES ('s1', 'other', 1, 2)") }
+        }
+        try queue.close()
+    }
+
     @Test func aManifestNewerThanTheBinaryIsRefusedBeforeTouchingTheDatabase() throws {
         let root = try fixtureCopy()
         let folder = root.appending(FixtureRealm.realmID.rawValue)
