@@ -22,12 +22,16 @@ import NIOCore
 /// - `MEERKAT_BENCH_BACKENDS` — the realms of the overhead and history rows (default `memory,sqlite,sqlite_power`);
 /// - `MEERKAT_BENCH_HISTORY` — the history lengths of the history rows (default `10,100,1000,5000`);
 /// - `MEERKAT_BENCH_SHAPES` / `MEERKAT_BENCH_TOOLS` — the overhead rows' shapes (`new_session_per_run,one_session`)
-///   and tool counts (`0,1`), e.g. to profile one row.
+///   and tool counts (`0,1`), e.g. to profile one row;
+/// - `MEERKAT_EXECUTOR` — `nio` runs the whole process (and the `skat` it starts) with NIO's event loops as Swift's
+///   global executor (`ProcessExecutor`); default `swift`.
 enum E2EBench {
     static func run() async throws {
         let settings = Settings(environment: ProcessInfo.processInfo.environment)
         let bench = try await E2EHarness.start(externalURL: settings.providerURL)
-        var report = E2EReport(machine: machineDescription(), runs: settings.runs)
+        let executor = (try? ProcessExecutor.chosen(environment: ProcessInfo.processInfo.environment)) ?? .swift
+        var report = E2EReport(machine: machineDescription(), executor: executor.rawValue, runs: settings.runs)
+        print("executor: \(executor.rawValue) (\(ProcessExecutor.environmentVariable))")
         do {
             // Memory first: later rows leave freed heap behind that new sessions would reuse unseen.
             if settings.wants("memory") { try await memory(bench, settings, &report) }

@@ -3,6 +3,8 @@ import Foundation
 /// Everything one `meerkat-bench e2e` run measured (written as JSON with `MEERKAT_BENCH_JSON`).
 struct E2EReport: Codable {
     var machine: String
+    /// The executor of the process's tasks (`MEERKAT_EXECUTOR`: `swift` or `nio`).
+    var executor: String
     var runs: Int
     var date = ISO8601DateFormatter().string(from: Date())
     var overhead: [E2ERow] = []

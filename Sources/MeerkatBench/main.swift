@@ -1,6 +1,21 @@
 // Benchmarks print numbers; they are run on demand, never by `swift test`.
 // Usage: swift run -c release meerkat-bench [suite ...]   (no suite = all)
 import Foundation
+import MeerkatService
+
+// `MEERKAT_EXECUTOR=nio` measures the process with NIO's event loops as Swift's global executor, as `skat` runs
+// with it (docs/performance.md).
+let executor: ProcessExecutor
+do {
+    executor = try ProcessExecutor.chosen(environment: ProcessInfo.processInfo.environment)
+} catch {
+    FileHandle.standardError.write(Data("\(error)\n".utf8))
+    exit(64)
+}
+guard executor.install() else {
+    FileHandle.standardError.write(Data("cannot install the \(executor.rawValue) executor\n".utf8))
+    exit(1)
+}
 
 let suites: [String: @Sendable () async throws -> Void] = benchmarkSuites()
 let requested = CommandLine.arguments.dropFirst()

@@ -29,6 +29,16 @@ struct Skat: AsyncParsableCommand {
             print(configuration.version)
             return
         }
+        // Before any task starts: the executor is chosen once per process (docs/performance.md).
+        do {
+            let executor = try ProcessExecutor.chosen(environment: ProcessInfo.processInfo.environment)
+            if !executor.install() {
+                Output.err("skat: warning: cannot install the \(executor.rawValue) executor here; Swift's runs\n")
+            }
+        } catch {
+            Output.failure("\(error)")
+            Foundation.exit(SkatExit.usage)
+        }
         let arguments = resumeArguments(Array(CommandLine.arguments.dropFirst()))
         SkatLogging.bootstrap(arguments: arguments)
         do {

@@ -1,0 +1,53 @@
+import NIOCore
+import NIOPosix
+
+/// Which executor runs the process's Swift tasks: Swift's own global executor (the default), or the event loops of
+/// NIO's shared group, the ones the provider HTTP client and the servers already do their I/O on.
+///
+/// With `nio`, a streamed chunk that arrives on an event loop resumes the run's task on that same thread instead of
+/// waking a thread of Swift's pool, so a model call costs fewer thread switches and less CPU (docs/performance.md
+/// measures both). The price: a task that blocks its thread now blocks an event loop and the I/O queued behind it.
+/// Meerkat's own blocking is short (a SQLite commit on the caller's thread, tens of microseconds), except when another
+/// process holds the realm's write lock: a commit then waits up to the busy timeout (5 s). So `nio` suits a process
+/// that is the only writer of its realm, which is the usual setup of `skat serve` and of a host embedding one service.
+public enum ProcessExecutor: String, Sendable, CaseIterable {
+    /// Swift's global concurrent executor.
+    case swift
+    /// NIO's `MultiThreadedEventLoopGroup.singleton`, installed as Swift's global executor.
+    case nio
+
+    /// The environment variable that picks the executor of `skat` and of `meerkat-bench`.
+    public static let environmentVariable = "MEERKAT_EXECUTOR"
+
+    /// The executor `environment` asks for: `swift` when the variable is unset or empty.
+    public static func chosen(environment: [String: String]) throws(ProcessExecutorError) -> ProcessExecutor {
+        guard let value = environment[environmentVariable], !value.isEmpty else { return .swift }
+        guard let executor = ProcessExecutor(rawValue: value) else { throw .unknown(value) }
+        return executor
+    }
+
+    /// Installs this executor for the whole process; returns false when it could not be installed (Swift's
+    /// executor stays). `swift` installs nothing.
+    ///
+    /// Call it once, from the main thread, before any task was started: first thing in `main`.
+    @discardableResult
+    public func install() -> Bool {
+        switch self {
+        case .swift: return true
+        case .nio: return NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        }
+    }
+}
+
+/// A `MEERKAT_EXECUTOR` value that names no executor.
+public enum ProcessExecutorError: Error, Equatable, CustomStringConvertible {
+    case unknown(String)
+
+    public var description: String {
+        switch self {
+        case .unknown(let value):
+            let known = ProcessExecutor.allCases.map { "'\($0.rawValue)'" }.joined(separator: " or ")
+            return "\(ProcessExecutor.environmentVariable): unknown executor '\(value)'; expected \(known)"
+        }
+    }
+}

@@ -1,0 +1,27 @@
+import MeerkatService
+import Testing
+
+/// `MEERKAT_EXECUTOR` picks the executor of the process; anything but a known name is refused with the variable named.
+@Suite struct ProcessExecutorTests {
+    @Test func theVariableNamesTheExecutorAndSwiftsIsTheDefault() throws {
+        #expect(try ProcessExecutor.chosen(environment: [:]) == .swift)
+        #expect(try ProcessExecutor.chosen(environment: ["MEERKAT_EXECUTOR": ""]) == .swift)
+        #expect(try ProcessExecutor.chosen(environment: ["MEERKAT_EXECUTOR": "swift"]) == .swift)
+        #expect(try ProcessExecutor.chosen(environment: ["MEERKAT_EXECUTOR": "nio"]) == .nio)
+    }
+
+    @Test(arguments: ["NIO", "dispatch", " nio"])
+    func anUnknownNameIsRefused(value: String) {
+        #expect(throws: ProcessExecutorError.unknown(value)) {
+            try ProcessExecutor.chosen(environment: ["MEERKAT_EXECUTOR": value])
+        }
+        #expect(
+            ProcessExecutorError.unknown(value).description
+                == "MEERKAT_EXECUTOR: unknown executor '\(value)'; expected 'swift' or 'nio'")
+    }
+
+    @Test func installingSwiftsExecutorChangesNothing() {
+        // `nio` takes over the whole process, so only a child process tries it (SkatTests, `MEERKAT_EXECUTOR=nio`).
+        #expect(ProcessExecutor.swift.install())
+    }
+}
