@@ -316,7 +316,7 @@ public struct EventEnvelope: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        eventID = UUID(uuidString: try container.decode(String.self, forKey: .eventID)) ?? UUID()
+        eventID = UUID(canonicalText: try container.decode(String.self, forKey: .eventID)) ?? UUID()
         source = try container.decode(String.self, forKey: .source)
         seq = try container.decode(UInt64.self, forKey: .seq)
         timestampMS = try container.decode(Int64.self, forKey: .timestampMS)
@@ -325,7 +325,7 @@ public struct EventEnvelope: Sendable, Hashable, Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(eventID.uuidString.lowercased(), forKey: .eventID)
+        try container.encode(eventID.lowercaseText, forKey: .eventID)
         try container.encode(source, forKey: .source)
         try container.encode(seq, forKey: .seq)
         try container.encode(timestampMS, forKey: .timestampMS)

@@ -51,17 +51,17 @@ public protocol UUIDIdentifier: Hashable, Sendable, Codable, Comparable, CustomS
 extension UUIDIdentifier {
     /// Parses the canonical text form (case-insensitive).
     public init?(_ description: String) {
-        guard let uuid = UUID(uuidString: description) else { return nil }
+        guard let uuid = UUID(canonicalText: description) else { return nil }
         self.init(uuid: uuid)
     }
 
     /// Lowercase canonical UUID text.
-    public var description: String { uuid.uuidString.lowercased() }
+    public var description: String { uuid.lowercaseText }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
-        guard let uuid = UUID(uuidString: text) else {
+        guard let uuid = UUID(canonicalText: text) else {
             throw DecodingError.dataCorruptedError(
                 in: container, debugDescription: "'\(text)' is not a UUID (\(Self.self))")
         }

@@ -166,7 +166,7 @@ public struct RuntimeEvent: Sendable, Hashable, Encodable {
     /// The envelope as JSON, built directly: what `encode(to:)` writes, and what the event log stores for it.
     public var jsonValue: JSONValue {
         .object([
-            "id": .string(id.uuidString.lowercased()),
+            "id": .string(id.lowercaseText),
             "timestamp": .string(WireJSON.formatDate(timestamp)),
             "runtime_id": .string(runtimeID.rawValue),
             "event": .object(["category": .string(kind.category), "data": .object(kind.data)]),

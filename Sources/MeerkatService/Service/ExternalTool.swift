@@ -27,5 +27,5 @@ public struct ExternalToolProviderID: Sendable, Hashable, CustomStringConvertibl
 
     public init() { rawValue = UUID() }
 
-    public var description: String { rawValue.uuidString.lowercased() }
+    public var description: String { rawValue.lowercaseText }
 }
