@@ -161,9 +161,9 @@ struct JSONByteReader {
     /// Deepest nesting of arrays and objects accepted.
     static let maximumDepth = 512
 
-    private let bytes: UnsafeBufferPointer<UInt8>
-    private var index = 0
-    private var depth = 0
+    let bytes: UnsafeBufferPointer<UInt8>
+    var index = 0
+    var depth = 0
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -178,11 +178,11 @@ struct JSONByteReader {
         return value
     }
 
-    private func failure(_ reason: String) -> JSONValue.ParseError {
+    func failure(_ reason: String) -> JSONValue.ParseError {
         JSONValue.ParseError(message: "invalid JSON: \(reason) at byte \(index)")
     }
 
-    private mutating func skipWhitespace() {
+    mutating func skipWhitespace() {
         while index < bytes.count {
             switch bytes[index] {
             case 0x20, 0x09, 0x0A, 0x0D: index += 1
@@ -191,7 +191,7 @@ struct JSONByteReader {
         }
     }
 
-    private mutating func parseValue() throws(JSONValue.ParseError) -> JSONValue {
+    mutating func parseValue() throws(JSONValue.ParseError) -> JSONValue {
         guard index < bytes.count else { throw failure("unexpected end of input") }
         switch bytes[index] {
         case UInt8(ascii: "{"): return try parseObject()
@@ -216,7 +216,7 @@ struct JSONByteReader {
         (0x20..<0x7F).contains(byte) ? String(UnicodeScalar(byte)) : String(format: byte)
     }
 
-    private mutating func expectLiteral(_ literal: StaticString) throws(JSONValue.ParseError) {
+    mutating func expectLiteral(_ literal: StaticString) throws(JSONValue.ParseError) {
         let count = literal.utf8CodeUnitCount
         guard index + count <= bytes.count else { throw failure("unexpected end of input") }
         let expected = UnsafeBufferPointer(start: literal.utf8Start, count: count)
@@ -226,7 +226,7 @@ struct JSONByteReader {
         index += count
     }
 
-    private mutating func enter() throws(JSONValue.ParseError) {
+    mutating func enter() throws(JSONValue.ParseError) {
         depth += 1
         if depth > Self.maximumDepth { throw failure("nesting deeper than \(Self.maximumDepth) levels") }
     }
@@ -291,7 +291,7 @@ struct JSONByteReader {
         }
     }
 
-    private mutating func parseString() throws(JSONValue.ParseError) -> String {
+    mutating func parseString() throws(JSONValue.ParseError) -> String {
         index += 1  // opening quote
         let start = index
         // Fast path: no escapes.
@@ -382,7 +382,7 @@ struct JSONByteReader {
         return value
     }
 
-    private mutating func parseNumber() throws(JSONValue.ParseError) -> Double {
+    mutating func parseNumber() throws(JSONValue.ParseError) -> Double {
         let start = index
         if bytes[index] == UInt8(ascii: "-") { index += 1 }
         guard index < bytes.count else { throw failure("unexpected end of input") }

@@ -35,19 +35,17 @@ struct ChatCompletionsStreamDecoder: StreamDecoder {
         if event.data == "[DONE]" {
             return completeTurn() + [.done(outcome())]
         }
-        let json: JSONValue
         let chunk: ChatCompletionsWireChunk
         do {
-            json = try JSONValue.parse(event.data)
-            chunk = try ChatCompletionsWireChunk(json)
+            chunk = try ChatCompletionsWireChunk(text: event.data)
         } catch {
             if let failure = Self.inBandError(event.data) { return [failure] }
             return [StreamFailures.unparsable(event, atEOF: atEOF, "not a chat.completion.chunk")]
         }
         // An error envelope reads as an empty chunk (PROVIDERS.md §5). Only such a chunk is searched for one, so
         // the text deltas of the hot path never pay for a scan.
-        if chunk.choices == nil && chunk.usage == nil, let error = ProviderErrorClassifier.classifyInBand(json) {
-            return [.done(.failure(error))]
+        if chunk.choices == nil && chunk.usage == nil, let failure = Self.inBandError(event.data) {
+            return [failure]
         }
         var events: [LLMEvent] = []
         if let choice = chunk.choices?.first(where: { ($0.index ?? 0) == 0 }) {

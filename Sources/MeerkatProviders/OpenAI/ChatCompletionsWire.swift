@@ -2,28 +2,28 @@ import MeerkatCore
 
 /// The parts of a `chat.completion.chunk` the decoder reads (unknown fields are ignored; PROVIDERS.md §2.3).
 ///
-/// Read from the chunk's `JSONValue` (the byte-level reader) rather than through `JSONDecoder`: a streamed answer is
-/// many small chunks, and Foundation's decoder cost more per chunk than the rest of the decoding. The rules are
-/// `Decodable`'s for these optional fields: a missing or `null` field is absent, a field of another type makes the
-/// chunk unreadable.
-struct ChatCompletionsWireChunk {
+/// Read from the chunk's bytes with a `JSONCursor`, without `JSONDecoder` or a `JSONValue` tree: a streamed answer is
+/// many small chunks, and building a dictionary for every object of every chunk cost more than the rest of the
+/// decoding. The rules are `Decodable`'s for these optional fields: a missing or `null` field is absent, a field of
+/// another type makes the chunk unreadable (`ChatCompletionsChunkTests` holds the reader to a `JSONValue`-based one).
+struct ChatCompletionsWireChunk: Equatable {
     /// A field of an unexpected type (the chunk is not a `chat.completion.chunk`).
-    struct Mismatch: Error {
+    struct Mismatch: Error, Equatable {
         let field: String
     }
 
-    struct Function {
+    struct Function: Equatable {
         var name: String?
         var arguments: String?
     }
 
-    struct ToolCall {
+    struct ToolCall: Equatable {
         var index: Int?
         var id: String?
         var function: Function?
     }
 
-    struct Delta {
+    struct Delta: Equatable {
         var content: String?
         var reasoningContent: String?
         var reasoning: String?
@@ -31,13 +31,13 @@ struct ChatCompletionsWireChunk {
         var toolCalls: [ToolCall]?
     }
 
-    struct Choice {
+    struct Choice: Equatable {
         var index: Int?
         var delta: Delta?
         var finishReason: String?
     }
 
-    struct Usage {
+    struct Usage: Equatable {
         var promptTokens: Int?
         var completionTokens: Int?
         var cachedTokens: Int?
@@ -46,69 +46,227 @@ struct ChatCompletionsWireChunk {
     var choices: [Choice]?
     var usage: Usage?
 
-    init(_ json: JSONValue) throws(Mismatch) {
-        let chunk = try Self.object(json, "chunk")
-        choices = try Self.array(chunk["choices"], "choices")?.map { choice throws(Mismatch) in
-            let choice = try Self.object(choice, "choices[]")
-            return Choice(
-                index: try Self.int(choice["index"], "index"),
-                delta: try Self.optionalObject(choice["delta"], "delta").map { delta throws(Mismatch) in
-                    try Self.delta(delta)
-                },
-                finishReason: try Self.string(choice["finish_reason"], "finish_reason"))
+    init(choices: [Choice]?, usage: Usage?) {
+        self.choices = choices
+        self.usage = usage
+    }
+
+    /// Reads a chunk's text. Throws when `JSONValue.parse` would refuse the text, or when a field the decoder reads
+    /// has another type (`Mismatch`; a key written twice counts once, the last time, as in a parsed object).
+    init(text: String) throws {
+        var choices: Read<[Choice]?> = .success(nil)
+        var usage: Read<Usage?> = .success(nil)
+        let isObject = try JSONValue.read(text) { cursor throws(JSONValue.ParseError) -> Bool in
+            guard cursor.kind == .object else {
+                try cursor.skip()
+                return false
+            }
+            try cursor.members { cursor, key throws(JSONValue.ParseError) in
+                switch key {
+                case "choices": choices = try Self.array(&cursor, "choices", Self.choice)
+                case "usage": usage = try Self.optionalObject(&cursor, "usage", Self.usage)
+                default: try cursor.skip()
+                }
+            }
+            return true
         }
-        usage = try Self.optionalObject(chunk["usage"], "usage").map { usage throws(Mismatch) in
-            Usage(
-                promptTokens: try Self.int(usage["prompt_tokens"], "prompt_tokens"),
-                completionTokens: try Self.int(usage["completion_tokens"], "completion_tokens"),
-                cachedTokens: try Self.optionalObject(usage["prompt_tokens_details"], "prompt_tokens_details")
-                    .flatMap { details throws(Mismatch) in try Self.int(details["cached_tokens"], "cached_tokens") })
+        guard isObject else { throw Mismatch(field: "chunk") }
+        self.init(choices: try choices.get(), usage: try usage.get())
+    }
+
+    /// A field read from the cursor, or the mismatch it had (kept until the object ends: a later duplicate key wins).
+    private typealias Read<T> = Result<T, Mismatch>
+
+    private static func choice(_ cursor: inout JSONCursor) throws(JSONValue.ParseError) -> Read<Choice> {
+        var index: Read<Int?> = .success(nil)
+        var delta: Read<Delta?> = .success(nil)
+        var finishReason: Read<String?> = .success(nil)
+        let read = try object(&cursor, "choices[]") { cursor, key throws(JSONValue.ParseError) in
+            switch key {
+            case "index": index = try int(&cursor, "index")
+            case "delta": delta = try optionalObject(&cursor, "delta", Self.delta)
+            case "finish_reason": finishReason = try string(&cursor, "finish_reason")
+            default: try cursor.skip()
+            }
+        }
+        return read.flatMap { _ in
+            Result { () throws(Mismatch) in
+                Choice(index: try index.get(), delta: try delta.get(), finishReason: try finishReason.get())
+            }
         }
     }
 
-    private static func delta(_ delta: [String: JSONValue]) throws(Mismatch) -> Delta {
-        Delta(
-            content: try string(delta["content"], "content"),
-            reasoningContent: try string(delta["reasoning_content"], "reasoning_content"),
-            reasoning: try string(delta["reasoning"], "reasoning"),
-            refusal: try string(delta["refusal"], "refusal"),
-            toolCalls: try array(delta["tool_calls"], "tool_calls")?.map { call throws(Mismatch) in
-                let call = try object(call, "tool_calls[]")
-                return ToolCall(
-                    index: try int(call["index"], "index"), id: try string(call["id"], "id"),
-                    function: try optionalObject(call["function"], "function").map { function throws(Mismatch) in
-                        Function(
-                            name: try string(function["name"], "name"),
-                            arguments: try string(function["arguments"], "arguments"))
-                    })
-            })
+    private static func delta(_ cursor: inout JSONCursor) throws(JSONValue.ParseError) -> Read<Delta> {
+        var content: Read<String?> = .success(nil)
+        var reasoningContent: Read<String?> = .success(nil)
+        var reasoning: Read<String?> = .success(nil)
+        var refusal: Read<String?> = .success(nil)
+        var toolCalls: Read<[ToolCall]?> = .success(nil)
+        let read = try object(&cursor, "delta") { cursor, key throws(JSONValue.ParseError) in
+            switch key {
+            case "content": content = try string(&cursor, "content")
+            case "reasoning_content": reasoningContent = try string(&cursor, "reasoning_content")
+            case "reasoning": reasoning = try string(&cursor, "reasoning")
+            case "refusal": refusal = try string(&cursor, "refusal")
+            case "tool_calls": toolCalls = try array(&cursor, "tool_calls", Self.toolCall)
+            default: try cursor.skip()
+            }
+        }
+        return read.flatMap { _ in
+            Result { () throws(Mismatch) in
+                Delta(
+                    content: try content.get(), reasoningContent: try reasoningContent.get(),
+                    reasoning: try reasoning.get(), refusal: try refusal.get(), toolCalls: try toolCalls.get())
+            }
+        }
     }
 
-    private static func object(_ value: JSONValue, _ field: String) throws(Mismatch) -> [String: JSONValue] {
-        guard case .object(let members) = value else { throw Mismatch(field: field) }
-        return members
+    private static func toolCall(_ cursor: inout JSONCursor) throws(JSONValue.ParseError) -> Read<ToolCall> {
+        var index: Read<Int?> = .success(nil)
+        var id: Read<String?> = .success(nil)
+        var function: Read<Function?> = .success(nil)
+        let read = try object(&cursor, "tool_calls[]") { cursor, key throws(JSONValue.ParseError) in
+            switch key {
+            case "index": index = try int(&cursor, "index")
+            case "id": id = try string(&cursor, "id")
+            case "function": function = try optionalObject(&cursor, "function", Self.function)
+            default: try cursor.skip()
+            }
+        }
+        return read.flatMap { _ in
+            Result { () throws(Mismatch) in
+                ToolCall(index: try index.get(), id: try id.get(), function: try function.get())
+            }
+        }
     }
 
-    private static func optionalObject(_ value: JSONValue?, _ field: String) throws(Mismatch) -> [String: JSONValue]? {
-        guard let value, value != .null else { return nil }
-        return try object(value, field)
+    private static func function(_ cursor: inout JSONCursor) throws(JSONValue.ParseError) -> Read<Function> {
+        var name: Read<String?> = .success(nil)
+        var arguments: Read<String?> = .success(nil)
+        let read = try object(&cursor, "function") { cursor, key throws(JSONValue.ParseError) in
+            switch key {
+            case "name": name = try string(&cursor, "name")
+            case "arguments": arguments = try string(&cursor, "arguments")
+            default: try cursor.skip()
+            }
+        }
+        return read.flatMap { _ in
+            Result { () throws(Mismatch) in Function(name: try name.get(), arguments: try arguments.get()) }
+        }
     }
 
-    private static func array(_ value: JSONValue?, _ field: String) throws(Mismatch) -> [JSONValue]? {
-        guard let value, value != .null else { return nil }
-        guard case .array(let elements) = value else { throw Mismatch(field: field) }
-        return elements
+    private static func usage(_ cursor: inout JSONCursor) throws(JSONValue.ParseError) -> Read<Usage> {
+        var promptTokens: Read<Int?> = .success(nil)
+        var completionTokens: Read<Int?> = .success(nil)
+        var cachedTokens: Read<Int?> = .success(nil)
+        let read = try object(&cursor, "usage") { cursor, key throws(JSONValue.ParseError) in
+            switch key {
+            case "prompt_tokens": promptTokens = try int(&cursor, "prompt_tokens")
+            case "completion_tokens": completionTokens = try int(&cursor, "completion_tokens")
+            case "prompt_tokens_details":
+                cachedTokens = try optionalObject(&cursor, "prompt_tokens_details", Self.cachedTokens).map { $0 ?? nil }
+            default: try cursor.skip()
+            }
+        }
+        return read.flatMap { _ in
+            Result { () throws(Mismatch) in
+                Usage(
+                    promptTokens: try promptTokens.get(), completionTokens: try completionTokens.get(),
+                    cachedTokens: try cachedTokens.get())
+            }
+        }
     }
 
-    private static func string(_ value: JSONValue?, _ field: String) throws(Mismatch) -> String? {
-        guard let value, value != .null else { return nil }
-        guard case .string(let text) = value else { throw Mismatch(field: field) }
-        return text
+    private static func cachedTokens(_ cursor: inout JSONCursor) throws(JSONValue.ParseError) -> Read<Int?> {
+        var cached: Read<Int?> = .success(nil)
+        let read = try object(&cursor, "prompt_tokens_details") { cursor, key throws(JSONValue.ParseError) in
+            if key == "cached_tokens" { cached = try int(&cursor, "cached_tokens") } else { try cursor.skip() }
+        }
+        return read.flatMap { _ in cached }
     }
 
-    private static func int(_ value: JSONValue?, _ field: String) throws(Mismatch) -> Int? {
-        guard let value, value != .null else { return nil }
-        guard let number = value.intValue else { throw Mismatch(field: field) }
-        return number
+    /// An object's members through `body`, or a mismatch (the value skipped) when it is not an object.
+    private static func object(
+        _ cursor: inout JSONCursor, _ field: String,
+        _ body: (inout JSONCursor, String) throws(JSONValue.ParseError) -> Void
+    ) throws(JSONValue.ParseError) -> Read<Void> {
+        guard cursor.kind == .object else {
+            try cursor.skip()
+            return .failure(Mismatch(field: field))
+        }
+        try cursor.members(body)
+        return .success(())
+    }
+
+    /// Nil for `null`, else the object read by `read`.
+    private static func optionalObject<T>(
+        _ cursor: inout JSONCursor, _ field: String,
+        _ read: (inout JSONCursor) throws(JSONValue.ParseError) -> Read<T>
+    ) throws(JSONValue.ParseError) -> Read<T?> {
+        if cursor.kind == .null {
+            try cursor.skip()
+            return .success(nil)
+        }
+        guard cursor.kind == .object else {
+            try cursor.skip()
+            return .failure(Mismatch(field: field))
+        }
+        return try read(&cursor).map { $0 }
+    }
+
+    /// Nil for `null`, else every element read by `element` (the first mismatch, after reading them all).
+    private static func array<T>(
+        _ cursor: inout JSONCursor, _ field: String,
+        _ element: (inout JSONCursor) throws(JSONValue.ParseError) -> Read<T>
+    ) throws(JSONValue.ParseError) -> Read<[T]?> {
+        if cursor.kind == .null {
+            try cursor.skip()
+            return .success(nil)
+        }
+        guard cursor.kind == .array else {
+            try cursor.skip()
+            return .failure(Mismatch(field: field))
+        }
+        var values: [T] = []
+        var mismatch: Mismatch?
+        try cursor.elements { cursor throws(JSONValue.ParseError) in
+            switch try element(&cursor) {
+            case .success(let value): values.append(value)
+            case .failure(let failure): mismatch = mismatch ?? failure
+            }
+        }
+        if let mismatch { return .failure(mismatch) }
+        return .success(values)
+    }
+
+    private static func string(_ cursor: inout JSONCursor, _ field: String) throws(JSONValue.ParseError)
+        -> Read<String?>
+    {
+        switch cursor.kind {
+        case .null:
+            try cursor.skip()
+            return .success(nil)
+        case .string: return .success(try cursor.string())
+        default:
+            try cursor.skip()
+            return .failure(Mismatch(field: field))
+        }
+    }
+
+    private static func int(_ cursor: inout JSONCursor, _ field: String) throws(JSONValue.ParseError) -> Read<Int?> {
+        switch cursor.kind {
+        case .null:
+            try cursor.skip()
+            return .success(nil)
+        case .number:
+            // `JSONValue.intValue`'s rule: a whole number below 9e15 in magnitude.
+            guard let number = JSONValue.number(try cursor.number()).intValue else {
+                return .failure(Mismatch(field: field))
+            }
+            return .success(number)
+        default:
+            try cursor.skip()
+            return .failure(Mismatch(field: field))
+        }
     }
 }

@@ -1,0 +1,171 @@
+/// Reads a JSON document value by value, without building a `JSONValue` tree of it.
+///
+/// A streamed model answer is hundreds of small chunks, and a chunk's reader wants a handful of its fields: parsing
+/// each chunk into a tree made a dictionary (and hashed every key) for every object of every chunk. A cursor walks the
+/// same bytes with the same rules as `JSONValue.parse` (RFC 8259, the same nesting limit, the same refusals): a
+/// document the parser refuses makes the cursor throw, whatever the reader asked for.
+///
+/// Use it through `JSONValue.read(_:_:)`: the cursor stands on the document's value; each call consumes exactly one
+/// value, and `members`/`elements` hand the cursor back standing on each member's or element's value, which the body
+/// must consume (with `skip()` when it does not want it).
+public struct JSONCursor: ~Copyable {
+    /// What the value under the cursor is.
+    public enum Kind: Sendable, Equatable {
+        case object, array, string, number, bool, null
+    }
+
+    private var reader: JSONByteReader
+
+    init(_ reader: consuming JSONByteReader) {
+        self.reader = reader
+    }
+
+    /// The kind of the value under the cursor (nil at a byte no JSON value starts with: reading it throws).
+    public var kind: Kind? {
+        guard reader.index < reader.bytes.count else { return nil }
+        switch reader.bytes[reader.index] {
+        case UInt8(ascii: "{"): return .object
+        case UInt8(ascii: "["): return .array
+        case UInt8(ascii: "\""): return .string
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): return .bool
+        case UInt8(ascii: "n"): return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number
+        default: return nil
+        }
+    }
+
+    /// Reads an object member by member: `body` gets each key with the cursor on its value, in document order
+    /// (a key written twice comes twice). Throws unless the value is an object.
+    public mutating func members(
+        _ body: (inout JSONCursor, String) throws(JSONValue.ParseError) -> Void
+    ) throws(JSONValue.ParseError) {
+        guard kind == .object else { throw reader.failure("expected an object") }
+        try reader.enter()
+        reader.index += 1  // {
+        reader.skipWhitespace()
+        if reader.index < reader.bytes.count, reader.bytes[reader.index] == UInt8(ascii: "}") {
+            reader.index += 1
+            reader.depth -= 1
+            return
+        }
+        while true {
+            reader.skipWhitespace()
+            guard reader.index < reader.bytes.count, reader.bytes[reader.index] == UInt8(ascii: "\"") else {
+                throw reader.failure(
+                    reader.index < reader.bytes.count ? "expected a string key" : "unexpected end of input")
+            }
+            let key = try reader.parseString()
+            reader.skipWhitespace()
+            guard reader.index < reader.bytes.count, reader.bytes[reader.index] == UInt8(ascii: ":") else {
+                throw reader.failure("expected ':'")
+            }
+            reader.index += 1
+            reader.skipWhitespace()
+            let before = reader.index
+            try body(&self, key)
+            guard reader.index > before else { throw reader.failure("a member's value was not read") }
+            reader.skipWhitespace()
+            guard reader.index < reader.bytes.count else { throw reader.failure("unexpected end of input") }
+            if reader.bytes[reader.index] == UInt8(ascii: ",") {
+                reader.index += 1
+                continue
+            }
+            guard reader.bytes[reader.index] == UInt8(ascii: "}") else { throw reader.failure("expected ',' or '}'") }
+            reader.index += 1
+            reader.depth -= 1
+            return
+        }
+    }
+
+    /// Reads an array element by element: `body` gets the cursor on each element. Throws unless the value is an
+    /// array.
+    public mutating func elements(_ body: (inout JSONCursor) throws(JSONValue.ParseError) -> Void)
+        throws(JSONValue.ParseError)
+    {
+        guard kind == .array else { throw reader.failure("expected an array") }
+        try reader.enter()
+        reader.index += 1  // [
+        reader.skipWhitespace()
+        if reader.index < reader.bytes.count, reader.bytes[reader.index] == UInt8(ascii: "]") {
+            reader.index += 1
+            reader.depth -= 1
+            return
+        }
+        while true {
+            reader.skipWhitespace()
+            let before = reader.index
+            try body(&self)
+            guard reader.index > before else { throw reader.failure("an element was not read") }
+            reader.skipWhitespace()
+            guard reader.index < reader.bytes.count else { throw reader.failure("unexpected end of input") }
+            if reader.bytes[reader.index] == UInt8(ascii: ",") {
+                reader.index += 1
+                continue
+            }
+            guard reader.bytes[reader.index] == UInt8(ascii: "]") else { throw reader.failure("expected ',' or ']'") }
+            reader.index += 1
+            reader.depth -= 1
+            return
+        }
+    }
+
+    /// Reads a string. Throws unless the value is one.
+    public mutating func string() throws(JSONValue.ParseError) -> String {
+        guard kind == .string else { throw reader.failure("expected a string") }
+        return try reader.parseString()
+    }
+
+    /// Reads a number. Throws unless the value is one.
+    public mutating func number() throws(JSONValue.ParseError) -> Double {
+        guard kind == .number else { throw reader.failure("expected a number") }
+        return try reader.parseNumber()
+    }
+
+    /// Reads the value whole, as `JSONValue.parse` would.
+    public mutating func value() throws(JSONValue.ParseError) -> JSONValue {
+        try reader.parseValue()
+    }
+
+    /// Reads past the value (checking it as `JSONValue.parse` would).
+    public mutating func skip() throws(JSONValue.ParseError) {
+        _ = try reader.parseValue()
+    }
+
+    /// Checks that only whitespace follows the document's value.
+    fileprivate mutating func end() throws(JSONValue.ParseError) {
+        reader.skipWhitespace()
+        guard reader.index == reader.bytes.count else { throw reader.failure("unexpected data after the JSON value") }
+    }
+
+    fileprivate mutating func start() {
+        reader.skipWhitespace()
+    }
+
+    /// Throws when the document holds no value at all (as `JSONValue.parse` does).
+    fileprivate func requireValue() throws(JSONValue.ParseError) {
+        guard reader.index < reader.bytes.count else { throw reader.failure("unexpected end of input") }
+    }
+}
+
+extension JSONValue {
+    /// Reads the JSON document `text` with a cursor standing on its value; `body` must consume that value. Throws
+    /// what `JSONValue.parse(text)` would throw for a malformed document, and whatever `body` throws.
+    public static func read<T>(
+        _ text: String, _ body: (inout JSONCursor) throws(ParseError) -> T
+    ) throws(ParseError) -> T {
+        var text = text
+        var result: Result<T, ParseError>?
+        text.withUTF8 { bytes in
+            var cursor = JSONCursor(JSONByteReader(bytes))
+            cursor.start()
+            result = Result { () throws(ParseError) -> T in
+                try cursor.requireValue()
+                let value = try body(&cursor)
+                try cursor.end()
+                return value
+            }
+        }
+        guard let result else { throw ParseError(message: "invalid JSON: unreadable text") }
+        return try result.get()
+    }
+}
