@@ -14,6 +14,15 @@ public final class SQLiteSessionEventLogStore: SessionEventLogStore {
         self.database = database
     }
 
+    /// The most rows one insert statement carries (a run logs about twenty events).
+    static let insertBatch = 32
+
+    /// The insert of `rows` rows (each count is its own cached statement, at most `insertBatch` of them).
+    static func insertSQL(rows: Int) -> String {
+        "INSERT INTO session_events (session_id, seq, kind, created_at, event) VALUES "
+            + repeatElement("(?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
+    }
+
     public func append(session: SessionID, kind: String, timestamp: Date, event: JSONValue)
         async throws(SessionStoreError) -> SessionEventRecord
     {
@@ -35,10 +44,18 @@ public final class SQLiteSessionEventLogStore: SessionEventLogStore {
                         db.cachedStatement(sql: "SELECT MAX(seq) FROM session_events WHERE session_id = ?"),
                         arguments: [key])
                     ?? 0
-                let insert = try db.cachedStatement(
-                    sql: "INSERT INTO session_events (session_id, seq, kind, created_at, event) VALUES (?, ?, ?, ?, ?)")
-                for (offset, row) in rows.enumerated() {
-                    try insert.execute(arguments: [key, last + 1 + Int64(offset), row.0, row.1, row.2])
+                // Up to `insertBatch` rows per statement: one statement step instead of one per event.
+                var offset = 0
+                while offset < rows.count {
+                    let count = min(Self.insertBatch, rows.count - offset)
+                    var arguments: [(any DatabaseValueConvertible)?] = []
+                    arguments.reserveCapacity(count * 5)
+                    for (index, row) in rows[offset..<offset + count].enumerated() {
+                        arguments += [key, last + 1 + Int64(offset + index), row.0, row.1, row.2]
+                    }
+                    try db.cachedStatement(sql: Self.insertSQL(rows: count))
+                        .execute(arguments: StatementArguments(arguments))
+                    offset += count
                 }
                 return last + 1
             }

@@ -39,6 +39,10 @@ import Testing
         #expect(later.map(\.seq) == [6, 7])
         #expect(try await store.events(session: session, after: 4, limit: 100).map(\.seq) == [5, 6, 7])
         #expect(try await store.events(session: other, after: 0, limit: 100).map(\.seq) == [1])
+        // A batch longer than one insert statement carries (SQLite: 32 rows) stays dense and in order.
+        let long = try await store.append(session: other, entries: entries((0..<75).map { "long \($0)" }))
+        #expect(long.map(\.seq) == Array(2...76))
+        #expect(try await store.events(session: other, after: 1, limit: 100) == long)
     }
 
     @Test func inMemoryBatchesNumberLikeSingleAppends() async throws {
