@@ -29,9 +29,10 @@ struct Skat: AsyncParsableCommand {
             print(configuration.version)
             return
         }
-        // Before any task starts: the executor is chosen once per process (docs/performance.md).
+        // Before any task starts: the executor is chosen once per process, NIO's event loops unless
+        // MEERKAT_EXECUTOR says otherwise (docs/performance.md).
         do {
-            let executor = try ProcessExecutor.chosen(environment: ProcessInfo.processInfo.environment)
+            let executor = try ProcessExecutor.chosen(environment: ProcessInfo.processInfo.environment, fallback: .nio)
             if !executor.install() {
                 Output.err("skat: warning: cannot install the \(executor.rawValue) executor here; Swift's runs\n")
             }

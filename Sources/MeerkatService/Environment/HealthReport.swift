@@ -88,6 +88,7 @@ public struct HealthReport: Sendable, Hashable, Codable {
             return HealthReport(checks: checks)
         }
         checks += realmChecks(context)
+        checks.append(executorCheck())
         for (id, server) in config.selfHosted.servers.sorted(by: { $0.key < $1.key }) {
             checks.append(await probe(id: id, baseURL: server.baseURL, timeout: probeTimeout))
         }
@@ -98,6 +99,16 @@ public struct HealthReport: Sendable, Hashable, Codable {
                     message: "no provider key and no self-hosted server: `skat run` has no model to use"))
         }
         return HealthReport(checks: checks)
+    }
+
+    /// Which executor runs the process's tasks (`MEERKAT_EXECUTOR`).
+    static func executorCheck() -> HealthCheck {
+        let message =
+            switch ProcessExecutor.installed {
+            case .nio: "tasks run on NIO's event loops (\(ProcessExecutor.environmentVariable)=nio)"
+            case .swift: "tasks run on Swift's global executor (\(ProcessExecutor.environmentVariable)=swift)"
+            }
+        return HealthCheck(name: "executor", status: .info, message: message)
     }
 
     /// The realm's location and, when it exists on disk, its manifest and database integrity.

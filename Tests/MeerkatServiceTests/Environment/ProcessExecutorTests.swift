@@ -20,8 +20,15 @@ import Testing
                 == "MEERKAT_EXECUTOR: unknown executor '\(value)'; expected 'swift' or 'nio'")
     }
 
+    @Test func aFallbackStandsInForAnUnsetVariable() throws {
+        #expect(try ProcessExecutor.chosen(environment: [:], fallback: .nio) == .nio)
+        #expect(try ProcessExecutor.chosen(environment: ["MEERKAT_EXECUTOR": "swift"], fallback: .nio) == .swift)
+    }
+
     @Test func installingSwiftsExecutorChangesNothing() {
-        // `nio` takes over the whole process, so only a child process tries it (SkatTests, `MEERKAT_EXECUTOR=nio`).
+        // `nio` takes over the whole process, so only a child process tries it (SkatTests run `skat`, whose default
+        // it is, and `skat doctor` reports it).
         #expect(ProcessExecutor.swift.install())
+        #expect(ProcessExecutor.installed == .swift)
     }
 }
