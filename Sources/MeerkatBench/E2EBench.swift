@@ -319,7 +319,7 @@ enum E2EBench {
         var version: [Duration] = []
         for _ in 0..<30 {
             let start = ContinuousClock.now
-            _ = try runProcess(binary, ["--version"], directory: nil, environment: nil)
+            _ = try await runProcess(binary, ["--version"], directory: nil, environment: nil)
             version.append(ContinuousClock.now - start)
         }
         let directory = try temporaryDirectory("startup")
@@ -336,7 +336,7 @@ enum E2EBench {
         for index in 0..<15 {
             let start = ContinuousClock.now
             let arrival = try await bench.timeToFirstRequest {
-                _ = try runProcess(
+                _ = try await runProcess(
                     binary, ["run", "--realm-backend", "memory", "-m", "gpt-5.5", "startup \(index)"],
                     directory: directory, environment: childEnvironment)
             }
@@ -349,11 +349,11 @@ enum E2EBench {
 
     // MARK: Helpers
 
+    /// Runs `binary` to its end. Waits through `terminationHandler`, not `waitUntilExit()`: a thread blocked on the
+    /// child would be an event loop with `MEERKAT_EXECUTOR=nio`, possibly the one serving the mock the child calls.
     private static func runProcess(
         _ binary: URL, _ arguments: [String], directory: URL?, environment: [String: String]?
-    )
-        throws -> Int32
-    {
+    ) async throws -> Int32 {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -362,9 +362,15 @@ enum E2EBench {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
+            process.terminationHandler = { ended in continuation.resume(returning: ended.terminationStatus) }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
     }
 
     static func temporaryDirectory(_ name: String) throws -> URL {

@@ -29,10 +29,9 @@ struct Skat: AsyncParsableCommand {
             print(configuration.version)
             return
         }
-        // Before any task starts: the executor is chosen once per process, NIO's event loops unless
-        // MEERKAT_EXECUTOR says otherwise (docs/performance.md).
+        // Before any task starts: the executor is chosen once per process (MEERKAT_EXECUTOR; docs/performance.md).
         do {
-            let executor = try ProcessExecutor.chosen(environment: ProcessInfo.processInfo.environment, fallback: .nio)
+            let executor = try ProcessExecutor.chosen(environment: ProcessInfo.processInfo.environment)
             if !executor.install() {
                 Output.err("skat: warning: cannot install the \(executor.rawValue) executor here; Swift's runs\n")
             }

@@ -172,22 +172,21 @@ struct CLITests {
         #expect(error.status == 1 && error.stderr == "skat: no session matches 'nope-nope'\n")
     }
 
-    @Test func runsOnNIOsEventLoopsUnlessTheEnvironmentSaysSwift() async throws {
+    @Test func runsOnNIOsEventLoopsWhenTheEnvironmentAsks() async throws {
         let server = try await mock()
         defer { Task { await server.stop() } }
         let sandbox = try SkatSandbox(mockBaseURL: server.baseURL)
         let prompt = #"Read it. call tool read_file {"path": "notes.txt"}"#
-        let nio = try await sandbox.run(["run", "-m", "gpt-5.4", "-t", "safe", "-o", "json", prompt])
+        let nio = try await sandbox.run(
+            ["run", "-m", "gpt-5.4", "-t", "safe", "-o", "json", prompt], environment: ["MEERKAT_EXECUTOR": "nio"])
         #expect(nio.status == 0 && !nio.stderr.contains("warning"), "\(nio.stderr)")
         let output = try one(nio)
         #expect(output["status"] == "completed" && output["tool_calls"] == 1 && output["turns"] == 2)
-        let swift = try one(
-            try await sandbox.run(
-                ["run", "--resume", "-o", "json", "again"], environment: ["MEERKAT_EXECUTOR": "swift"]))
+        let swift = try one(try await sandbox.run(["run", "--resume", "-o", "json", "again"]))
         #expect(swift["session_id"] == output["session_id"] && swift["text"] == "echo: again")
-        #expect(try await sandbox.run(["doctor"]).stdout.contains("tasks run on NIO's event loops"))
-        let doctor = try await sandbox.run(["doctor"], environment: ["MEERKAT_EXECUTOR": "swift"])
-        #expect(doctor.stdout.contains("tasks run on Swift's global executor (MEERKAT_EXECUTOR=swift)"))
+        let doctor = try await sandbox.run(["doctor"], environment: ["MEERKAT_EXECUTOR": "nio"])
+        #expect(doctor.stdout.contains("tasks run on NIO's event loops (MEERKAT_EXECUTOR=nio)"))
+        #expect(try await sandbox.run(["doctor"]).stdout.contains("tasks run on Swift's global executor"))
         let bogus = try await sandbox.run(["run", "-m", "gpt-5.4", "hi"], environment: ["MEERKAT_EXECUTOR": "threads"])
         #expect(bogus.status == 64)
         #expect(bogus.stderr == "skat: MEERKAT_EXECUTOR: unknown executor 'threads'; expected 'swift' or 'nio'\n")

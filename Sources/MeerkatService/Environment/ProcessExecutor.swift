@@ -2,25 +2,27 @@ import NIOCore
 import NIOPosix
 import Synchronization
 
-/// Which executor runs the process's Swift tasks: Swift's own global executor (a library host's default), or the
-/// event loops of NIO's shared group, the ones the provider HTTP client and the servers already do their I/O on
-/// (`skat`'s default, servers included).
+/// Which executor runs the process's Swift tasks: Swift's own global executor (the default), or the event loops of
+/// NIO's shared group, the ones the provider HTTP client and the servers already do their I/O on.
 ///
 /// With `nio`, a streamed chunk that arrives on an event loop resumes the run's task on that same thread instead of
 /// waking a thread of Swift's pool: a run made about 24 thread switches on Swift's executor and about one on NIO's,
-/// and costs about a third less CPU (docs/performance.md). The price: a task that blocks its thread now blocks an
-/// event loop and the I/O queued behind it. Meerkat's own blocking is short (a SQLite commit on the caller's thread,
-/// tens of microseconds), except when another process holds the realm's write lock: a commit then waits up to the
-/// busy timeout (5 s), on either executor. A host whose own code blocks (synchronous file or network calls in tools)
-/// keeps `swift`.
+/// and costs about a third less CPU (docs/performance.md). Two prices:
+/// - a job enqueued from an event loop stays on it, so concurrent sessions crowd onto few threads: with many sessions
+///   at once, throughput falls (10,000 concurrent turns: about 1,460 turns/s on `swift`, 440 on `nio`), so servers
+///   keep `swift`;
+/// - a task that blocks its thread blocks an event loop and the I/O queued behind it (a thread that waits for a child
+///   process, or for a server in the same process, can deadlock). Meerkat's own blocking is a SQLite commit on the
+///   caller's thread (tens of microseconds; up to the busy timeout when another process holds the realm's write
+///   lock, on either executor).
+/// So `nio` suits one session at a time in a process whose code never blocks, such as `skat run`.
 public enum ProcessExecutor: String, Sendable, CaseIterable {
     /// Swift's global concurrent executor.
     case swift
     /// NIO's `MultiThreadedEventLoopGroup.singleton`, installed as Swift's global executor.
     case nio
 
-    /// The environment variable that picks the executor of `skat` (default `nio`) and of `meerkat-bench` (default
-    /// `swift`, the library's).
+    /// The environment variable that picks the executor of `skat` and of `meerkat-bench`.
     public static let environmentVariable = "MEERKAT_EXECUTOR"
 
     /// The executor `environment` asks for: `fallback` when the variable is unset or empty.

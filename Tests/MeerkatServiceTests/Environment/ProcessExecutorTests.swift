@@ -26,8 +26,8 @@ import Testing
     }
 
     @Test func installingSwiftsExecutorChangesNothing() {
-        // `nio` takes over the whole process, so only a child process tries it (SkatTests run `skat`, whose default
-        // it is, and `skat doctor` reports it).
+        // `nio` takes over the whole process, so only a child process tries it (SkatTests run `skat` with
+        // `MEERKAT_EXECUTOR=nio`, and `skat doctor` reports it).
         #expect(ProcessExecutor.swift.install())
         #expect(ProcessExecutor.installed == .swift)
     }
