@@ -4,7 +4,8 @@ import MeerkatRuntime
 
 /// What the stores and the event pump pay to turn one value into JSON: `JSONEncoder` (the reference), the one-pass
 /// byte writer `WireJSON.encodeBytes` (the stores' rows, the request-size estimate) and the tree
-/// `WireJSON.toJSONValue` (the event log). The values are real: an input row after its run, and a transcript message.
+/// `WireJSON.toJSONValue` (the event log); and back, `JSONValue.parse` and a `JSONCursor` walk. The values are real: an
+/// input row after its run, and a transcript message.
 enum EncodeBench {
     static func run() async throws {
         let store = InMemoryRuntimeStore()
@@ -33,9 +34,16 @@ enum EncodeBench {
         let foundation = time(count) { _ = try? encoder.encode(value) }
         let bytes = time(count) { _ = try? WireJSON.encodeBytes(value) }
         let tree = time(count) { _ = try? WireJSON.toJSONValue(value) }
+        // And back: the text parsed into a tree, and walked with a cursor that reads nothing (the parser's checks).
+        let text = (try? WireJSON.encodeString(value)) ?? "{}"
+        let parse = time(count) { _ = try? JSONValue.parse(text) }
+        let walk = time(count) {
+            _ = try? JSONValue.read(text) { cursor throws(JSONValue.ParseError) in try cursor.skip() }
+        }
         print(
             String(
-                format: "%@: JSONEncoder %.2f · encodeBytes %.2f · toJSONValue %.2f", label, foundation, bytes, tree))
+                format: "%@: JSONEncoder %.2f · encodeBytes %.2f · toJSONValue %.2f · parse %.2f · cursor skip %.2f",
+                label, foundation, bytes, tree, parse, walk))
     }
 
     /// Microseconds per call.

@@ -40,40 +40,10 @@ public struct JSONCursor: ~Copyable {
         _ body: (inout JSONCursor, String) throws(JSONValue.ParseError) -> Void
     ) throws(JSONValue.ParseError) {
         guard kind == .object else { throw reader.failure("expected an object") }
-        try reader.enter()
-        reader.index += 1  // {
-        reader.skipWhitespace()
-        if reader.index < reader.bytes.count, reader.bytes[reader.index] == UInt8(ascii: "}") {
-            reader.index += 1
-            reader.depth -= 1
-            return
-        }
-        while true {
-            reader.skipWhitespace()
-            guard reader.index < reader.bytes.count, reader.bytes[reader.index] == UInt8(ascii: "\"") else {
-                throw reader.failure(
-                    reader.index < reader.bytes.count ? "expected a string key" : "unexpected end of input")
+        try reader.readObject { reader, key throws(JSONValue.ParseError) in
+            try Self.visit(&reader, "a member's value") { cursor throws(JSONValue.ParseError) in
+                try body(&cursor, key)
             }
-            let key = try reader.parseString()
-            reader.skipWhitespace()
-            guard reader.index < reader.bytes.count, reader.bytes[reader.index] == UInt8(ascii: ":") else {
-                throw reader.failure("expected ':'")
-            }
-            reader.index += 1
-            reader.skipWhitespace()
-            let before = reader.index
-            try body(&self, key)
-            guard reader.index > before else { throw reader.failure("a member's value was not read") }
-            reader.skipWhitespace()
-            guard reader.index < reader.bytes.count else { throw reader.failure("unexpected end of input") }
-            if reader.bytes[reader.index] == UInt8(ascii: ",") {
-                reader.index += 1
-                continue
-            }
-            guard reader.bytes[reader.index] == UInt8(ascii: "}") else { throw reader.failure("expected ',' or '}'") }
-            reader.index += 1
-            reader.depth -= 1
-            return
         }
     }
 
@@ -83,30 +53,18 @@ public struct JSONCursor: ~Copyable {
         throws(JSONValue.ParseError)
     {
         guard kind == .array else { throw reader.failure("expected an array") }
-        try reader.enter()
-        reader.index += 1  // [
-        reader.skipWhitespace()
-        if reader.index < reader.bytes.count, reader.bytes[reader.index] == UInt8(ascii: "]") {
-            reader.index += 1
-            reader.depth -= 1
-            return
-        }
-        while true {
-            reader.skipWhitespace()
-            let before = reader.index
-            try body(&self)
-            guard reader.index > before else { throw reader.failure("an element was not read") }
-            reader.skipWhitespace()
-            guard reader.index < reader.bytes.count else { throw reader.failure("unexpected end of input") }
-            if reader.bytes[reader.index] == UInt8(ascii: ",") {
-                reader.index += 1
-                continue
-            }
-            guard reader.bytes[reader.index] == UInt8(ascii: "]") else { throw reader.failure("expected ',' or ']'") }
-            reader.index += 1
-            reader.depth -= 1
-            return
-        }
+        try reader.readArray { reader throws(JSONValue.ParseError) in try Self.visit(&reader, "an element", body) }
+    }
+
+    /// Hands `body` a cursor on the reader's position and takes the position back; `body` must have read a value.
+    private static func visit(
+        _ reader: inout JSONByteReader, _ what: String, _ body: (inout JSONCursor) throws(JSONValue.ParseError) -> Void
+    ) throws(JSONValue.ParseError) {
+        let before = reader.index
+        var cursor = JSONCursor(reader)
+        try body(&cursor)
+        reader = cursor.reader
+        guard reader.index > before else { throw reader.failure("\(what) was not read") }
     }
 
     /// Reads a string. Throws unless the value is one.

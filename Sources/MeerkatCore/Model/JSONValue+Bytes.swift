@@ -232,14 +232,29 @@ struct JSONByteReader {
     }
 
     private mutating func parseObject() throws(JSONValue.ParseError) -> JSONValue {
+        var members: [String: JSONValue] = [:]
+        try readObject { reader, key throws(JSONValue.ParseError) in members[key] = try reader.parseValue() }
+        return .object(members)
+    }
+
+    private mutating func parseArray() throws(JSONValue.ParseError) -> JSONValue {
+        var elements: [JSONValue] = []
+        try readArray { reader throws(JSONValue.ParseError) in elements.append(try reader.parseValue()) }
+        return .array(elements)
+    }
+
+    /// Reads the object at `index` (its `{` not yet consumed): `member` gets each key with the reader on its value,
+    /// and must read that value.
+    mutating func readObject(_ member: (inout JSONByteReader, String) throws(JSONValue.ParseError) -> Void)
+        throws(JSONValue.ParseError)
+    {
         try enter()
         index += 1  // {
-        var members: [String: JSONValue] = [:]
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
             depth -= 1
-            return .object(members)
+            return
         }
         while true {
             skipWhitespace()
@@ -251,44 +266,47 @@ struct JSONByteReader {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':'") }
             index += 1
             skipWhitespace()
-            members[key] = try parseValue()
-            skipWhitespace()
-            guard index < bytes.count else { throw failure("unexpected end of input") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-                continue
-            }
-            guard bytes[index] == UInt8(ascii: "}") else { throw failure("expected ',' or '}'") }
-            index += 1
-            depth -= 1
-            return .object(members)
+            try member(&self, key)
+            guard try endOfItem(close: UInt8(ascii: "}")) else { continue }
+            return
         }
     }
 
-    private mutating func parseArray() throws(JSONValue.ParseError) -> JSONValue {
+    /// Reads the array at `index` (its `[` not yet consumed): `element` gets the reader on each element, and must
+    /// read it.
+    mutating func readArray(_ element: (inout JSONByteReader) throws(JSONValue.ParseError) -> Void)
+        throws(JSONValue.ParseError)
+    {
         try enter()
         index += 1  // [
-        var elements: [JSONValue] = []
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
             index += 1
             depth -= 1
-            return .array(elements)
+            return
         }
         while true {
             skipWhitespace()
-            elements.append(try parseValue())
-            skipWhitespace()
-            guard index < bytes.count else { throw failure("unexpected end of input") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-                continue
-            }
-            guard bytes[index] == UInt8(ascii: "]") else { throw failure("expected ',' or ']'") }
-            index += 1
-            depth -= 1
-            return .array(elements)
+            try element(&self)
+            guard try endOfItem(close: UInt8(ascii: "]")) else { continue }
+            return
         }
+    }
+
+    /// After a member or an element: true at the container's end (consumed), false after a comma (consumed).
+    private mutating func endOfItem(close: UInt8) throws(JSONValue.ParseError) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count else { throw failure("unexpected end of input") }
+        if bytes[index] == UInt8(ascii: ",") {
+            index += 1
+            return false
+        }
+        guard bytes[index] == close else {
+            throw failure(close == UInt8(ascii: "}") ? "expected ',' or '}'" : "expected ',' or ']'")
+        }
+        index += 1
+        depth -= 1
+        return true
     }
 
     mutating func parseString() throws(JSONValue.ParseError) -> String {
