@@ -84,9 +84,9 @@ public struct JSONCursor: ~Copyable {
         try reader.parseValue()
     }
 
-    /// Reads past the value (checking it as `JSONValue.parse` would).
+    /// Reads past the value, checking it as `JSONValue.parse` would but building nothing of it.
     public mutating func skip() throws(JSONValue.ParseError) {
-        _ = try reader.parseValue()
+        try reader.skipValue()
     }
 
     /// Checks that only whitespace follows the document's value.

@@ -293,6 +293,34 @@ struct JSONByteReader {
         }
     }
 
+    /// Reads past the value at `index`, checking it exactly as `parseValue` would, without building it: a skipped
+    /// object or array makes no dictionary or array, and a skipped string of plain ASCII makes no `String`.
+    mutating func skipValue() throws(JSONValue.ParseError) {
+        guard index < bytes.count else { throw failure("unexpected end of input") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): try readObject { reader, _ throws(JSONValue.ParseError) in try reader.skipValue() }
+        case UInt8(ascii: "["): try readArray { reader throws(JSONValue.ParseError) in try reader.skipValue() }
+        case UInt8(ascii: "\""): try skipString()
+        default: _ = try parseValue()  // a literal or a number: nothing to allocate
+        }
+    }
+
+    /// Past a string: printable ASCII without escapes is only scanned; anything else (an escape, a control character,
+    /// a byte above 0x7F) goes through `parseString`, which checks it and throws what it throws.
+    private mutating func skipString() throws(JSONValue.ParseError) {
+        var position = index + 1
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                index = position + 1
+                return
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { break }
+            position += 1
+        }
+        _ = try parseString()
+    }
+
     /// After a member or an element: true at the container's end (consumed), false after a comma (consumed).
     private mutating func endOfItem(close: UInt8) throws(JSONValue.ParseError) -> Bool {
         skipWhitespace()
