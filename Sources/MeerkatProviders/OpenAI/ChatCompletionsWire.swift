@@ -5,7 +5,8 @@ import MeerkatCore
 /// Read from the chunk's bytes with a `JSONCursor`, without `JSONDecoder` or a `JSONValue` tree: a streamed answer is
 /// many small chunks, and building a dictionary for every object of every chunk cost more than the rest of the
 /// decoding. The rules are `Decodable`'s for these optional fields: a missing or `null` field is absent, a field of
-/// another type makes the chunk unreadable (`ChatCompletionsChunkTests` holds the reader to a `JSONValue`-based one).
+/// another type makes the chunk unreadable (`ChatCompletionsChunkReaderTests` holds the reader to a `JSONValue`-based
+/// one).
 struct ChatCompletionsWireChunk: Equatable {
     /// A field of an unexpected type (the chunk is not a `chat.completion.chunk`).
     struct Mismatch: Error, Equatable {

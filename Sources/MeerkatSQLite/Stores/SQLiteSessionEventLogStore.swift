@@ -17,8 +17,11 @@ public final class SQLiteSessionEventLogStore: SessionEventLogStore {
     /// The most rows one insert statement carries (a run logs about twenty events).
     static let insertBatch = 32
 
-    /// The insert of `rows` rows (each count is its own cached statement, at most `insertBatch` of them).
-    static func insertSQL(rows: Int) -> String {
+    /// The insert of `rows` rows (each count is its own cached statement, at most `insertBatch` of them); written
+    /// once per process, as GRDB finds a cached statement by its text.
+    static func insertSQL(rows: Int) -> String { insertSQLs[rows] }
+
+    private static let insertSQLs: [String] = (0...insertBatch).map { rows in
         "INSERT INTO session_events (session_id, seq, kind, created_at, event) VALUES "
             + repeatElement("(?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
     }
