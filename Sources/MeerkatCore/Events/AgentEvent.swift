@@ -332,3 +332,8 @@ public struct EventEnvelope: Sendable, Hashable, Codable {
         try container.encode(payload, forKey: .payload)
     }
 }
+
+extension AgentEvent: SessionEventSource {
+    /// The payload in `WireJSON`'s encoding, as a session's event log stores it.
+    public func logJSON() throws -> JSONValue { try WireJSON.toJSONValue(self) }
+}

@@ -2,9 +2,19 @@ public import Foundation
 import Synchronization
 
 /// The event log of the memory backend: lives as long as the process.
+///
+/// Entries are kept as they come: an event appended unconverted (`SessionEventPayload.deferred`) becomes JSON when a
+/// reader asks for it (each read converts the entries it returns; appending is what happens on every run).
 public final class InMemorySessionEventLogStore: SessionEventLogStore {
+    private struct Entry {
+        var seq: UInt64
+        var kind: String
+        var timestamp: Date
+        var payload: SessionEventPayload
+    }
+
     // Every log behind one mutex; operations are short and never call out while holding it.
-    private let logs = Mutex<[SessionID: [SessionEventRecord]]>([:])
+    private let logs = Mutex<[SessionID: [Entry]]>([:])
 
     public init() {}
 
@@ -19,26 +29,48 @@ public final class InMemorySessionEventLogStore: SessionEventLogStore {
     public func append(session: SessionID, entries: [SessionEventEntry]) async throws(SessionStoreError)
         -> [SessionEventRecord]
     {
-        logs.withLock { logs in
-            var seq = logs[session]?.last?.seq ?? 0
-            let records = entries.map { entry in
-                seq += 1
-                return SessionEventRecord(
-                    session: session, seq: seq, kind: entry.kind, timestamp: entry.timestamp, event: entry.event)
-            }
-            logs[session, default: []].append(contentsOf: records)
-            return records
+        // Records carry JSON, so a caller that wants them pays the conversion; the log keeps the converted events.
+        let converted = entries.map { entry in
+            SessionEventEntry(kind: entry.kind, timestamp: entry.timestamp, event: entry.event)
+        }
+        let first = try await appendEntries(session: session, converted)
+        return converted.enumerated().map { offset, entry in
+            SessionEventRecord(
+                session: session, seq: first + UInt64(offset), kind: entry.kind, timestamp: entry.timestamp,
+                event: entry.event)
+        }
+    }
+
+    public func appendEntries(session: SessionID, _ entries: [SessionEventEntry]) async throws(SessionStoreError)
+        -> UInt64
+    {
+        guard !entries.isEmpty else { return 0 }
+        return logs.withLock { logs in
+            let first = (logs[session]?.last?.seq ?? 0) + 1
+            var seq = first
+            logs[session, default: []].append(
+                contentsOf: entries.map { entry in
+                    defer { seq += 1 }
+                    return Entry(seq: seq, kind: entry.kind, timestamp: entry.timestamp, payload: entry.payload)
+                })
+            return first
         }
     }
 
     public func events(session: SessionID, after: UInt64, limit: Int) async throws(SessionStoreError)
         -> [SessionEventRecord]
     {
-        logs.withLock { logs in
+        let page = logs.withLock { logs -> [Entry] in
             guard let log = logs[session] else { return [] }
             // Sequence numbers are dense from the first kept entry, so the start index is arithmetic.
             let start = log.firstIndex { $0.seq > after } ?? log.endIndex
             return Array(log[start...].prefix(max(0, limit)))
+        }
+        // Converted outside the lock, on every read: reading the log is rare next to appending to it.
+        return page.map { entry in
+            SessionEventRecord(
+                session: session, seq: entry.seq, kind: entry.kind, timestamp: entry.timestamp,
+                event: entry.payload.json)
         }
     }
 

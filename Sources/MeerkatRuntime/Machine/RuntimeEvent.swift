@@ -177,3 +177,8 @@ public struct RuntimeEvent: Sendable, Hashable, Encodable {
         try jsonValue.encode(to: encoder)
     }
 }
+
+extension RuntimeEvent: SessionEventSource {
+    /// The envelope (`jsonValue`), as a session's event log stores it.
+    public func logJSON() -> JSONValue { jsonValue }
+}

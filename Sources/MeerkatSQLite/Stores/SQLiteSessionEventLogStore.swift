@@ -38,7 +38,29 @@ public final class SQLiteSessionEventLogStore: SessionEventLogStore {
         -> [SessionEventRecord]
     {
         guard !entries.isEmpty else { return [] }
-        let rows = entries.map { ($0.kind, WireJSON.formatDate($0.timestamp), $0.event.compactText()) }
+        let events = entries.map(\.event)
+        let first = try await insert(session: session, entries: entries, events: events)
+        return entries.enumerated().map { offset, entry in
+            SessionEventRecord(
+                session: session, seq: first + UInt64(offset), kind: entry.kind, timestamp: entry.timestamp,
+                event: events[offset])
+        }
+    }
+
+    public func appendEntries(session: SessionID, _ entries: [SessionEventEntry]) async throws(SessionStoreError)
+        -> UInt64
+    {
+        guard !entries.isEmpty else { return 0 }
+        return try await insert(session: session, entries: entries, events: entries.map(\.event))
+    }
+
+    /// Inserts the entries after the session's last sequence number, in one transaction; returns the first number.
+    private func insert(session: SessionID, entries: [SessionEventEntry], events: [JSONValue])
+        async throws(SessionStoreError) -> UInt64
+    {
+        let rows = zip(entries, events).map { entry, event in
+            (entry.kind, WireJSON.formatDate(entry.timestamp), event.compactText())
+        }
         let key = session.description
         do {
             let first = try await database.write { db -> Int64 in
@@ -62,11 +84,7 @@ public final class SQLiteSessionEventLogStore: SessionEventLogStore {
                 }
                 return last + 1
             }
-            return entries.enumerated().map { offset, entry in
-                SessionEventRecord(
-                    session: session, seq: UInt64(first) + UInt64(offset), kind: entry.kind, timestamp: entry.timestamp,
-                    event: entry.event)
-            }
+            return UInt64(first)
         } catch {
             throw error.sessionError
         }

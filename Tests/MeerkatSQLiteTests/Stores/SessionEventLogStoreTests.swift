@@ -1,5 +1,6 @@
 import Foundation
 import MeerkatCore
+import Synchronization
 import Testing
 
 @testable import MeerkatSQLite
@@ -43,6 +44,70 @@ import Testing
         let long = try await store.append(session: other, entries: entries((0..<75).map { "long \($0)" }))
         #expect(long.map(\.seq) == Array(2...76))
         #expect(try await store.events(session: other, after: 1, limit: 100) == long)
+    }
+
+    private final class Counter: Sendable {
+        let value = Mutex(0)
+    }
+
+    /// An event handed over unconverted; counts its conversions and can fail them.
+    private struct CountingSource: SessionEventSource {
+        struct Refused: Error, CustomStringConvertible {
+            var description: String { "not finite" }
+        }
+
+        let name: String
+        let fails: Bool
+        let conversions: Counter
+
+        func logJSON() throws -> JSONValue {
+            conversions.value.withLock { $0 += 1 }
+            if fails { throw Refused() }
+            return ["type": .string(name)]
+        }
+    }
+
+    /// Deferred entries: numbered like any others; the in-memory store converts them only when read
+    /// (`convertsOnAppend` false), SQLite when it writes them; one that cannot be encoded is logged as
+    /// `unencodable_event` by both.
+    private func exerciseDeferred(_ store: any SessionEventLogStore, convertsOnAppend: Bool) async throws {
+        let session = SessionID()
+        let counts = (0..<3).map { _ in Counter() }
+        let sources = [
+            CountingSource(name: "a", fails: false, conversions: counts[0]),
+            CountingSource(name: "b", fails: true, conversions: counts[1]),
+            CountingSource(name: "c", fails: false, conversions: counts[2]),
+        ]
+        #expect(try await store.appendEntries(session: session, []) == 0)
+        _ = try await store.append(session: session, kind: "agent", timestamp: date, event: ["type": "first"])
+        let first = try await store.appendEntries(
+            session: session,
+            sources.map { SessionEventEntry(kind: "agent", timestamp: date, source: $0) })
+        #expect(first == 2)
+        #expect(counts.map { $0.value.withLock { $0 } } == (convertsOnAppend ? [1, 1, 1] : [0, 0, 0]))
+        let read = try await store.events(session: session, after: 1, limit: 10)
+        #expect(read.map(\.seq) == [2, 3, 4])
+        #expect(read[0].event == ["type": "a"])
+        #expect(read[1].event == ["type": "unencodable_event", "error": "not finite"])
+        #expect(read[2].event == ["type": "c"])
+        #expect(read.allSatisfy { $0.kind == "agent" && $0.timestamp == date })
+        // The records `append(session:entries:)` returns carry the same JSON.
+        let records = try await store.append(
+            session: session, entries: [SessionEventEntry(kind: "runtime", timestamp: date, source: sources[0])])
+        #expect(records.map(\.seq) == [5])
+        #expect(records[0].event == ["type": "a"])
+        #expect(try await store.events(session: session, after: 4, limit: 10) == records)
+    }
+
+    @Test func inMemoryKeepsDeferredEventsUnconvertedUntilRead() async throws {
+        try await exerciseDeferred(InMemorySessionEventLogStore(), convertsOnAppend: false)
+    }
+
+    @Test func sqliteConvertsDeferredEventsWhenItWritesThem() async throws {
+        let root = try TemporaryDirectory()
+        let realm = try Realm.open(stateRoot: root.url, realmID: try RealmID("deferred"))
+        try await exerciseDeferred(realm.eventLog, convertsOnAppend: true)
+        try realm.close()
     }
 
     @Test func inMemoryBatchesNumberLikeSingleAppends() async throws {

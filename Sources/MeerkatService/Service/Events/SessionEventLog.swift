@@ -49,16 +49,21 @@ public actor SessionEventLog {
         return record
     }
 
-    /// Appends events in order in one store write and delivers each to the session's subscribers.
-    @discardableResult
-    public func append(session: SessionID, entries: [SessionEventEntry]) async throws(SessionStoreError)
-        -> [SessionEventRecord]
-    {
-        guard !entries.isEmpty else { return [] }
-        let records = try await store.append(session: session, entries: entries)
-        for record in records { deliver(record) }
-        try await countAppends(session: session, records.count)
-        return records
+    /// Appends events in order in one store write and delivers each to the session's subscribers. The events
+    /// become JSON only where needed: for subscribers, or for a store that writes JSON (an in-memory log keeps them
+    /// as they are until someone reads).
+    public func append(session: SessionID, entries: [SessionEventEntry]) async throws(SessionStoreError) {
+        guard !entries.isEmpty else { return }
+        let first = try await store.appendEntries(session: session, entries)
+        if subscribers[session] != nil {
+            for (offset, entry) in entries.enumerated() {
+                deliver(
+                    SessionEventRecord(
+                        session: session, seq: first + UInt64(offset), kind: entry.kind, timestamp: entry.timestamp,
+                        event: entry.event))
+            }
+        }
+        try await countAppends(session: session, entries.count)
     }
 
     /// Prunes the session's log every `policy.pruneInterval` appends.

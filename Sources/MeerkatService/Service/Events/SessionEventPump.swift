@@ -8,7 +8,7 @@ import Synchronization
 ///
 /// The pump attaches a sink to the agent's event bus and to the runtime's event stream: publishing an event only
 /// appends it to this pump's queue (no task per event, no wait on the log). A consumer task exists only while events
-/// are being written: it converts the events to JSON, appends everything queued as one batch (one store write) and
+/// are being written: it appends everything queued as one batch (one store write) and
 /// ends when the queue is empty, so an idle session holds no task. When the consumer starts depends on who watches:
 ///
 /// - while the session has live subscribers, at the first event, after waiting `SessionEventLogPolicy.appendDelay`
@@ -22,7 +22,7 @@ import Synchronization
 /// with the log while the run waited to commit. `stop` detaches the sinks; what was already queued is still appended,
 /// at once (`drained` waits for it).
 final class SessionEventPump: Sendable {
-    /// One published event, converted by the consumer.
+    /// One published event, as published (the store converts it to JSON if it needs to).
     private enum Item: Sendable {
         case agent(EventEnvelope)
         case runtime(RuntimeEvent)
@@ -133,8 +133,7 @@ final class SessionEventPump: Sendable {
                 return Array(state.pending.prefix(Self.batchLimit))
             }
             guard !batch.isEmpty else { return }
-            let entries = batch.compactMap(Self.entry)
-            guard !entries.isEmpty else { continue }
+            let entries = batch.map(Self.entry)
             do {
                 try await log.append(session: session, entries: entries)
             } catch {
@@ -172,15 +171,15 @@ final class SessionEventPump: Sendable {
         }?.resume()
     }
 
-    /// The log entry of an event (nil for one that cannot be encoded).
-    private static func entry(_ item: Item) -> SessionEventEntry? {
+    /// The log entry of an event, left unconverted: the store makes it JSON if it needs to.
+    private static func entry(_ item: Item) -> SessionEventEntry {
         switch item {
         case .agent(let envelope):
-            guard let json = try? WireJSON.toJSONValue(envelope.payload) else { return nil }
             return SessionEventEntry(
-                kind: "agent", timestamp: Date(timeIntervalSince1970: Double(envelope.timestampMS) / 1000), event: json)
+                kind: "agent", timestamp: Date(timeIntervalSince1970: Double(envelope.timestampMS) / 1000),
+                source: envelope.payload)
         case .runtime(let event):
-            return SessionEventEntry(kind: "runtime", timestamp: event.timestamp, event: event.jsonValue)
+            return SessionEventEntry(kind: "runtime", timestamp: event.timestamp, source: event)
         }
     }
 
