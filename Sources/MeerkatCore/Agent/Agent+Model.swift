@@ -73,68 +73,54 @@ extension Agent {
         }
     }
 
-    private enum RelayItem: Sendable {
-        case event(LLMEvent)
-        case abort(LLMError)
+    /// What a call's consumer read: the assembled blocks, and how the stream ended (nil when it just stopped).
+    private struct StreamRead: Sendable {
+        var assembler: BlockAssembler
+        var outcome: LLMStreamOutcome?
     }
 
-    /// Streams one call. The provider stream is pumped into a relay that a watchdog can cut (inactivity or call
-    /// timeout) and that cancellation closes, so a silent provider never hangs the run.
+    /// Streams one call. A consumer task reads the provider's stream directly (one hand-off per event, no relay in
+    /// between) and assembles the response; the watchdog (inactivity or call timeout) records why and cancels it,
+    /// and so does cancelling the run, so a silent provider never hangs the run.
     func streamOnce(_ request: LLMRequest, emitDeltas: Bool) async throws -> ModelResponse {
-        let (relay, relayContinuation) = AsyncStream<RelayItem>.makeStream()
         let clock = self.clock
         let start = clock.now()
         let activity = ActivityMark(start)
         let client = activeClient
-        let pump = Task {
+        let consumer = Task { () -> StreamRead in
+            var assembler = BlockAssembler()
             for await event in client.stream(request) {
                 activity.touch(clock.now())
-                relayContinuation.yield(.event(event))
-                if case .done = event { break }
+                assembler.accept(event)
+                switch event {
+                case .textDelta(let delta, _) where emitDeltas: events.publish(.textDelta(delta))
+                case .reasoningDelta(let delta) where emitDeltas: events.publish(.reasoningDelta(delta))
+                case .reasoningComplete(let text, _) where emitDeltas: events.publish(.reasoningComplete(text))
+                case .done(let end): return StreamRead(assembler: assembler, outcome: end)
+                default: break
+                }
             }
-            relayContinuation.finish()
+            return StreamRead(assembler: assembler, outcome: nil)
         }
         let watchdog = Watchdog(
             clock: clock, activity: activity, start: start, inactivity: config.retry.streamInactivityTimeout,
             callTimeout: config.retry.callTimeout
         ) { failure in
-            relayContinuation.yield(.abort(failure))
-            relayContinuation.finish()
-            pump.cancel()
+            activity.abort(failure)
+            consumer.cancel()
         }
         watchdog.arm()
-        defer {
-            pump.cancel()
-            watchdog.stop()
-        }
-
-        var assembler = BlockAssembler()
-        var outcome: LLMStreamOutcome?
-        await withTaskCancellationHandler {
-            for await item in relay {
-                switch item {
-                case .abort(let failure):
-                    outcome = .failure(failure)
-                case .event(let event):
-                    assembler.accept(event)
-                    switch event {
-                    case .textDelta(let delta, _) where emitDeltas: events.publish(.textDelta(delta))
-                    case .reasoningDelta(let delta) where emitDeltas: events.publish(.reasoningDelta(delta))
-                    case .reasoningComplete(let text, _) where emitDeltas: events.publish(.reasoningComplete(text))
-                    case .done(let end): outcome = end
-                    default: break
-                    }
-                }
-                if outcome != nil { break }
-            }
+        let read = await withTaskCancellationHandler {
+            await consumer.value
         } onCancel: {
-            relayContinuation.finish()
-            pump.cancel()
+            consumer.cancel()
         }
+        watchdog.stop()
         try Task.checkCancellation()
-        switch outcome {
+        // A completion the consumer read first wins over a watchdog that fired after it.
+        switch read.outcome ?? activity.aborted.map(LLMStreamOutcome.failure) {
         case .success(let stopReason):
-            return ModelResponse(blocks: assembler.blocks(), stopReason: stopReason, usage: assembler.usage)
+            return ModelResponse(blocks: read.assembler.blocks(), stopReason: stopReason, usage: read.assembler.usage)
         case .failure(let error):
             throw error
         case nil:

@@ -58,11 +58,14 @@ final class Race<Value: Sendable>: Sendable {
     }
 }
 
-/// Tracks the last moment a stream showed activity.
+/// Tracks the last moment a stream showed activity, and why a watchdog cut it (the first reason given).
 final class ActivityMark: Sendable {
     // Only accessed through the mutex.
-    private let last: Mutex<Duration>
-    init(_ now: Duration) { last = Mutex(now) }
-    func touch(_ now: Duration) { last.withLock { $0 = now } }
-    var value: Duration { last.withLock { $0 } }
+    private let state: Mutex<(last: Duration, aborted: LLMError?)>
+    init(_ now: Duration) { state = Mutex((now, nil)) }
+    func touch(_ now: Duration) { state.withLock { $0.last = now } }
+    var value: Duration { state.withLock { $0.last } }
+    /// Records why the stream was cut, unless a reason is already recorded.
+    func abort(_ failure: LLMError) { state.withLock { $0.aborted = $0.aborted ?? failure } }
+    var aborted: LLMError? { state.withLock { $0.aborted } }
 }
