@@ -24,14 +24,18 @@ import NIOCore
 /// - `MEERKAT_BENCH_SHAPES` / `MEERKAT_BENCH_TOOLS` — the overhead rows' shapes (`new_session_per_run,one_session`)
 ///   and tool counts (`0,1`), e.g. to profile one row;
 /// - `MEERKAT_EXECUTOR` — `nio` runs the whole process (and the `skat` it starts) with NIO's event loops as Swift's
-///   global executor (`ProcessExecutor`); default `swift`.
+///   global executor (`ProcessExecutor`); default `swift`;
+/// - `MEERKAT_BENCH_LOG_LEVEL` — the log level of every logger of the process (default `warning`, as `skat`).
 enum E2EBench {
     static func run() async throws {
         let settings = Settings(environment: ProcessInfo.processInfo.environment)
         let bench = try await E2EHarness.start(externalURL: settings.providerURL)
         let executor = (try? ProcessExecutor.chosen(environment: ProcessInfo.processInfo.environment)) ?? .swift
-        var report = E2EReport(machine: machineDescription(), executor: executor.rawValue, runs: settings.runs)
-        print("executor: \(executor.rawValue) (\(ProcessExecutor.environmentVariable))")
+        let logLevel = (try? BenchLogging.level(environment: ProcessInfo.processInfo.environment)) ?? .warning
+        var report = E2EReport(
+            machine: machineDescription(), executor: executor.rawValue, logLevel: logLevel.rawValue,
+            runs: settings.runs)
+        print("executor: \(executor.rawValue) (\(ProcessExecutor.environmentVariable)), log level: \(logLevel)")
         do {
             // Memory first: later rows leave freed heap behind that new sessions would reuse unseen.
             if settings.wants("memory") { try await memory(bench, settings, &report) }

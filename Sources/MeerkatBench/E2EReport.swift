@@ -5,6 +5,8 @@ struct E2EReport: Codable {
     var machine: String
     /// The executor of the process's tasks (`MEERKAT_EXECUTOR`: `swift` or `nio`).
     var executor: String
+    /// The log level of the process (`MEERKAT_BENCH_LOG_LEVEL`; `warning`, as `skat`, by default).
+    var logLevel: String
     var runs: Int
     var date = ISO8601DateFormatter().string(from: Date())
     var overhead: [E2ERow] = []

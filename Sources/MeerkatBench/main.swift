@@ -1,6 +1,7 @@
 // Benchmarks print numbers; they are run on demand, never by `swift test`.
 // Usage: swift run -c release meerkat-bench [suite ...]   (no suite = all)
 import Foundation
+import Logging
 import MeerkatService
 
 // `MEERKAT_EXECUTOR=nio` measures the process with NIO's event loops as Swift's global executor, as `skat` runs
@@ -15,6 +16,20 @@ do {
 guard executor.install() else {
     FileHandle.standardError.write(Data("cannot install the \(executor.rawValue) executor\n".utf8))
     exit(1)
+}
+
+// Logs go to stderr at `skat`'s default level (`BenchLogging`).
+let logLevel: Logger.Level
+do {
+    logLevel = try BenchLogging.level(environment: ProcessInfo.processInfo.environment)
+} catch {
+    FileHandle.standardError.write(Data("\(error)\n".utf8))
+    exit(64)
+}
+LoggingSystem.bootstrap { label in
+    var handler = StreamLogHandler.standardError(label: label)
+    handler.logLevel = logLevel
+    return handler
 }
 
 let suites: [String: @Sendable () async throws -> Void] = benchmarkSuites()
