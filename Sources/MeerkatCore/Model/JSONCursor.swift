@@ -111,19 +111,31 @@ extension JSONValue {
     public static func read<T>(
         _ text: String, _ body: (inout JSONCursor) throws(ParseError) -> T
     ) throws(ParseError) -> T {
+        var value: T?
+        try read(text) { (cursor: inout JSONCursor) throws(ParseError) in value = try body(&cursor) }
+        guard let value else { throw ParseError(message: "invalid JSON: unreadable text") }
+        return value
+    }
+
+    /// `read(_:_:)` for a body that keeps what it reads itself. Not generic: a hot reader (a streamed chunk) pays no
+    /// runtime lookup of generic metadata per document.
+    public static func read(
+        _ text: String, _ body: (inout JSONCursor) throws(ParseError) -> Void
+    ) throws(ParseError) {
         var text = text
-        var result: Result<T, ParseError>?
+        var failure: ParseError? = ParseError(message: "invalid JSON: unreadable text")
         text.withUTF8 { bytes in
             var cursor = JSONCursor(JSONByteReader(bytes))
             cursor.start()
-            result = Result { () throws(ParseError) -> T in
+            do throws(ParseError) {
                 try cursor.requireValue()
-                let value = try body(&cursor)
+                try body(&cursor)
                 try cursor.end()
-                return value
+                failure = nil
+            } catch {
+                failure = error
             }
         }
-        guard let result else { throw ParseError(message: "invalid JSON: unreadable text") }
-        return try result.get()
+        if let failure { throw failure }
     }
 }

@@ -341,16 +341,21 @@ struct JSONByteReader {
         index += 1  // opening quote
         let start = index
         // Fast path: no escapes.
+        var high: UInt8 = 0
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
                 index += 1
+                // Plain ASCII is valid UTF-8 as it is: decoded without `String(validating:)`, whose generic
+                // validation looks up type metadata on every call (a visible share of a parse's time).
+                if high < 0x80 { return String(decoding: slice, as: UTF8.self) }
                 guard let text = String(validating: slice, as: UTF8.self) else {
                     throw failure("invalid UTF-8 in a string")
                 }
                 return text
             }
+            high |= byte
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw failure("unescaped control character in a string") }
             index += 1

@@ -57,10 +57,11 @@ struct ChatCompletionsWireChunk: Equatable {
     init(text: String) throws {
         var choices: Read<[Choice]?> = .success(nil)
         var usage: Read<Usage?> = .success(nil)
-        let isObject = try JSONValue.read(text) { cursor throws(JSONValue.ParseError) -> Bool in
+        var isObject = false
+        try JSONValue.read(text) { (cursor: inout JSONCursor) throws(JSONValue.ParseError) in
             guard cursor.kind == .object else {
                 try cursor.skip()
-                return false
+                return
             }
             try cursor.members { cursor, key throws(JSONValue.ParseError) in
                 switch key {
@@ -69,7 +70,7 @@ struct ChatCompletionsWireChunk: Equatable {
                 default: try cursor.skip()
                 }
             }
-            return true
+            isObject = true
         }
         guard isObject else { throw Mismatch(field: "chunk") }
         self.init(choices: try choices.get(), usage: try usage.get())

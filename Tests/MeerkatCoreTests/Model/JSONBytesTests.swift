@@ -89,6 +89,29 @@ struct JSONBytesTests {
         }
     }
 
+    /// Strings of plain ASCII take a path without UTF-8 validation, the rest are validated: every printable ASCII
+    /// byte reads back as itself, valid multi-byte text reads as Foundation reads it, and any invalid sequence after
+    /// ASCII text is still refused.
+    @Test func stringsReadTheSameOnTheASCIIPathAndTheValidatedPath() throws {
+        let printable = (0x20...0x7E).map { UInt8($0) }.filter { $0 != 0x22 && $0 != 0x5C }
+        let ascii = String(decoding: printable, as: UTF8.self)
+        #expect(try JSONValue.parse(bytes: [0x22] + printable + [0x22]) == .string(ascii))
+        for text in ["héllo", "smart “quotes”", "emoji 🦫 end", "日本語", "mixed ascii then ü"] {
+            let bytes = Array("\"\(text)\"".utf8)
+            let foundation = try JSONSerialization.jsonObject(with: Data(bytes), options: .fragmentsAllowed) as? String
+            #expect(try JSONValue.parse(bytes: bytes) == .string(text))
+            #expect(foundation == text)
+        }
+        let invalidSequences: [[UInt8]] = [
+            [0xFF], [0xC3, 0x28], [0xE2, 0x82], [0xED, 0xA0, 0x80], [0xF8, 0x88, 0x80, 0x80, 0x80],
+        ]
+        for invalid in invalidSequences {
+            #expect(throws: JSONValue.ParseError.self) {
+                try JSONValue.parse(bytes: [0x22, 0x61, 0x62] + invalid + [0x22])
+            }
+        }
+    }
+
     @Test func readerRejectsInvalidUTF8AndDeepNesting() {
         #expect(throws: JSONValue.ParseError.self) { try JSONValue.parse(bytes: [0x22, 0xFF, 0x22]) }
         let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
